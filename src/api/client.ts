@@ -1,0 +1,313 @@
+// The HTTP client for StackOne's platform API. It knows nothing about terminals: it turns every
+// outcome into either validated data or a typed error, and retries only what is safe to retry.
+import type { Dispatcher } from 'undici';
+import type { z } from 'zod';
+import { ApiError, ConfigError, EXIT, InvalidResponseError, NetworkError } from '../errors.js';
+import { backoffMs, isTlsCode, neverSent, parseRetryAfter } from './retry.js';
+import { errorBodySchema } from './schemas.js';
+
+export interface ApiClientOptions {
+  baseUrl: string;
+  apiKey: string;
+  dispatcher: Dispatcher;
+  userAgent: string;
+  timeoutMs: number;
+  maxRetries?: number;
+  /** Longest Retry-After cst will sit through; longer ones fail at once. */
+  maxRetryWaitMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  now?: () => number;
+  onRetry?: (info: RetryInfo) => void;
+}
+
+export interface RetryInfo {
+  method: string;
+  path: string;
+  attempt: number;
+  waitMs: number;
+  reason: string;
+}
+
+export interface RequestSpec<S extends z.ZodType> {
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  path: string;
+  query?: Record<string, string | number | string[] | undefined>;
+  body?: unknown;
+  schema: S;
+  /** False for requests the server may act on twice (creating a session): no idempotency keys. */
+  retryAfterSend: boolean;
+}
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+
+export class ApiClient {
+  readonly origin: string;
+  private readonly basePath: string;
+  private readonly authorization: string;
+  private readonly options: Required<Omit<ApiClientOptions, 'onRetry'>> &
+    Pick<ApiClientOptions, 'onRetry'>;
+
+  constructor(options: ApiClientOptions) {
+    const url = parseBaseUrl(options.baseUrl);
+    if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
+      throw new ConfigError(
+        `refusing to send the API key over plain http to ${url.host}`,
+        'insecure_base_url',
+        { hint: 'use an https:// base URL (plain http is allowed only for loopback addresses)' },
+      );
+    }
+    this.origin = url.origin;
+    this.basePath = url.pathname.replace(/\/+$/, '');
+    this.authorization = `Basic ${Buffer.from(`${options.apiKey}:`).toString('base64')}`;
+    this.options = {
+      maxRetries: 3,
+      maxRetryWaitMs: 60_000,
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      random: Math.random,
+      now: Date.now,
+      ...options,
+    };
+  }
+
+  async request<S extends z.ZodType>(spec: RequestSpec<S>): Promise<z.output<S>> {
+    const label = `${spec.method} ${spec.path}`;
+    for (let attempt = 0; ; attempt++) {
+      const outcome = await this.attempt(spec, label);
+      if (outcome.ok) return outcome.value;
+      const { error, retryable, retryAfterMs } = outcome;
+      const waitMs = backoffMs(attempt, retryAfterMs, this.options.random);
+      if (
+        !retryable ||
+        attempt >= this.options.maxRetries ||
+        waitMs > this.options.maxRetryWaitMs
+      ) {
+        throw error;
+      }
+      this.options.onRetry?.({
+        method: spec.method,
+        path: spec.path,
+        attempt: attempt + 1,
+        waitMs,
+        reason: error.message,
+      });
+      await this.options.sleep(waitMs);
+    }
+  }
+
+  private async attempt<S extends z.ZodType>(
+    spec: RequestSpec<S>,
+    label: string,
+  ): Promise<
+    | { ok: true; value: z.output<S> }
+    | {
+        ok: false;
+        error: ApiError | NetworkError;
+        retryable: boolean;
+        retryAfterMs?: number | undefined;
+      }
+  > {
+    let response: Dispatcher.ResponseData;
+    let text: string;
+    try {
+      response = await this.options.dispatcher.request({
+        origin: this.origin,
+        path: this.basePath + spec.path + queryString(spec.query),
+        method: spec.method,
+        headers: {
+          authorization: this.authorization,
+          'user-agent': this.options.userAgent,
+          accept: 'application/json',
+          ...(spec.body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        body: spec.body === undefined ? null : JSON.stringify(spec.body),
+        headersTimeout: this.options.timeoutMs,
+        bodyTimeout: this.options.timeoutMs,
+      });
+      text = await response.body.text();
+    } catch (cause) {
+      const error = networkError(cause, label, this.origin, spec.retryAfterSend);
+      return {
+        ok: false,
+        error,
+        retryable: error.code !== 'network_after_send' || spec.retryAfterSend,
+      };
+    }
+
+    const status = response.statusCode;
+    if (status >= 200 && status < 300) {
+      return { ok: true, value: parseBody(spec.schema, text, label, status) };
+    }
+    const retryAfterMs = parseRetryAfter(response.headers['retry-after'], this.options.now());
+    const error = httpError(status, errorMessage(text), label, spec.retryAfterSend);
+    const retryable = status === 429 || (spec.retryAfterSend && (status === 408 || status >= 500));
+    return { ok: false, error, retryable, retryAfterMs };
+  }
+}
+
+function parseBaseUrl(baseUrl: string): URL {
+  try {
+    const url = new URL(baseUrl);
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('protocol');
+    return url;
+  } catch {
+    throw new ConfigError(`invalid base URL "${baseUrl}"`, 'invalid_base_url', {
+      hint: 'a base URL looks like https://api.stackone.com',
+    });
+  }
+}
+
+export function isLoopback(hostname: string): boolean {
+  return LOOPBACK_HOSTS.has(hostname) || /^127\.\d+\.\d+\.\d+$/.test(hostname);
+}
+
+function queryString(query: RequestSpec<z.ZodType>['query']): string {
+  if (!query) return '';
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined) continue;
+    for (const item of Array.isArray(value) ? value : [value]) params.append(key, String(item));
+  }
+  const text = params.toString();
+  return text === '' ? '' : `?${text}`;
+}
+
+function parseBody<S extends z.ZodType>(
+  schema: S,
+  text: string,
+  label: string,
+  status: number,
+): z.output<S> {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new InvalidResponseError(
+      `invalid response from ${label} (HTTP ${status}): body is not JSON`,
+      { status },
+    );
+  }
+  const result = schema.safeParse(json);
+  if (result.success) return result.data;
+  // Name the field and what was expected, never the value: it could be a token.
+  const issue = result.error.issues[0];
+  const field = issue && issue.path.length > 0 ? issue.path.join('.') : '(body)';
+  const expected =
+    issue?.code === 'invalid_type' ? `expected ${issue.expected}` : (issue?.code ?? 'invalid');
+  throw new InvalidResponseError(
+    `invalid response from ${label} (HTTP ${status}): field "${field}": ${expected}`,
+    { status },
+  );
+}
+
+function errorMessage(text: string): string | undefined {
+  try {
+    const body = errorBodySchema.safeParse(JSON.parse(text));
+    if (!body.success) return undefined;
+    const message = body.data.message;
+    return Array.isArray(message) ? message.join('; ') : message;
+  } catch {
+    return undefined;
+  }
+}
+
+const SERVER_MAY_HAVE_ACTED =
+  'the server may have acted on the request; check before running it again';
+
+function httpError(
+  status: number,
+  message: string | undefined,
+  label: string,
+  retryAfterSend: boolean,
+): ApiError {
+  const detail = (what: string) =>
+    `${what} (HTTP ${status} from ${label})${message ? `: ${oneLine(message)}` : ''}`;
+  if (status === 401) {
+    return new ApiError(detail('API key rejected'), 'auth_rejected', EXIT.authRejected, {
+      status,
+      hint: 'check the key of the selected project, or CST_API_KEY',
+    });
+  }
+  if (status === 403)
+    return new ApiError(detail('forbidden'), 'forbidden', EXIT.forbidden, { status });
+  if (status === 404)
+    return new ApiError(detail('not found'), 'not_found', EXIT.notFound, { status });
+  if (status === 429) {
+    return new ApiError(detail('rate limited'), 'rate_limited', EXIT.rateLimited, {
+      status,
+      hint: 'StackOne allows 1000 requests per minute per API key',
+    });
+  }
+  const mayHaveActed = retryAfterSend ? undefined : SERVER_MAY_HAVE_ACTED;
+  if (status === 408)
+    return new ApiError(detail('request timed out'), 'request_timeout', EXIT.server, {
+      status,
+      hint: mayHaveActed,
+    });
+  if (status >= 500)
+    return new ApiError(detail('server error'), 'server_error', EXIT.server, {
+      status,
+      hint: mayHaveActed,
+    });
+  if (status >= 300 && status < 400)
+    return new ApiError(detail('unexpected redirect'), 'server_error', EXIT.server, { status });
+  return new ApiError(detail('request rejected'), 'request_rejected', EXIT.rejected, { status });
+}
+
+function networkError(
+  cause: unknown,
+  label: string,
+  origin: string,
+  retryAfterSend: boolean,
+): NetworkError {
+  const code = errorCode(cause);
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  if (code === 'ECONNREFUSED')
+    return new NetworkError(`connection refused by ${origin} (${label})`, 'connection_refused', {
+      cause,
+    });
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+    return new NetworkError(`cannot resolve ${new URL(origin).hostname} (${label})`, 'dns', {
+      cause,
+    });
+  if (code === 'UND_ERR_CONNECT_TIMEOUT')
+    return new NetworkError(`timed out connecting to ${origin} (${label})`, 'connect_timeout', {
+      cause,
+    });
+  if (isTlsCode(code))
+    return new NetworkError(
+      `TLS handshake with ${origin} failed: ${oneLine(reason)} (${label})`,
+      'tls',
+      { cause },
+    );
+  if (neverSent(code))
+    return new NetworkError(
+      `cannot reach ${origin}: ${oneLine(reason)} (${label})`,
+      'unreachable',
+      { cause },
+    );
+  const hint = retryAfterSend ? undefined : SERVER_MAY_HAVE_ACTED;
+  const what =
+    code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT'
+      ? 'timed out waiting for a response from'
+      : 'connection lost to';
+  return new NetworkError(
+    `${what} ${origin} after the request was sent (${label})`,
+    'network_after_send',
+    { cause, hint },
+  );
+}
+
+function errorCode(error: unknown): string {
+  for (let current = error, depth = 0; current instanceof Error && depth < 5; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && code !== 'UND_ERR_SOCKET') return code;
+    if (typeof code === 'string' && !(current.cause instanceof Error)) return code;
+    current = current.cause;
+  }
+  return '';
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim().slice(0, 300);
+}

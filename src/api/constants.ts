@@ -1,0 +1,55 @@
+// Plain constants, shared by help text, option parsing, the wire schemas and the sandbox.
+// No zod here: the help path imports this file.
+
+/** Category values as StackOne sends and accepts them on the wire. */
+export const CATEGORIES = [
+  'ats',
+  'hris',
+  'hris-legacy',
+  'crm',
+  'iam',
+  'marketing',
+  'lms',
+  'stackone',
+  'documents',
+  'ticketing',
+  'screening',
+  'messaging',
+  'accounting',
+  'scheduling',
+] as const;
+
+export type Category = (typeof CATEGORIES)[number];
+
+/** The spec's examples spell some values in camelCase; StackOne itself never sends them. */
+export const CATEGORY_ALIASES: Readonly<Record<string, Category>> = {
+  hrisLegacy: 'hris-legacy',
+  stackOne: 'stackone',
+};
+
+export const SESSION_TYPES = ['production', 'test'] as const;
+
+export const DEFAULT_EXPIRES_IN_SECONDS = 1800;
+
+export const DEFAULT_BASE_URL = 'https://api.stackone.com';
+
+/** Top-level fields of `ConnectSessionTokenAuthLink`, in the order cst prints them. */
+export const SESSION_TOKEN_FIELDS = [
+  'id',
+  'organization_id',
+  'project_id',
+  'categories',
+  'provider',
+  'origin_owner_id',
+  'origin_owner_name',
+  'origin_username',
+  'account_id',
+  'label',
+  'created_at',
+  'metadata',
+  'external_trigger_token',
+  'type',
+  'integration_id',
+  'token',
+  'auth_link_url',
+] as const;

@@ -1,0 +1,134 @@
+// Wire schemas exactly as the spec types them (snake_case, nothing stricter), each with a
+// transform to the camelCase domain type cst uses inside, and an outbound schema for requests.
+// Enums are open: StackOne adds categories and types without notice.
+import { z } from 'zod';
+
+const nullableString = z.string().nullish();
+
+/** organization_id was a number until 2026 and is a string since; cst keeps it as a string. */
+const organizationId = z.union([z.number(), z.string()]).transform((value) => String(value));
+
+const connectSessionWire = z.object({
+  id: z.number(),
+  organization_id: organizationId,
+  project_id: z.string(),
+  categories: z.array(z.string().nullable()).nullish(),
+  provider: nullableString,
+  origin_owner_id: z.string(),
+  origin_owner_name: z.string(),
+  origin_username: nullableString,
+  account_id: nullableString,
+  label: nullableString,
+  created_at: z.string(),
+  metadata: z.record(z.string(), z.unknown()).nullish(),
+  external_trigger_token: nullableString,
+  type: nullableString,
+  integration_id: nullableString,
+});
+
+function toSession(wire: z.output<typeof connectSessionWire>) {
+  return {
+    id: wire.id,
+    organizationId: wire.organization_id,
+    projectId: wire.project_id,
+    categories: wire.categories ?? null,
+    provider: wire.provider ?? null,
+    originOwnerId: wire.origin_owner_id,
+    originOwnerName: wire.origin_owner_name,
+    originUsername: wire.origin_username ?? null,
+    accountId: wire.account_id ?? null,
+    label: wire.label ?? null,
+    createdAt: wire.created_at,
+    metadata: wire.metadata ?? null,
+    externalTriggerToken: wire.external_trigger_token ?? null,
+    type: wire.type ?? null,
+    integrationId: wire.integration_id ?? null,
+  };
+}
+
+/** `ConnectSession`: what /connect_sessions/authenticate returns. */
+export const connectSessionSchema = connectSessionWire.transform(toSession);
+export type ConnectSession = z.output<typeof connectSessionSchema>;
+
+/**
+ * `ConnectSessionTokenAuthLink`: what POST /connect_sessions returns. auth_link_url is optional
+ * so the older `ConnectSessionToken` shape, which lacked it, still validates.
+ */
+export const connectSessionTokenSchema = connectSessionWire
+  .extend({ token: z.string(), auth_link_url: z.string().optional() })
+  .transform((wire) => ({
+    ...toSession(wire),
+    token: wire.token,
+    authLinkUrl: wire.auth_link_url ?? null,
+  }));
+export type ConnectSessionToken = z.output<typeof connectSessionTokenSchema>;
+
+/** `ConnectSessionCreate`, as cst holds it before sending. */
+export interface ConnectSessionCreate {
+  originOwnerId: string;
+  originOwnerName: string;
+  categories?: string[];
+  provider?: string;
+  originUsername?: string;
+  accountId?: string;
+  label?: string;
+  expiresIn?: number;
+  metadata?: Record<string, unknown>;
+  multiple?: boolean;
+  type?: string;
+  integrationId?: string;
+}
+
+/** Outbound: only the fields that were set, in snake_case. */
+export function connectSessionCreateToWire(create: ConnectSessionCreate): Record<string, unknown> {
+  const wire: Record<string, unknown> = {
+    origin_owner_id: create.originOwnerId,
+    origin_owner_name: create.originOwnerName,
+    categories: create.categories,
+    provider: create.provider,
+    origin_username: create.originUsername,
+    account_id: create.accountId,
+    label: create.label,
+    expires_in: create.expiresIn,
+    metadata: create.metadata,
+    multiple: create.multiple,
+    type: create.type,
+    integration_id: create.integrationId,
+  };
+  return Object.fromEntries(Object.entries(wire).filter(([, value]) => value !== undefined));
+}
+
+/** A session back in the API's own snake_case field names, for --json and --field. */
+export function sessionToWire(
+  session: ConnectSession | ConnectSessionToken,
+): Record<string, unknown> {
+  const wire: Record<string, unknown> = {
+    id: session.id,
+    organization_id: session.organizationId,
+    project_id: session.projectId,
+    categories: session.categories,
+    provider: session.provider,
+    origin_owner_id: session.originOwnerId,
+    origin_owner_name: session.originOwnerName,
+    origin_username: session.originUsername,
+    account_id: session.accountId,
+    label: session.label,
+    created_at: session.createdAt,
+    metadata: session.metadata,
+    external_trigger_token: session.externalTriggerToken,
+    type: session.type,
+    integration_id: session.integrationId,
+  };
+  if ('token' in session) {
+    wire.token = session.token;
+    wire.auth_link_url = session.authLinkUrl;
+  }
+  return wire;
+}
+
+/** The spec's error body; every field optional here because proxies answer with anything. */
+export const errorBodySchema = z.object({
+  statusCode: z.number().optional(),
+  message: z.union([z.string(), z.array(z.string())]).optional(),
+  timestamp: z.string().optional(),
+});

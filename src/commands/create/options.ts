@@ -1,0 +1,106 @@
+// Raw create flags → typed CreateOptions. Every problem is a UsageError naming the flag.
+import { z } from 'zod';
+import { SESSION_TOKEN_FIELDS } from '../../api/constants.js';
+import type { ConnectSessionCreate } from '../../api/schemas.js';
+import type { TargetFlags } from '../../config/target.js';
+import { UsageError } from '../../errors.js';
+import { type OutputOptions, parseOutputFlags } from '../../output/format.js';
+import { categoryList, durationMs, jsonObject, keyValues, usageFromZod } from '../parse.js';
+
+export interface CreateFlags {
+  ownerId?: string;
+  ownerName?: string;
+  categories?: string[];
+  provider?: string;
+  username?: string;
+  accountId?: string;
+  label?: string;
+  expiresIn?: string;
+  metadata?: string[];
+  metadataJson?: string;
+  multiple?: boolean;
+  type?: string;
+  integrationId?: string;
+  bodyJson?: string;
+  org?: string;
+  project?: string;
+  sandbox?: boolean;
+  timeout: string;
+  output?: string;
+  json?: boolean;
+  field?: string;
+}
+
+export interface CreateOptions {
+  /** The request fields the user set; owner id and name may still be missing (prompted later). */
+  request: Partial<ConnectSessionCreate>;
+  /** --body-json: merged into the wire body last. */
+  extraBody: Record<string, unknown> | undefined;
+  target: TargetFlags;
+  timeoutMs: number;
+  output: OutputOptions;
+}
+
+const nonEmpty = z.string().trim().min(1, 'must not be empty');
+
+const createFlagsSchema = z.object({
+  ownerId: nonEmpty.optional(),
+  ownerName: nonEmpty.optional(),
+  categories: categoryList.optional(),
+  provider: nonEmpty.optional(),
+  username: nonEmpty.optional(),
+  accountId: nonEmpty.optional(),
+  label: z.string().optional(),
+  expiresIn: durationMs
+    .refine((ms) => ms >= 1000, 'must be at least 1s')
+    .transform((ms) => ms / 1000)
+    .optional(),
+  metadata: keyValues.optional(),
+  metadataJson: jsonObject.optional(),
+  multiple: z.boolean().optional(),
+  type: z.string().optional(),
+  integrationId: nonEmpty.optional(),
+  bodyJson: jsonObject.optional(),
+  org: nonEmpty.optional(),
+  project: nonEmpty.optional(),
+  sandbox: z.boolean().optional(),
+  timeout: durationMs.refine((ms) => ms > 0, 'must be more than 0'),
+});
+
+export function parseCreateOptions(flags: CreateFlags): CreateOptions {
+  const output = parseOutputFlags(flags, SESSION_TOKEN_FIELDS);
+  const parsed = createFlagsSchema.safeParse(flags);
+  if (!parsed.success) throw usageFromZod(parsed.error);
+  const f = parsed.data;
+  const metadata = f.metadataJson || f.metadata ? { ...f.metadataJson, ...f.metadata } : undefined;
+  const request: Partial<ConnectSessionCreate> = defined({
+    originOwnerId: f.ownerId,
+    originOwnerName: f.ownerName,
+    categories: f.categories,
+    provider: f.provider,
+    originUsername: f.username,
+    accountId: f.accountId,
+    label: f.label,
+    expiresIn: f.expiresIn,
+    metadata,
+    multiple: f.multiple,
+    type: f.type,
+    integrationId: f.integrationId,
+  });
+  if (f.bodyJson && Object.keys(f.bodyJson).length === 0)
+    throw new UsageError('--body-json: the object is empty');
+  return {
+    request,
+    extraBody: f.bodyJson,
+    target: defined({ org: f.org, project: f.project, sandbox: f.sandbox }),
+    timeoutMs: f.timeout,
+    output,
+  };
+}
+
+/** Drops the keys whose value is undefined: only what the user set is sent. */
+function defined<T extends object>(value: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as {
+    [K in keyof T]?: Exclude<T[K], undefined>;
+  };
+}

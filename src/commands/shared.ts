@@ -1,0 +1,27 @@
+// Flags that mean the same thing in every command, defined once. Commander only: this file is
+// on the help path.
+import { type Command, Option } from 'commander';
+import { RECORD_FORMATS } from '../output/format.js';
+
+export function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+export function addTargetOptions(command: Command): Command {
+  return command
+    .option('--org <name>', 'organization from the config (env: CST_ORG)')
+    .option('--project <name>', 'project of that organization (env: CST_PROJECT)')
+    .option('--sandbox', 'use the built-in local sandbox instead of StackOne')
+    .option('--timeout <duration>', 'time limit for each HTTP attempt', '30s');
+}
+
+export function addOutputOptions(command: Command): Command {
+  return command
+    .addOption(new Option('-o, --output <format>', 'output format').choices(RECORD_FORMATS))
+    .option('--json', 'print JSON (short for --output json)')
+    .option('--field <name>', 'print one field of the result alone');
+}
+
+export function examples(lines: string[]): string {
+  return `\nExamples:\n${lines.map((line) => `  ${line}`).join('\n')}\n`;
+}

@@ -1,0 +1,32 @@
+// Every file cst writes is private: 0600 inside a 0700 directory, whatever the umask (mode
+// arguments are filtered by the umask, so the modes are set again explicitly).
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdir, open, rename, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+
+export async function ensurePrivateDir(dir: string): Promise<void> {
+  const created = await mkdir(dir, { recursive: true, mode: 0o700 });
+  if (created === undefined) return;
+  for (let current = dir; ; current = dirname(current)) {
+    await chmod(current, 0o700);
+    if (current === created || current === dirname(current)) return;
+  }
+}
+
+/** Temp file + fsync + rename: readers see the old or the new content, never half of one. */
+export async function writeFileAtomic(path: string, data: string): Promise<void> {
+  await ensurePrivateDir(dirname(path));
+  const temp = join(dirname(path), `.${randomBytes(6).toString('hex')}.tmp`);
+  const handle = await open(temp, 'wx', 0o600);
+  try {
+    await handle.chmod(0o600);
+    await handle.writeFile(data);
+    await handle.sync();
+  } catch (error) {
+    await handle.close();
+    await rm(temp, { force: true });
+    throw error;
+  }
+  await handle.close();
+  await rename(temp, path);
+}

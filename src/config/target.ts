@@ -1,0 +1,187 @@
+// Resolves which StackOne project a command talks to, and with which key and base URL.
+import { readFile } from 'node:fs/promises';
+import { DEFAULT_BASE_URL } from '../api/constants.js';
+import { envValue, type Context } from '../context.js';
+import { ConfigError, UsageError } from '../errors.js';
+import { type Catalog, label, pickProject, selectProject, type Selection } from './catalog.js';
+import { type ConfigFile, loadConfig, type ProjectConfig } from './config-file.js';
+import { configFile, expandPath, stateDir } from './paths.js';
+
+export interface Target {
+  kind: 'sandbox' | 'project' | 'env';
+  org: string | null;
+  project: string | null;
+  expectedOrganizationId: string | undefined;
+  expectedProjectId: string | undefined;
+  baseUrl: string;
+  apiKey: string;
+  /** Stops the in-process sandbox, if one was started. */
+  close(): Promise<void>;
+}
+
+export interface TargetFlags extends Selection {
+  sandbox?: boolean | undefined;
+}
+
+const noop = () => Promise.resolve();
+
+export async function resolveTarget(ctx: Context, flags: TargetFlags): Promise<Target> {
+  return flags.sandbox ? sandboxTarget(ctx, flags) : configuredTarget(ctx, flags);
+}
+
+async function configuredTarget(ctx: Context, flags: TargetFlags): Promise<Target> {
+  const path = configFile(ctx.env);
+  const config = await loadConfig(path);
+  const catalog = configCatalog(config, path);
+  const envKey = envValue(ctx.env, 'CST_API_KEY');
+  const envBaseUrl = envValue(ctx.env, 'CST_BASE_URL');
+
+  let selected = catalog.projects.length > 0 ? selectProject(ctx, catalog, flags) : undefined;
+  if (!selected) {
+    if (flags.org !== undefined || flags.project !== undefined) {
+      if (catalog.projects.length === 0) {
+        throw new UsageError(`--org/--project: no projects are configured in ${path}`, {
+          hint: 'add the project to the config, or drop --org/--project to use CST_API_KEY',
+        });
+      }
+    } else if (envKey !== undefined) {
+      return {
+        kind: 'env',
+        org: null,
+        project: null,
+        expectedOrganizationId: undefined,
+        expectedProjectId: undefined,
+        baseUrl: envBaseUrl ?? DEFAULT_BASE_URL,
+        apiKey: envKey,
+        close: noop,
+      };
+    }
+    if (catalog.projects.length === 0) {
+      throw new ConfigError(
+        'no API key: no project is configured and CST_API_KEY is not set',
+        'no_credentials',
+        {
+          hint: `add a project to ${path}, export CST_API_KEY, or try the local sandbox with --sandbox`,
+        },
+      );
+    }
+    selected = await pickProject(ctx, catalog, flags);
+  }
+
+  const org = config.organizations[selected.org]!;
+  const project = org.projects[selected.project]!;
+  const apiKey = await projectKey(ctx, project, label(selected));
+  const baseUrl = project.base_url ?? DEFAULT_BASE_URL;
+  if (envKey !== undefined && envKey !== apiKey) {
+    throw new UsageError(
+      `CST_API_KEY disagrees with the key of the selected project ${label(selected)}`,
+      {
+        hint: 'unset CST_API_KEY, or select no project to use it',
+      },
+    );
+  }
+  if (envBaseUrl !== undefined && envBaseUrl !== baseUrl) {
+    throw new UsageError(
+      `CST_BASE_URL disagrees with the base URL of the selected project ${label(selected)}`,
+      {
+        hint: 'unset CST_BASE_URL, or set base_url in the config',
+      },
+    );
+  }
+  return {
+    kind: 'project',
+    org: selected.org,
+    project: selected.project,
+    expectedOrganizationId: org.id,
+    expectedProjectId: project.id,
+    baseUrl,
+    apiKey,
+    close: noop,
+  };
+}
+
+function configCatalog(config: ConfigFile, path: string): Catalog {
+  const projects = Object.entries(config.organizations).flatMap(([org, entry]) =>
+    Object.keys(entry.projects).map((project) => ({ org, project })),
+  );
+  if (
+    config.default &&
+    !projects.some((p) => p.org === config.default?.org && p.project === config.default.project)
+  ) {
+    throw new ConfigError(
+      `${path}: default names ${config.default.org}/${config.default.project}, which is not configured`,
+    );
+  }
+  return { projects, default: config.default, source: path };
+}
+
+async function projectKey(ctx: Context, project: ProjectConfig, name: string): Promise<string> {
+  const hint =
+    'set key_env or key_file for the project (see "Configuration" in the README), or use --sandbox';
+  if (project.key_env !== undefined) {
+    const key = envValue(ctx.env, project.key_env);
+    if (key === undefined)
+      throw new ConfigError(
+        `project ${name} reads its key from $${project.key_env}, which is not set`,
+        'no_credentials',
+        { hint },
+      );
+    return key;
+  }
+  if (project.key_file !== undefined) {
+    const path = expandPath(project.key_file, ctx.env);
+    let key: string;
+    try {
+      key = (await readFile(path, 'utf8')).trim();
+    } catch (error) {
+      throw new ConfigError(
+        `cannot read the key file of project ${name}: ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+        'no_credentials',
+        { hint },
+      );
+    }
+    if (key === '')
+      throw new ConfigError(`the key file of project ${name} is empty: ${path}`, 'no_credentials', {
+        hint,
+      });
+    return key;
+  }
+  throw new ConfigError(`project ${name} has no key`, 'no_credentials', { hint });
+}
+
+async function sandboxTarget(ctx: Context, flags: TargetFlags): Promise<Target> {
+  const { startSandbox } = await import('../sandbox/server.js');
+  const sandbox = await startSandbox({ stateDir: stateDir(ctx.env), now: () => ctx.now() });
+  try {
+    const state = await sandbox.store.read();
+    const projects = state.organizations.flatMap((org) =>
+      org.projects.map((p) => ({ org: org.name, project: p.name })),
+    );
+    const defaultOrg = state.organizations.find((org) => org.projects.some((p) => p.default));
+    const defaultProject = defaultOrg?.projects.find((p) => p.default);
+    const catalog: Catalog = {
+      projects,
+      default:
+        defaultOrg && defaultProject
+          ? { org: defaultOrg.name, project: defaultProject.name }
+          : undefined,
+      source: 'the sandbox',
+    };
+    const selected = await pickProject(ctx, catalog, flags);
+    const org = state.organizations.find((o) => o.name === selected.org)!;
+    const project = org.projects.find((p) => p.name === selected.project)!;
+    return {
+      kind: 'sandbox',
+      org: org.name,
+      project: project.name,
+      expectedOrganizationId: org.id,
+      expectedProjectId: project.id,
+      baseUrl: sandbox.baseUrl,
+      apiKey: project.apiKey,
+      close: () => sandbox.close(),
+    };
+  } catch (error) {
+    await sandbox.close();
+    throw error;
+  }
+}

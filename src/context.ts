@@ -1,0 +1,86 @@
+// The injected context. Commands receive it instead of reaching for process.*, so tests can run
+// them with their own streams, environment and clock, and so --help never loads anything heavy:
+// the prompter is created on first use.
+import type { Prompter } from './prompter.js';
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export interface InputStream extends NodeJS.ReadableStream {
+  isTTY?: boolean | undefined;
+}
+
+export interface OutputStream {
+  write(chunk: string): boolean;
+  isTTY?: boolean | undefined;
+  columns?: number | undefined;
+}
+
+export type ColorMode = 'auto' | 'always' | 'never';
+
+export interface Context {
+  readonly stdin: InputStream;
+  readonly stdout: OutputStream;
+  readonly stderr: OutputStream;
+  readonly env: Env;
+  readonly version: string;
+  now(): Date;
+  /** Set once from the global flags before an action runs. */
+  colorMode: ColorMode;
+  noInput: boolean;
+  prompter(): Promise<Prompter>;
+  /** For commands that stop gracefully: resolves on the first SIGINT or SIGTERM. */
+  untilSignal(): Promise<StopSignal>;
+  /** Called by main on a signal; false when no command asked to handle it. */
+  deliverSignal(signal: StopSignal): boolean;
+}
+
+export type StopSignal = 'SIGINT' | 'SIGTERM';
+
+export interface ContextInit {
+  stdin: InputStream;
+  stdout: OutputStream;
+  stderr: OutputStream;
+  env: Env;
+  version: string;
+  now?: () => Date;
+}
+
+export function createContext(init: ContextInit): Context {
+  let prompter: Promise<Prompter> | undefined;
+  const waiting: ((signal: StopSignal) => void)[] = [];
+  const ctx: Context = {
+    ...init,
+    now: init.now ?? (() => new Date()),
+    colorMode: 'auto',
+    noInput: false,
+    prompter() {
+      prompter ??= import('./prompter.js').then((m) => m.createPrompter(ctx));
+      return prompter;
+    },
+    untilSignal: () => new Promise((resolve) => waiting.push(resolve)),
+    deliverSignal(signal) {
+      if (waiting.length === 0) return false;
+      for (const resolve of waiting.splice(0)) resolve(signal);
+      return true;
+    },
+  };
+  return ctx;
+}
+
+/** An environment variable counts only when it is set to something. */
+export function envValue(env: Env, name: string): string | undefined {
+  const value = env[name];
+  return value === undefined || value === '' ? undefined : value;
+}
+
+/** Prompts only on a terminal, and never when the user or CI said not to. */
+export function canPrompt(ctx: Context): boolean {
+  const noInputEnv = envValue(ctx.env, 'CST_NO_INPUT');
+  return (
+    ctx.stdin.isTTY === true &&
+    ctx.stdout.isTTY === true &&
+    !ctx.noInput &&
+    (noInputEnv === undefined || noInputEnv === '0' || noInputEnv === 'false') &&
+    envValue(ctx.env, 'CI') === undefined
+  );
+}

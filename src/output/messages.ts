@@ -1,0 +1,11 @@
+// Warnings and notes for people, always on stderr, coloured by stderr's own decision.
+import type { Context } from '../context.js';
+import { colorsFor } from './color.js';
+
+export function warn(ctx: Context, message: string): void {
+  ctx.stderr.write(`${colorsFor(ctx, ctx.stderr).yellow('warning:')} ${message}\n`);
+}
+
+export function note(ctx: Context, message: string): void {
+  ctx.stderr.write(`${colorsFor(ctx, ctx.stderr).dim(message)}\n`);
+}

@@ -1,0 +1,228 @@
+// A StackOne-compatible HTTP server on loopback, speaking the platform API's connect-session
+// routes exactly as the spec describes them: Basic auth, snake_case bodies, the spec's error
+// bodies, and StackOne's rate limit of 1000 requests per minute per key.
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { DEFAULT_EXPIRES_IN_SECONDS } from '../api/constants.js';
+import {
+  hashToken,
+  type SandboxProject,
+  type SandboxSession,
+  type SandboxState,
+  SandboxStore,
+} from './state.js';
+import { validateCreate } from './validate.js';
+
+export interface SandboxOptions {
+  stateDir: string;
+  port?: number;
+  host?: string;
+  rateLimitPerMinute?: number;
+  now?: () => Date;
+}
+
+export interface RunningSandbox {
+  baseUrl: string;
+  store: SandboxStore;
+  close(): Promise<void>;
+}
+
+const MAX_BODY_BYTES = 1024 * 1024;
+const ECHOED_FIELDS = [
+  'categories',
+  'provider',
+  'origin_username',
+  'account_id',
+  'label',
+  'metadata',
+  'type',
+  'integration_id',
+];
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+export async function startSandbox(options: SandboxOptions): Promise<RunningSandbox> {
+  const store = new SandboxStore(options.stateDir);
+  await store.read();
+  const now = options.now ?? (() => new Date());
+  const limiter = new RateLimiter(options.rateLimitPerMinute ?? 1000);
+  let baseUrl = '';
+
+  const server = createServer((request, response) => {
+    handle(request)
+      .then(([status, body]) => send(response, status, body))
+      .catch((error: unknown) => {
+        if (error instanceof HttpError)
+          send(
+            response,
+            error.status,
+            errorBody(error.status, error.message, now()),
+            error.headers,
+          );
+        else send(response, 500, errorBody(500, 'Internal server error', now()));
+      });
+  });
+
+  async function handle(request: IncomingMessage): Promise<[number, unknown]> {
+    const url = new URL(request.url ?? '/', 'http://sandbox');
+    const route = `${request.method} ${url.pathname}`;
+    if (route !== 'POST /connect_sessions' && route !== 'POST /connect_sessions/authenticate') {
+      throw new HttpError(404, `Cannot ${route}`);
+    }
+    const state = await store.read();
+    const project = authenticate(state, request.headers.authorization);
+    limiter.take(project.apiKey, now().getTime());
+    const body = await readJson(request);
+    return route === 'POST /connect_sessions'
+      ? createSession(project, body)
+      : authenticateToken(state, project, body);
+  }
+
+  async function createSession(project: SandboxProject, body: unknown): Promise<[number, unknown]> {
+    const problems = validateCreate(body);
+    if (problems.length > 0) throw new HttpError(400, problems.join('; '));
+    const fields = body as Record<string, unknown>;
+    const token = randomBytes(32).toString('base64url');
+    const created = now();
+    const expiresIn =
+      typeof fields.expires_in === 'number' ? fields.expires_in : DEFAULT_EXPIRES_IN_SECONDS;
+    const session = await store.update((state): SandboxSession => {
+      const organization = state.organizations.find((org) =>
+        org.projects.some((p) => p.id === project.id),
+      );
+      const echoed = Object.fromEntries(
+        ECHOED_FIELDS.filter((key) => key in fields).map((key) => [key, fields[key]]),
+      );
+      const issued: SandboxSession = {
+        id: state.nextSessionId++,
+        organizationId: organization?.id ?? '',
+        projectId: project.id,
+        tokenHash: hashToken(token),
+        createdAt: created.toISOString(),
+        expiresAt: new Date(created.getTime() + expiresIn * 1000).toISOString(),
+        fields: {
+          origin_owner_id: fields.origin_owner_id,
+          origin_owner_name: fields.origin_owner_name,
+          ...echoed,
+        },
+      };
+      state.sessions.push(issued);
+      return issued;
+    });
+    const authLinkUrl = `${baseUrl}/connect?token=${encodeURIComponent(token)}`;
+    return [201, { ...sessionBody(session), token, auth_link_url: authLinkUrl }];
+  }
+
+  function authenticateToken(
+    state: SandboxState,
+    project: SandboxProject,
+    body: unknown,
+  ): [number, unknown] {
+    const token = (body as { token?: unknown } | null)?.token;
+    if (typeof token !== 'string' || token === '')
+      throw new HttpError(400, 'token must be a non-empty string');
+    const hash = hashToken(token);
+    const session = state.sessions.find((s) => s.tokenHash === hash && s.projectId === project.id);
+    if (!session || Date.parse(session.expiresAt) <= now().getTime())
+      throw new HttpError(404, 'Connect session not found');
+    return [201, sessionBody(session)];
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  baseUrl = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+  return {
+    baseUrl,
+    store,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function sessionBody(session: SandboxSession): Record<string, unknown> {
+  return {
+    id: session.id,
+    organization_id: session.organizationId,
+    project_id: session.projectId,
+    ...session.fields,
+    created_at: session.createdAt,
+  };
+}
+
+function authenticate(state: SandboxState, header: string | undefined): SandboxProject {
+  const match = /^Basic\s+(\S+)$/i.exec(header ?? '');
+  const key = match?.[1]
+    ? Buffer.from(match[1], 'base64').toString('utf8').replace(/:$/, '')
+    : undefined;
+  const project = state.organizations.flatMap((org) => org.projects).find((p) => p.apiKey === key);
+  if (!project) throw new HttpError(401, 'Unauthorized');
+  return project;
+}
+
+async function readJson(request: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new HttpError(413, 'Payload too large');
+    chunks.push(chunk as Buffer);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    throw new HttpError(400, 'Body must be valid JSON');
+  }
+}
+
+function errorBody(status: number, message: string, at: Date) {
+  return { statusCode: status, message, timestamp: at.toISOString() };
+}
+
+function send(
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
+  response.end(text);
+}
+
+/** A sliding one-minute window per key, answering 429 with the seconds until a slot frees up. */
+class RateLimiter {
+  private readonly hits = new Map<string, number[]>();
+
+  constructor(private readonly perMinute: number) {}
+
+  take(key: string, nowMs: number): void {
+    if (this.perMinute <= 0) return;
+    const recent = (this.hits.get(key) ?? []).filter((at) => at > nowMs - 60_000);
+    if (recent.length >= this.perMinute) {
+      const retryAfter = Math.max(1, Math.ceil((recent[0]! + 60_000 - nowMs) / 1000));
+      this.hits.set(key, recent);
+      throw new HttpError(429, 'Too many requests', { 'retry-after': String(retryAfter) });
+    }
+    recent.push(nowMs);
+    this.hits.set(key, recent);
+  }
+}

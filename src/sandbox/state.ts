@@ -1,0 +1,102 @@
+// The sandbox's state file: seeded organizations and projects with their keys, and the sessions
+// issued. Tokens are kept only as hashes. Every change happens under a lock and is written
+// atomically, so `cst sandbox serve` and `--sandbox` commands can share it.
+import { createHash, randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ensurePrivateDir, writeFileAtomic } from '../config/private-files.js';
+import { withLock } from './lock.js';
+
+export interface SandboxProject {
+  name: string;
+  id: string;
+  apiKey: string;
+  default?: boolean;
+}
+
+export interface SandboxOrganization {
+  name: string;
+  id: string;
+  projects: SandboxProject[];
+}
+
+export interface SandboxSession {
+  id: number;
+  organizationId: string;
+  projectId: string;
+  tokenHash: string;
+  createdAt: string;
+  expiresAt: string;
+  /** The optional request fields, as sent (snake_case). */
+  fields: Record<string, unknown>;
+}
+
+export interface SandboxState {
+  version: 1;
+  nextSessionId: number;
+  organizations: SandboxOrganization[];
+  sessions: SandboxSession[];
+}
+
+const SEED: readonly { name: string; id: string; projects: readonly string[] }[] = [
+  { name: 'acme', id: '1001', projects: ['production', 'staging'] },
+  { name: 'globex', id: '1002', projects: ['production', 'staging'] },
+];
+
+export function seedState(): SandboxState {
+  return {
+    version: 1,
+    nextSessionId: 1,
+    organizations: SEED.map((org) => ({
+      name: org.name,
+      id: org.id,
+      projects: org.projects.map((name, index) => ({
+        name,
+        id: `${org.name}-${name}`,
+        apiKey: `sk_sandbox_${randomBytes(18).toString('base64url')}`,
+        ...(org.name === 'acme' && index === 0 ? { default: true } : {}),
+      })),
+    })),
+    sessions: [],
+  };
+}
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+export class SandboxStore {
+  readonly path: string;
+  private readonly lockPath: string;
+
+  constructor(readonly dir: string) {
+    this.path = join(dir, 'sandbox.json');
+    this.lockPath = join(dir, 'sandbox.json.lock');
+  }
+
+  /** The current state; seeds it on first use. */
+  async read(): Promise<SandboxState> {
+    const state = await this.readFile();
+    return state ?? this.update((current) => current);
+  }
+
+  /** Read, change and write back under the lock; returns what `change` returns. */
+  async update<T>(change: (state: SandboxState) => T): Promise<T> {
+    await ensurePrivateDir(this.dir);
+    return withLock(this.lockPath, async () => {
+      const state = (await this.readFile()) ?? seedState();
+      const result = change(state);
+      await writeFileAtomic(this.path, JSON.stringify(state));
+      return result;
+    });
+  }
+
+  private async readFile(): Promise<SandboxState | undefined> {
+    try {
+      return JSON.parse(await readFile(this.path, 'utf8')) as SandboxState;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw new Error(`sandbox state ${this.path} is unreadable; delete it to start afresh`);
+    }
+  }
+}
