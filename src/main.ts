@@ -1,7 +1,7 @@
 // Builds the program, runs it, and is the only place that turns errors into exit codes and
 // one-line messages. Commands are registered here; their heavy code loads when they run.
 import { Command, CommanderError, Option } from 'commander';
-import { createCommand } from './commands/create/create.js';
+import { createCommand, type CreateRunner } from './commands/create/create.js';
 import { sandboxCommand } from './commands/sandbox/sandbox.js';
 import {
   type ColorMode,
@@ -14,7 +14,12 @@ import { CliError, EXIT, InterruptedError } from './errors.js';
 
 declare const __CST_VERSION__: string;
 
-export function buildProgram(ctx: Context): Command {
+/** Tests replace runners to see the typed options a command line turns into. */
+export interface Runners {
+  create?: CreateRunner;
+}
+
+export function buildProgram(ctx: Context, runners: Runners = {}): Command {
   const program = new Command('cst')
     .description('Issue and manage StackOne connect session tokens')
     .version(ctx.version, '-V, --version', 'print the version')
@@ -43,7 +48,7 @@ export function buildProgram(ctx: Context): Command {
             ? globals.color
             : 'auto';
     });
-  program.addCommand(createCommand(ctx));
+  program.addCommand(createCommand(ctx, runners.create));
   program.addCommand(sandboxCommand(ctx));
   for (const command of program.commands) inheritSettings(command, program);
   return program;

@@ -39,14 +39,11 @@ export function renderRecord(ctx: Context, view: RecordView, options: OutputOpti
 
 export function cellText(value: unknown): string {
   if (value === null || value === undefined) return '';
-  if (Array.isArray(value) && value.every((item) => typeof item !== 'object' || item === null)) {
-    return value
-      .map((item) => (item === null ? '' : String(item as string | number | boolean)))
-      .join(',');
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value) && value.every((item) => typeof item === 'string' || item === null)) {
+    return (value as (string | null)[]).map((item) => item ?? '').join(',');
   }
-  return typeof value === 'object'
-    ? JSON.stringify(value)
-    : String(value as string | number | boolean);
+  return JSON.stringify(value);
 }
 
 function tsvEscape(text: string): string {
@@ -64,16 +61,32 @@ function wireRows(wire: Record<string, unknown>): Row[] {
 /** A two-column table sized to the terminal; long values (tokens, links) wrap, never truncate. */
 function recordTable(ctx: Context, rows: Row[]): string {
   const chalk = colorsFor(ctx, ctx.stdout);
-  const labelWidth = Math.max(...rows.map(([label]) => label.length)) + 2;
-  const columns = ctx.stdout.columns ?? 80;
-  const valueWidth = Math.max(20, columns - labelWidth - 3);
-  const table = new Table({
-    style: { head: [], border: [] },
-    colWidths: [labelWidth, valueWidth],
-    wordWrap: true,
-    wrapOnWordBoundary: false,
-  });
-  for (const [label, value] of rows)
-    table.push([chalk.bold(label), value === '' ? chalk.dim('-') : value]);
+  const labelWidth = Math.max(
+    ...rows.filter(([, value]) => value !== '').map(([label]) => label.length),
+  );
+  // Borders and padding take 7 columns; cli-table3 would count colour codes when wrapping, so
+  // values are wrapped here, where they are still plain text.
+  const valueWidth = Math.max(20, terminalColumns(ctx) - labelWidth - 7);
+  const table = new Table({ style: { head: [], border: [] }, chars: COMPACT });
+  for (const [label, value] of rows) {
+    if (value !== '') table.push([chalk.bold(label), hardWrap(value, valueWidth)]);
+  }
   return table.toString();
+}
+
+/** No rule between rows: one record reads as a list of fields. */
+const COMPACT = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
+
+export function terminalColumns(ctx: Context): number {
+  const fromEnv = Number(ctx.env.COLUMNS);
+  return ctx.stdout.columns || (Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : 80);
+}
+
+function hardWrap(text: string, width: number): string {
+  const lines: string[] = [];
+  for (const line of text.split('\n')) {
+    for (let at = 0; at < line.length || at === 0; at += width)
+      lines.push(line.slice(at, at + width));
+  }
+  return lines.join('\n');
 }

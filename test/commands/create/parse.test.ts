@@ -1,0 +1,155 @@
+// Level A: argv in, typed options or a usage error out.
+import { CommanderError } from 'commander';
+import { describe, expect, it } from 'vitest';
+import type { CreateOptions } from '../../../src/commands/create/options.js';
+import { UsageError } from '../../../src/errors.js';
+import { buildProgram } from '../../../src/main.js';
+import { testContext } from '../../helpers/context.js';
+
+async function parse(argv: string[]): Promise<CreateOptions> {
+  const { ctx } = testContext();
+  let captured: CreateOptions | undefined;
+  const program = buildProgram(ctx, {
+    create: (options) => {
+      captured = options;
+      return Promise.resolve();
+    },
+  });
+  await program.parseAsync(['create', ...argv], { from: 'user' });
+  if (!captured) throw new Error('the runner was not called');
+  return captured;
+}
+
+const base = {
+  target: {},
+  timeoutMs: 30_000,
+  extraBody: undefined,
+  output: { format: undefined, field: undefined },
+};
+
+describe('cst create: parsing', () => {
+  it.each<[string, string[], Partial<CreateOptions>]>([
+    ['nothing', [], { request: {} }],
+    [
+      'owner flags',
+      ['--owner-id', 'c1', '--owner-name', 'Acme'],
+      { request: { originOwnerId: 'c1', originOwnerName: 'Acme' } },
+    ],
+    ['categories as one list', ['-c', 'hris,ats'], { request: { categories: ['hris', 'ats'] } }],
+    [
+      'categories repeated, deduplicated',
+      ['-c', 'hris', '--categories', 'ats,hris'],
+      { request: { categories: ['hris', 'ats'] } },
+    ],
+    [
+      'camelCase categories become wire values',
+      ['-c', 'hrisLegacy,stackOne'],
+      { request: { categories: ['hris-legacy', 'stackone'] } },
+    ],
+    ['expires-in in minutes', ['--expires-in', '30m'], { request: { expiresIn: 1800 } }],
+    ['expires-in bare seconds', ['--expires-in', '90'], { request: { expiresIn: 90 } }],
+    ['expires-in in days', ['--expires-in', '5d'], { request: { expiresIn: 432_000 } }],
+    [
+      'metadata pairs over metadata-json',
+      ['--metadata-json', '{"a":1,"b":2}', '--metadata', 'b=x', '--metadata', 'c=y=z'],
+      { request: { metadata: { a: 1, b: 'x', c: 'y=z' } } },
+    ],
+    ['multiple', ['--multiple'], { request: { multiple: true } }],
+    ['no-multiple', ['--no-multiple'], { request: { multiple: false } }],
+    [
+      'every other field',
+      [
+        '--provider',
+        'bamboohr',
+        '--username',
+        'u@x',
+        '--account-id',
+        'acc1',
+        '--label',
+        'L',
+        '--type',
+        'test',
+        '--integration-id',
+        'int1',
+      ],
+      {
+        request: {
+          provider: 'bamboohr',
+          originUsername: 'u@x',
+          accountId: 'acc1',
+          label: 'L',
+          type: 'test',
+          integrationId: 'int1',
+        },
+      },
+    ],
+    ['body-json', ['--body-json', '{"shared":true}'], { request: {}, extraBody: { shared: true } }],
+    [
+      'target flags',
+      ['--org', 'acme', '--project', 'prod', '--sandbox'],
+      { request: {}, target: { org: 'acme', project: 'prod', sandbox: true } },
+    ],
+    ['timeout', ['--timeout', '1500ms'], { request: {}, timeoutMs: 1500 }],
+    ['json', ['--json'], { request: {}, output: { format: 'json', field: undefined } }],
+    ['output yaml', ['-o', 'yaml'], { request: {}, output: { format: 'yaml', field: undefined } }],
+    ['field', ['--field', 'token'], { request: {}, output: { format: undefined, field: 'token' } }],
+  ])('%s', async (_name, argv, expected) => {
+    expect(await parse(argv)).toEqual({ ...base, ...expected });
+  });
+
+  it.each<[string, string[], string]>([
+    [
+      'unknown category, with a suggestion',
+      ['-c', 'hirs'],
+      '--categories: unknown category "hirs" (did you mean "hris"?); valid: ats, hris, hris-legacy, crm, iam, marketing, lms, stackone, documents, ticketing, screening, messaging, accounting, scheduling',
+    ],
+    [
+      'bad duration',
+      ['--expires-in', 'soon'],
+      '--expires-in: "soon" is not a duration: use a number of seconds, or a number with a unit: ms, s, m, h, d (30m, 12h, 5d)',
+    ],
+    ['too short a duration', ['--expires-in', '10ms'], '--expires-in: must be at least 1s'],
+    ['metadata without =', ['--metadata', 'plan'], '--metadata: "plan" is not key=value'],
+    [
+      'metadata-json not an object',
+      ['--metadata-json', '[1]'],
+      '--metadata-json: must be a JSON object',
+    ],
+    ['body-json not JSON', ['--body-json', '{'], '--body-json: not valid JSON'],
+    ['empty owner id', ['--owner-id', ' '], '--owner-id: must not be empty'],
+    [
+      'unknown field',
+      ['--field', 'nope'],
+      'unknown --field "nope": use one of id, organization_id, project_id, categories, provider, origin_owner_id, origin_owner_name, origin_username, account_id, label, created_at, metadata, external_trigger_token, type, integration_id, token, auth_link_url',
+    ],
+    [
+      'field with json',
+      ['--field', 'token', '--json'],
+      '--field prints one value alone: drop --json/--output',
+    ],
+    ['json with another output', ['--json', '-o', 'yaml'], '--json conflicts with --output yaml'],
+    ['zero timeout', ['--timeout', '0'], '--timeout: must be more than 0'],
+  ])('%s is a usage error', async (_name, argv, message) => {
+    const error = await parse(argv).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as UsageError).message).toBe(message);
+  });
+
+  it.each<[string, string[], string]>([
+    ['unknown flag', ['--owner'], "error: unknown option '--owner'\n(Did you mean --owner-id?)"],
+    [
+      'bad type',
+      ['--type', 'prod'],
+      "error: option '--type <type>' argument 'prod' is invalid. Allowed choices are production, test.",
+    ],
+    [
+      'bad output',
+      ['-o', 'xml'],
+      "error: option '-o, --output <format>' argument 'xml' is invalid. Allowed choices are table, json, yaml, tsv.",
+    ],
+  ])('%s is a commander error', async (_name, argv, message) => {
+    const error = await parse(argv).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CommanderError);
+    expect((error as CommanderError).message).toBe(message);
+  });
+});

@@ -1,0 +1,84 @@
+// An HTTP server on loopback that answers whatever a test scripts: any status, headers and
+// body, a dropped connection, or no answer at all. It records every request it saw.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface SeenRequest {
+  method: string;
+  url: string;
+  headers: IncomingMessage['headers'];
+  body: string;
+}
+
+export type Reply =
+  | { status: number; body?: unknown; headers?: Record<string, string>; raw?: string }
+  | { drop: true }
+  | { hang: true };
+
+export interface ScriptedServer {
+  baseUrl: string;
+  requests: SeenRequest[];
+  close(): Promise<void>;
+}
+
+/** Replies are used in order; the last one repeats. */
+export async function scriptedServer(
+  replies: Reply[] | ((request: SeenRequest) => Reply),
+): Promise<ScriptedServer> {
+  const requests: SeenRequest[] = [];
+  const server = createServer((request: IncomingMessage, response: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const seen = {
+        method: request.method ?? '',
+        url: request.url ?? '',
+        headers: request.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      };
+      requests.push(seen);
+      const reply =
+        typeof replies === 'function'
+          ? replies(seen)
+          : (replies[requests.length - 1] ?? replies[replies.length - 1]!);
+      if ('drop' in reply) {
+        request.socket.destroy();
+        return;
+      }
+      if ('hang' in reply) return;
+      const text = reply.raw ?? (reply.body === undefined ? '' : JSON.stringify(reply.body));
+      response.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
+      response.end(text);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+export const SESSION_BODY = {
+  id: 42,
+  organization_id: '1001',
+  project_id: 'proj-1',
+  categories: ['hris', 'ats'],
+  provider: null,
+  origin_owner_id: 'cus_1',
+  origin_owner_name: 'Acme Ltd',
+  origin_username: null,
+  account_id: null,
+  label: 'Main HR',
+  created_at: '2026-11-25T10:00:00.000Z',
+  metadata: { plan: 'pro' },
+  type: 'production',
+  integration_id: null,
+  token: 'tok_abc123',
+  auth_link_url: 'https://app.stackone.com/connect?token=tok_abc123',
+};
