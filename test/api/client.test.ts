@@ -7,12 +7,7 @@ import {
   createConnectSession,
 } from '../../src/api/connect-sessions.js';
 import { CliError } from '../../src/errors.js';
-import {
-  type Reply,
-  SESSION_BODY,
-  scriptedServer,
-  type ScriptedServer,
-} from '../helpers/scripted-server.js';
+import { SESSION_BODY, scriptedServer, type ScriptedServer } from '../helpers/scripted-server.js';
 
 let server: ScriptedServer | undefined;
 const agents: Agent[] = [];

@@ -4,8 +4,8 @@ import { type Context, createContext, type Env } from '../../src/context.js';
 
 export interface TestIo {
   ctx: Context;
-  stdout(): string;
-  stderr(): string;
+  stdout: () => string;
+  stderr: () => string;
 }
 
 export interface TestContextOptions {
