@@ -16,7 +16,7 @@ export interface Target {
   baseUrl: string;
   apiKey: string;
   /** Stops the in-process sandbox, if one was started. */
-  close(): Promise<void>;
+  close: () => Promise<void>;
 }
 
 export interface TargetFlags extends Selection {

@@ -1,0 +1,146 @@
+// Contract: what cst sends and what the sandbox answers, validated against StackOne's own
+// schemas (test/fixtures, copied from the spec) with a JSON-schema validator, not against
+// cst's zod schemas.
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Ajv } from 'ajv';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseCreateOptions } from '../../src/commands/create/options.js';
+import { runCreate } from '../../src/commands/create/run.js';
+import { type RunningSandbox, startSandbox } from '../../src/sandbox/server.js';
+import { testContext } from '../helpers/context.js';
+import { call } from '../helpers/http.js';
+import { SESSION_BODY, scriptedServer } from '../helpers/scripted-server.js';
+
+const spec = nullableWithoutType(
+  JSON.parse(
+    await readFile(new URL('../fixtures/stackone-platform-spec.json', import.meta.url), 'utf8'),
+  ),
+);
+const ajv = new Ajv({ strict: false, allErrors: true });
+ajv.addFormat('date-time', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/);
+ajv.addSchema(spec as object, 'spec');
+
+/** OpenAPI's `nullable` beside `allOf` (no `type`) is spelled for JSON Schema as anyOf null. */
+function nullableWithoutType(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(nullableWithoutType);
+  if (typeof node !== 'object' || node === null) return node;
+  const entries = Object.entries(node).map(([k, v]) => [k, nullableWithoutType(v)] as const);
+  const { nullable, ...rest } = Object.fromEntries(entries) as Record<string, unknown>;
+  if (nullable === true && !('type' in rest)) return { anyOf: [rest, { type: 'null' }] };
+  return nullable === undefined ? rest : { ...rest, nullable };
+}
+
+function expectValid(schema: string, value: unknown): void {
+  const validate = ajv.getSchema(`spec#/components/schemas/${schema}`);
+  if (!validate) throw new Error(`no schema ${schema}`);
+  const valid = validate(value);
+  expect(valid ? [] : validate.errors, `${schema}`).toEqual([]);
+}
+
+let sandbox: RunningSandbox;
+let key: string;
+beforeAll(async () => {
+  sandbox = await startSandbox({
+    stateDir: join(await mkdtemp(join(tmpdir(), 'cst-contract-')), 'state'),
+  });
+  key = (await sandbox.store.read()).organizations[0]!.projects[0]!.apiKey;
+});
+afterAll(() => sandbox.close());
+
+describe('requests cst sends', () => {
+  it.each<[string, Record<string, unknown>]>([
+    ['the minimum', {}],
+    [
+      'every flag',
+      {
+        categories: ['hris,ats,hrisLegacy,stackOne'],
+        provider: 'bamboohr',
+        username: 'admin@acme.test',
+        accountId: 'acc_1',
+        label: 'Main',
+        expiresIn: '12h',
+        metadata: ['plan=pro'],
+        metadataJson: '{"seats":40}',
+        multiple: true,
+        type: 'test',
+        integrationId: 'int_1',
+      },
+    ],
+  ])('ConnectSessionCreate: %s', async (_name, flags) => {
+    const server = await scriptedServer([{ status: 201, body: SESSION_BODY }]);
+    try {
+      const { ctx } = testContext({ env: { CST_API_KEY: 'k', CST_BASE_URL: server.baseUrl } });
+      await runCreate(
+        parseCreateOptions({ timeout: '5s', ownerId: 'c1', ownerName: 'Acme', ...flags }),
+        ctx,
+      );
+      const body = JSON.parse(server.requests[0]?.body ?? '') as unknown;
+      expectValid('ConnectSessionCreate', body);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('sandbox responses', () => {
+  it('POST /connect_sessions → ConnectSessionTokenAuthLink; authenticate → ConnectSession', async () => {
+    const created = await call(sandbox.baseUrl, 'POST', '/connect_sessions', key, {
+      origin_owner_id: 'c1',
+      origin_owner_name: 'Acme',
+      categories: ['hris', 'hris-legacy'],
+      provider: 'bamboohr',
+      origin_username: 'u',
+      account_id: 'a',
+      label: 'L',
+      metadata: { plan: 'pro' },
+      type: 'production',
+      integration_id: 'i',
+    });
+    expect(created.status).toBe(201);
+    expectValid('ConnectSessionTokenAuthLink', created.body);
+    const found = await call(sandbox.baseUrl, 'POST', '/connect_sessions/authenticate', key, {
+      token: (created.body as { token: string }).token,
+    });
+    expect(found.status).toBe(201);
+    expectValid('ConnectSession', found.body);
+  });
+
+  it.each<[string, string, string | undefined, unknown]>([
+    ['BadRequestResponse', '/connect_sessions', 'key', { origin_owner_id: 'c1' }],
+    [
+      'UnauthorizedResponse',
+      '/connect_sessions',
+      undefined,
+      { origin_owner_id: 'c1', origin_owner_name: 'A' },
+    ],
+    ['NotFoundResponse', '/connect_sessions/authenticate', 'key', { token: 'unknown' }],
+  ])('errors → %s', async (schema, path, useKey, body) => {
+    const answer = await call(sandbox.baseUrl, 'POST', path, useKey && key, body);
+    expect(answer.status).toBeGreaterThanOrEqual(400);
+    expectValid(schema, answer.body);
+  });
+
+  it('errors → TooManyRequestsResponse', async () => {
+    const limited = await startSandbox({
+      stateDir: join(await mkdtemp(join(tmpdir(), 'cst-contract-')), 'state'),
+      rateLimitPerMinute: 1,
+    });
+    try {
+      const limitedKey = (await limited.store.read()).organizations[0]!.projects[0]!.apiKey;
+      await call(limited.baseUrl, 'POST', '/connect_sessions', limitedKey, {
+        origin_owner_id: 'c',
+        origin_owner_name: 'n',
+      });
+      const answer = await call(limited.baseUrl, 'POST', '/connect_sessions', limitedKey, {
+        origin_owner_id: 'c',
+        origin_owner_name: 'n',
+      });
+      expect(answer.status).toBe(429);
+      expectValid('TooManyRequestsResponse', answer.body);
+    } finally {
+      await limited.close();
+    }
+  });
+});

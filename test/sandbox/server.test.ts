@@ -1,0 +1,170 @@
+// Level B: the sandbox over real HTTP on loopback.
+import { mkdtemp, readFile, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  type RunningSandbox,
+  type SandboxOptions,
+  startSandbox,
+} from '../../src/sandbox/server.js';
+import { call } from '../helpers/http.js';
+
+const running: RunningSandbox[] = [];
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((sandbox) => sandbox.close()));
+});
+
+async function sandbox(options: Partial<SandboxOptions> = {}) {
+  const stateDir = options.stateDir ?? join(await mkdtemp(join(tmpdir(), 'cst-sandbox-')), 'state');
+  const started = await startSandbox({ stateDir, ...options });
+  running.push(started);
+  const state = await started.store.read();
+  const keys = state.organizations.flatMap((org) => org.projects.map((p) => p.apiKey));
+  return { ...started, stateDir, key: keys[0]!, otherKey: keys[3]! };
+}
+
+const owner = { origin_owner_id: 'cus_1', origin_owner_name: 'Acme' };
+
+describe('sandbox', () => {
+  it('creates a session with every required field and echoes the optional ones', async () => {
+    const { baseUrl, key } = await sandbox({ now: () => new Date('2026-11-25T10:00:00.000Z') });
+    const { status, body } = await call(baseUrl, 'POST', '/connect_sessions', key, {
+      ...owner,
+      categories: ['hris'],
+      label: 'L',
+      metadata: { a: 1 },
+      type: 'test',
+    });
+    expect(status).toBe(201);
+    const session = body as Record<string, unknown>;
+    expect(session).toEqual({
+      id: 1,
+      organization_id: '1001',
+      project_id: 'acme-production',
+      ...owner,
+      categories: ['hris'],
+      label: 'L',
+      metadata: { a: 1 },
+      type: 'test',
+      created_at: '2026-11-25T10:00:00.000Z',
+      token: session.token,
+      auth_link_url: `${baseUrl}/connect?token=${String(session.token)}`,
+    });
+    expect(session.token).toMatch(/^[\w-]{43}$/);
+  });
+
+  it('answers 401 with the spec body for a missing or wrong key', async () => {
+    const { baseUrl } = await sandbox({ now: () => new Date('2026-11-25T10:00:00.000Z') });
+    for (const key of [undefined, 'sk_sandbox_wrong']) {
+      expect(await call(baseUrl, 'POST', '/connect_sessions', key, owner)).toMatchObject({
+        status: 401,
+        body: { statusCode: 401, message: 'Unauthorized', timestamp: '2026-11-25T10:00:00.000Z' },
+      });
+    }
+  });
+
+  it.each<[string, unknown, string]>([
+    ['a missing owner', { origin_owner_id: 'c' }, 'origin_owner_name must be a non-empty string'],
+    ['a wrong type', { ...owner, expires_in: '30m' }, 'expires_in must be a positive number'],
+    [
+      'an unknown category',
+      { ...owner, categories: ['hrisLegacy'] },
+      'categories must contain only ats, hris, hris-legacy, crm, iam, marketing, lms, stackone, documents, ticketing, screening, messaging, accounting, scheduling',
+    ],
+    ['an unknown type', { ...owner, type: 'staging' }, 'type must be one of production, test'],
+    ['a body that is not JSON', '{', 'Body must be valid JSON'],
+  ])('answers 400 for %s', async (_name, body, message) => {
+    const { baseUrl, key } = await sandbox();
+    const answer = await call(baseUrl, 'POST', '/connect_sessions', key, body);
+    expect([answer.status, (answer.body as { message: string }).message]).toEqual([400, message]);
+  });
+
+  it('authenticates a live token of its own project only, and forgets it when it expires', async () => {
+    let now = new Date('2026-11-25T10:00:00.000Z');
+    const { baseUrl, key, otherKey } = await sandbox({ now: () => now });
+    const created = (
+      await call(baseUrl, 'POST', '/connect_sessions', key, { ...owner, expires_in: 60 })
+    ).body as { token: string; id: number };
+    const found = await call(baseUrl, 'POST', '/connect_sessions/authenticate', key, {
+      token: created.token,
+    });
+    expect(found.status).toBe(201);
+    expect(found.body).toEqual({
+      id: created.id,
+      organization_id: '1001',
+      project_id: 'acme-production',
+      ...owner,
+      created_at: '2026-11-25T10:00:00.000Z',
+    });
+    expect(
+      (
+        await call(baseUrl, 'POST', '/connect_sessions/authenticate', otherKey, {
+          token: created.token,
+        })
+      ).status,
+    ).toBe(404);
+    expect(
+      (await call(baseUrl, 'POST', '/connect_sessions/authenticate', key, { token: 'nope' }))
+        .status,
+    ).toBe(404);
+    now = new Date('2026-11-25T10:01:00.000Z');
+    const expired = await call(baseUrl, 'POST', '/connect_sessions/authenticate', key, {
+      token: created.token,
+    });
+    expect([expired.status, (expired.body as { message: string }).message]).toEqual([
+      404,
+      'Connect session not found',
+    ]);
+  });
+
+  it('rate-limits per key with 429 and Retry-After', async () => {
+    const { baseUrl, key, otherKey } = await sandbox({ rateLimitPerMinute: 2 });
+    expect((await call(baseUrl, 'POST', '/connect_sessions', key, owner)).status).toBe(201);
+    expect((await call(baseUrl, 'POST', '/connect_sessions', key, owner)).status).toBe(201);
+    const limited = await call(baseUrl, 'POST', '/connect_sessions', key, owner);
+    expect([
+      limited.status,
+      limited.headers['retry-after'],
+      (limited.body as { message: string }).message,
+    ]).toEqual([429, '60', 'Too many requests']);
+    expect((await call(baseUrl, 'POST', '/connect_sessions', otherKey, owner)).status).toBe(201);
+  });
+
+  it('answers 404 with the spec body for other routes', async () => {
+    const { baseUrl, key } = await sandbox();
+    const answer = await call(baseUrl, 'GET', '/connect_sessions', key);
+    expect([answer.status, (answer.body as { message: string }).message]).toEqual([
+      404,
+      'Cannot GET /connect_sessions',
+    ]);
+  });
+
+  it('shares one state between sandboxes: parallel creates get distinct increasing ids', async () => {
+    const first = await sandbox();
+    const second = await sandbox({ stateDir: first.stateDir });
+    const ids = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        call((i % 2 ? first : second).baseUrl, 'POST', '/connect_sessions', first.key, owner).then(
+          (a) => (a.body as { id: number }).id,
+        ),
+      ),
+    );
+    expect(ids.sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+  });
+
+  it('keeps its state private and holds token hashes, not tokens', async () => {
+    const previous = process.umask(0o022);
+    try {
+      const { baseUrl, key, stateDir, store } = await sandbox();
+      const { token } = (await call(baseUrl, 'POST', '/connect_sessions', key, owner)).body as {
+        token: string;
+      };
+      expect((await stat(stateDir)).mode & 0o777).toBe(0o700);
+      expect((await stat(store.path)).mode & 0o777).toBe(0o600);
+      expect(await readFile(store.path, 'utf8')).not.toContain(token);
+    } finally {
+      process.umask(previous);
+    }
+  });
+});
