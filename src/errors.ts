@@ -48,6 +48,16 @@ export class UsageError extends CliError {
   }
 }
 
+/** Required values that were neither given nor could be asked for. */
+export class MissingFlagsError extends UsageError {
+  constructor(
+    readonly flags: string[],
+    options: CliErrorOptions = {},
+  ) {
+    super(`missing required flag${flags.length > 1 ? 's' : ''}: ${flags.join(', ')}`, options);
+  }
+}
+
 /** Config file, credential or project-selection problems. */
 export class ConfigError extends CliError {
   constructor(message: string, code = 'config', options: CliErrorOptions = {}) {

@@ -1,7 +1,7 @@
 // Which organization and project a command uses. The same rules apply to the user's config and
 // to the sandbox's seeded organizations: first match wins.
 import { canPrompt, envValue, type Context } from '../context.js';
-import { UsageError } from '../errors.js';
+import { MissingFlagsError, UsageError } from '../errors.js';
 
 export interface CatalogProject {
   org: string;
@@ -68,12 +68,9 @@ export async function pickProject(
   const org = selection.org ?? envValue(ctx.env, 'CST_ORG');
   const project = selection.project ?? envValue(ctx.env, 'CST_PROJECT');
   if (!canPrompt(ctx)) {
-    throw new UsageError(
-      `choose a project with ${org === undefined ? '--org and ' : ''}--project`,
-      {
-        hint: `${catalog.source} has ${catalog.projects.map(label).join(', ')}`,
-      },
-    );
+    throw new MissingFlagsError(org === undefined ? ['--org', '--project'] : ['--project'], {
+      hint: `${catalog.source} has ${catalog.projects.map(label).join(', ')}`,
+    });
   }
   const prompter = await ctx.prompter();
   const orgs = unique(

@@ -92,11 +92,18 @@ export class SandboxStore {
   }
 
   private async readFile(): Promise<SandboxState | undefined> {
+    let text: string;
     try {
-      return JSON.parse(await readFile(this.path, 'utf8')) as SandboxState;
+      text = await readFile(this.path, 'utf8');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw new Error(`sandbox state ${this.path} is unreadable; delete it to start afresh`);
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return undefined;
+      throw new Error(`cannot read the sandbox state ${this.path} (${code ?? 'error'})`);
+    }
+    try {
+      return JSON.parse(text) as SandboxState;
+    } catch {
+      throw new Error(`the sandbox state ${this.path} is corrupt; delete it to start afresh`);
     }
   }
 }

@@ -92,10 +92,10 @@ describe('resolveTarget', () => {
     const env = await setup(TWO_ORGS);
     expect(await failure(env)).toEqual([
       2,
-      'choose a project with --org and --project',
+      'missing required flags: --org, --project',
       `${env.CST_CONFIG_DIR}/config.json has acme/prod, acme/staging, globex/prod`,
     ]);
-    expect((await failure(env, { org: 'acme' }))[1]).toBe('choose a project with --project');
+    expect((await failure(env, { org: 'acme' }))[1]).toBe('missing required flag: --project');
   });
 
   it('uses CST_API_KEY and CST_BASE_URL when no project is configured or selected', async () => {
@@ -191,7 +191,7 @@ describe('resolveTarget', () => {
       (await resolve(env, { sandbox: true, org: 'globex', project: 'staging' })).apiKey,
     ).toMatch(/^sk_sandbox_/);
     expect((await failure(env, { sandbox: true, org: 'globex' }))[1]).toBe(
-      'choose a project with --project',
+      'missing required flag: --project',
     );
   });
 });

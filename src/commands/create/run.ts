@@ -12,25 +12,16 @@ import { CATEGORIES, DEFAULT_EXPIRES_IN_SECONDS } from '../../api/constants.js';
 import { createDispatcher } from '../../api/dispatcher.js';
 import { resolveTarget, type Target } from '../../config/target.js';
 import { canPrompt, type Context } from '../../context.js';
-import { ConfigError, UsageError } from '../../errors.js';
+import { ConfigError, MissingFlagsError } from '../../errors.js';
 import { renderRecord } from '../../output/record.js';
 import { warn, note } from '../../output/messages.js';
 import type { CreateOptions } from './options.js';
 
 export async function runCreate(options: CreateOptions, ctx: Context): Promise<void> {
   const interactive = canPrompt(ctx);
-  if (!interactive) {
-    const missing = [
-      options.request.originOwnerId === undefined && '--owner-id',
-      options.request.originOwnerName === undefined && '--owner-name',
-    ].filter((flag): flag is string => flag !== false);
-    if (missing.length > 0)
-      throw new UsageError(
-        `missing required flag${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`,
-      );
-  }
-
-  const target = await resolveTarget(ctx, options.target);
+  const target = interactive
+    ? await resolveTarget(ctx, options.target)
+    : await resolveWithoutPrompts(ctx, options);
   const dispatcher = createDispatcher(options.timeoutMs);
   try {
     const request = interactive
@@ -68,6 +59,28 @@ export async function runCreate(options: CreateOptions, ctx: Context): Promise<v
     await dispatcher.close();
     await target.close();
   }
+}
+
+/** Without a terminal, every missing value is named at once, before anything is sent. */
+async function resolveWithoutPrompts(ctx: Context, options: CreateOptions): Promise<Target> {
+  const missing = [
+    options.request.originOwnerId === undefined && '--owner-id',
+    options.request.originOwnerName === undefined && '--owner-name',
+  ].filter((flag): flag is string => flag !== false);
+  let target: Target;
+  try {
+    target = await resolveTarget(ctx, options.target);
+  } catch (error) {
+    if (error instanceof MissingFlagsError) {
+      throw new MissingFlagsError([...error.flags, ...missing], { hint: error.hint });
+    }
+    throw error;
+  }
+  if (missing.length > 0) {
+    await target.close();
+    throw new MissingFlagsError(missing);
+  }
+  return target;
 }
 
 async function promptMissing(

@@ -1,0 +1,104 @@
+// Spawning the built bin/cst.js, as users and CI do: real processes, real pipes, a clean
+// environment with its own config and state directories.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const BIN = fileURLToPath(new URL('../../bin/cst.js', import.meta.url));
+
+export interface Result {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export async function isolatedEnv(
+  extra: Record<string, string> = {},
+): Promise<Record<string, string>> {
+  const root = await mkdtemp(join(tmpdir(), 'cst-e2e-'));
+  return {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: root,
+    CST_CONFIG_DIR: join(root, 'config'),
+    CST_STATE_DIR: join(root, 'state'),
+    ...extra,
+  };
+}
+
+export function start(args: string[], env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, [BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+}
+
+export function finish(child: ChildProcess, timeoutMs = 15_000): Promise<Result> {
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`cst did not finish in ${timeoutMs} ms; stderr so far: ${stderr}`));
+    }, timeoutMs);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}
+
+export function cst(args: string[], env: Record<string, string>, input = ''): Promise<Result> {
+  const child = start(args, env);
+  child.stdin?.end(input);
+  return finish(child);
+}
+
+/** Resolves with the first line a child prints on stdout. */
+export function firstLine(child: ChildProcess, timeoutMs = 10_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let buffered = '';
+    const timer = setTimeout(() => reject(new Error('no output in time')), timeoutMs);
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+      buffered += chunk;
+      const end = buffered.indexOf('\n');
+      if (end >= 0) {
+        clearTimeout(timer);
+        resolve(buffered.slice(0, end));
+      }
+    });
+    child.on('exit', () => reject(new Error('exited before printing a line')));
+  });
+}
+
+export interface Served {
+  baseUrl: string;
+  projects: {
+    organization: string;
+    organization_id: string;
+    project: string;
+    project_id: string;
+    api_key: string;
+    default: boolean;
+  }[];
+  stop(): Promise<Result>;
+}
+
+/** `cst sandbox serve --port 0 --json`, stopped with SIGTERM. */
+export async function serve(env: Record<string, string>): Promise<Served> {
+  const child = start(['sandbox', 'serve', '--port', '0', '--json'], env);
+  const info = JSON.parse(await firstLine(child)) as {
+    base_url: string;
+    projects: Served['projects'];
+  };
+  return {
+    baseUrl: info.base_url,
+    projects: info.projects,
+    stop: () => {
+      const done = finish(child);
+      child.kill('SIGTERM');
+      return done;
+    },
+  };
+}

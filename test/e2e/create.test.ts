@@ -1,0 +1,243 @@
+// Level C: the built binary against `cst sandbox serve` and a scripted server, every exit code.
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Reply, SESSION_BODY, scriptedServer } from '../helpers/scripted-server.js';
+import { cst, finish, isolatedEnv, serve, type Served, start } from './cli.js';
+
+const owner = ['--owner-id', 'cus_1', '--owner-name', 'Acme Ltd'];
+
+let served: Served;
+let env: Record<string, string>;
+beforeAll(async () => {
+  env = await isolatedEnv();
+  served = await serve(env);
+});
+afterAll(async () => {
+  const stopped = await served.stop();
+  expect(stopped.code).toBe(0);
+});
+
+function against(key = served.projects[0]!.api_key) {
+  return { ...env, CST_BASE_URL: served.baseUrl, CST_API_KEY: key };
+}
+
+async function scripted(reply: Reply, args: string[] = []) {
+  const server = await scriptedServer([reply]);
+  try {
+    return await cst(['create', ...owner, ...args], {
+      ...(await isolatedEnv()),
+      CST_BASE_URL: server.baseUrl,
+      CST_API_KEY: 'k',
+    });
+  } finally {
+    await server.close();
+  }
+}
+
+describe('cst create, end to end', () => {
+  it('issues a session against a running sandbox: --json parses, stderr stays empty', async () => {
+    const result = await cst(['create', ...owner, '-c', 'hris,ats', '--json'], against());
+    expect([result.code, result.stderr]).toEqual([0, '']);
+    const session = JSON.parse(result.stdout) as Record<string, unknown>;
+    expect(session).toMatchObject({
+      organization_id: '1001',
+      project_id: 'acme-production',
+      categories: ['hris', 'ats'],
+      origin_owner_name: 'Acme Ltd',
+    });
+    expect(session.auth_link_url).toBe(`${served.baseUrl}/connect?token=${String(session.token)}`);
+  });
+
+  it('--field token prints the token alone, which the sandbox then authenticates', async () => {
+    const result = await cst(['create', ...owner, '--field', 'token'], against());
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^[\w-]{43}$/);
+    const { request } = await import('undici');
+    const answer = await request(`${served.baseUrl}/connect_sessions/authenticate`, {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from(`${served.projects[0]!.api_key}:`).toString('base64')}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({ token: result.stdout }),
+    });
+    expect(answer.statusCode).toBe(201);
+    expect(((await answer.body.json()) as { origin_owner_id: string }).origin_owner_id).toBe(
+      'cus_1',
+    );
+  });
+
+  it('--sandbox needs no server, no key, and leaves no process behind', async () => {
+    const result = await cst(
+      ['create', '--sandbox', '-c', 'hris', ...owner, '--field', 'project_id'],
+      await isolatedEnv(),
+    );
+    expect([result.code, result.stdout, result.stderr]).toEqual([0, 'acme-production', '']);
+  });
+
+  it('without a terminal and without owner flags: exit 2 at once, naming both', async () => {
+    const result = await cst(['create', '--sandbox'], await isolatedEnv());
+    expect([result.code, result.stdout, result.stderr]).toEqual([
+      2,
+      '',
+      'error: missing required flags: --owner-id, --owner-name\n',
+    ]);
+  });
+
+  it('ends quietly when the reader of its output goes away', async () => {
+    const child = start(['create', '--sandbox', ...owner], await isolatedEnv());
+    child.stdout?.once('data', () => child.stdout?.destroy());
+    const result = await finish(child);
+    expect([result.code, result.stderr]).toEqual([0, '']);
+  });
+
+  it('--version and --help exit 0 on stdout', async () => {
+    const version = await cst(['--version'], env);
+    expect([version.code, version.stdout]).toEqual([
+      0,
+      `${process.env.npm_package_version ?? '0.1.0'}\n`,
+    ]);
+    const help = await cst(['create', '--help'], env);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Usage: cst create [options]');
+  });
+});
+
+describe('exit codes through the binary', () => {
+  it('1: unexpected (the state dir is a file)', async () => {
+    const base = await isolatedEnv();
+    await writeFile(join(base.HOME!, 'file'), '');
+    const result = await cst(['create', '--sandbox', ...owner], {
+      ...base,
+      CST_STATE_DIR: join(base.HOME!, 'file'),
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      `error: cannot read the sandbox state ${join(base.HOME!, 'file', 'sandbox.json')} (ENOTDIR)\n`,
+    );
+  });
+
+  it('2: an unknown flag, as a JSON line in JSON mode', async () => {
+    const result = await cst(['create', '--owner', 'x', '--json'], env);
+    expect(result.code).toBe(2);
+    expect(JSON.parse(result.stderr)).toEqual({
+      error: {
+        code: 'usage',
+        message: "unknown option '--owner'\n(Did you mean --owner-id?)",
+        exit: 2,
+        hint: "run 'cst --help' for usage",
+      },
+    });
+  });
+
+  it('3: no credentials, with the hint', async () => {
+    const result = await cst(['create', ...owner], await isolatedEnv());
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(
+      /^error: no API key: no project is configured and CST_API_KEY is not set\nhint: add a project to .*config\.json, export CST_API_KEY, or try the local sandbox with --sandbox\n$/,
+    );
+  });
+
+  it('4: a key the sandbox does not know', async () => {
+    const result = await cst(['create', ...owner, '--json'], against('sk_sandbox_wrong'));
+    expect(result.code).toBe(4);
+    expect(JSON.parse(result.stderr)).toEqual({
+      error: {
+        code: 'auth_rejected',
+        message: 'API key rejected (HTTP 401 from POST /connect_sessions): Unauthorized',
+        status: 401,
+        exit: 4,
+        hint: 'check the key of the selected project, or CST_API_KEY',
+      },
+    });
+  });
+
+  it.each<[number, Reply, string]>([
+    [
+      5,
+      { status: 403, body: { statusCode: 403, message: 'Forbidden', timestamp: 't' } },
+      'error: forbidden (HTTP 403 from POST /connect_sessions): Forbidden\n',
+    ],
+    [
+      6,
+      { status: 404, body: { statusCode: 404, message: 'Not Found', timestamp: 't' } },
+      'error: not found (HTTP 404 from POST /connect_sessions): Not Found\n',
+    ],
+    [
+      8,
+      { status: 500, body: { statusCode: 500, message: 'Boom', timestamp: 't' } },
+      'error: server error (HTTP 500 from POST /connect_sessions): Boom\nhint: the server may have acted on the request; check before running it again\n',
+    ],
+    [
+      11,
+      { status: 201, body: { ...SESSION_BODY, created_at: 5 } },
+      'error: invalid response from POST /connect_sessions (HTTP 201): field "created_at": expected string\n',
+    ],
+  ])('%i: scripted answer', async (code, reply, stderr) => {
+    const result = await scripted(reply);
+    expect([result.code, result.stdout, result.stderr]).toEqual([code, '', stderr]);
+  });
+
+  it('7: still rate limited after the retries', async () => {
+    const result = await scripted({
+      status: 429,
+      headers: { 'retry-after': '0' },
+      body: { statusCode: 429, message: 'Too many requests', timestamp: 't' },
+    });
+    expect(result.code).toBe(7);
+    expect(result.stderr.split('\n').filter((line) => line.startsWith('warning:'))).toHaveLength(3);
+    expect(result.stderr).toContain(
+      'error: rate limited (HTTP 429 from POST /connect_sessions): Too many requests\nhint: StackOne allows 1000 requests per minute per API key\n',
+    );
+  });
+
+  it('10: connection refused', async () => {
+    const server = await scriptedServer([{ status: 201 }]);
+    await server.close();
+    const result = await cst(['create', ...owner], {
+      ...(await isolatedEnv()),
+      CST_BASE_URL: server.baseUrl,
+      CST_API_KEY: 'k',
+    });
+    expect(result.code).toBe(10);
+    expect(
+      result.stderr.endsWith(
+        `error: connection refused by ${server.baseUrl} (POST /connect_sessions)\n`,
+      ),
+    ).toBe(true);
+  });
+
+  it('12: the API rejects the request', async () => {
+    const result = await cst(['create', ...owner, '--body-json', '{"expires_in":-5}'], against());
+    expect(result.code).toBe(12);
+    expect(result.stderr).toBe(
+      'warning: --body-json sets expires_in as given, unchecked by cst\nerror: request rejected (HTTP 400 from POST /connect_sessions): expires_in must be a positive number\n',
+    );
+  });
+
+  it.each<[NodeJS.Signals, number]>([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ])('%s during a request: exit %i with one line', async (signal, code) => {
+    const server = await scriptedServer([{ hang: true }]);
+    try {
+      const child = start(['create', ...owner], {
+        ...(await isolatedEnv()),
+        CST_BASE_URL: server.baseUrl,
+        CST_API_KEY: 'k',
+      });
+      const done = finish(child);
+      while (server.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+      child.kill(signal);
+      const result = await done;
+      expect([result.code, result.stdout, result.stderr]).toEqual([
+        code,
+        '',
+        'error: interrupted\n',
+      ]);
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -1,0 +1,106 @@
+// Level C: prompts on a real pseudo-terminal, answered with keystrokes.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isolatedEnv, serve, type Served } from './cli.js';
+import { KEY, plain, terminal } from './pty.js';
+
+let served: Served;
+let env: Record<string, string>;
+beforeAll(async () => {
+  env = await isolatedEnv();
+  served = await serve(env);
+  // Two organizations, no default: nothing decides, so cst must ask.
+  const project = (org: string, name: string) => {
+    const p = served.projects.find((x) => x.organization === org && x.project === name)!;
+    env[`KEY_${org}_${name}`.toUpperCase()] = p.api_key;
+    return {
+      id: p.project_id,
+      base_url: served.baseUrl,
+      key_env: `KEY_${org}_${name}`.toUpperCase(),
+    };
+  };
+  const config = {
+    organizations: {
+      acme: {
+        id: '1001',
+        projects: {
+          production: project('acme', 'production'),
+          staging: project('acme', 'staging'),
+        },
+      },
+      globex: { id: '1002', projects: { production: project('globex', 'production') } },
+    },
+  };
+  await mkdir(env.CST_CONFIG_DIR!, { recursive: true });
+  await writeFile(`${env.CST_CONFIG_DIR}/config.json`, JSON.stringify(config));
+});
+afterAll(async () => {
+  await served.stop();
+});
+
+describe('cst create on a terminal', () => {
+  it('asks for organization, project, categories and owner, then prints the table', async () => {
+    const term = terminal(['create'], { ...env, NO_COLOR: '1' });
+    await term.waitFor('Organization');
+    term.type(KEY.enter);
+    await term.waitFor('Project');
+    term.type(KEY.down + KEY.enter);
+    await term.waitFor('Categories');
+    term.type(KEY.down + KEY.space + KEY.down + KEY.space + KEY.enter);
+    await term.waitFor('Owner id');
+    term.type(`cus_9${KEY.enter}`);
+    await term.waitFor('Owner name');
+    term.type(`Nine Ltd${KEY.enter}`);
+    const { code, screen } = await term.exit();
+    expect(code).toBe(0);
+    const text = plain(screen);
+    expect(text).toMatch(/│ project_id\s+│ acme-staging\s+│/);
+    expect(text).toMatch(/│ categories\s+│ hris,hris-legacy\s+│/);
+    expect(text).toMatch(/│ origin_owner_id\s+│ cus_9\s+│/);
+    expect(text).toMatch(/│ origin_owner_name\s+│ Nine Ltd\s+│/);
+    expect(text).toContain('cst keeps no copy of this token: save it now if you need it.');
+  });
+
+  it('never asks for what flags gave', async () => {
+    const term = terminal(['create', '--org', 'globex', '-c', 'ats', '--owner-id', 'c2'], {
+      ...env,
+      NO_COLOR: '1',
+    });
+    await term.waitFor('Owner name');
+    term.type(`Two${KEY.enter}`);
+    const { code, screen } = await term.exit();
+    expect(code).toBe(0);
+    const text = plain(screen);
+    expect(text).not.toContain('Organization');
+    expect(text).not.toContain('Categories');
+    expect(text).toMatch(/│ project_id\s+│ globex-production\s+│/);
+  });
+
+  it('Ctrl-C in a prompt exits 130 with one line, no stack trace', async () => {
+    const term = terminal(['create'], { ...env, NO_COLOR: '1' });
+    await term.waitFor('Organization');
+    term.type(KEY.ctrlC);
+    const { code, screen } = await term.exit();
+    expect(code).toBe(130);
+    const after = plain(screen).slice(plain(screen).indexOf('Organization'));
+    expect(after).toContain('error: cancelled\n');
+    expect(after).not.toMatch(/\n\s+at /);
+  });
+
+  it.each<[string, string[], Record<string, string>]>([
+    ['--no-input', ['--no-input'], {}],
+    ['CST_NO_INPUT=1', [], { CST_NO_INPUT: '1' }],
+    ['CI=true', [], { CI: 'true' }],
+  ])(
+    'never prompts with %s, even on a terminal: names every missing flag',
+    async (_name, args, extra) => {
+      const term = terminal(['create', ...args], { ...env, NO_COLOR: '1' }, { keep: extra });
+      const { code, screen } = await term.exit();
+      expect(code).toBe(2);
+      expect(plain(screen)).toBe(
+        'error: missing required flags: --org, --project, --owner-id, --owner-name\n' +
+          `hint: ${env.CST_CONFIG_DIR}/config.json has acme/production, acme/staging, globex/production\n`,
+      );
+    },
+  );
+});
