@@ -37,7 +37,7 @@ export interface Context {
 export type StopSignal = 'SIGINT' | 'SIGTERM';
 
 export interface ContextInit {
-  stdin: InputStream;
+  stdin: () => InputStream;
   stdout: OutputStream;
   stderr: OutputStream;
   env: Env;
@@ -49,7 +49,13 @@ export function createContext(init: ContextInit): Context {
   let prompter: Promise<Prompter> | undefined;
   const waiting: ((signal: StopSignal) => void)[] = [];
   const ctx: Context = {
-    ...init,
+    get stdin() {
+      return init.stdin();
+    },
+    stdout: init.stdout,
+    stderr: init.stderr,
+    env: init.env,
+    version: init.version,
     now: init.now ?? (() => new Date()),
     colorMode: 'auto',
     noInput: false,

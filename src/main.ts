@@ -1,77 +1,29 @@
-// Builds the program, runs it, and is the only place that turns errors into exit codes and
-// one-line messages. Commands are registered here; their heavy code loads when they run.
-import { Command, CommanderError, Option } from 'commander';
-import { createCommand, type CreateRunner } from './commands/create/create.js';
-import { sandboxCommand } from './commands/sandbox/sandbox.js';
-import {
-  type ColorMode,
-  type Context,
-  type ContextInit,
-  createContext,
-  type StopSignal,
-} from './context.js';
+// Runs cst: the only place that turns errors into exit codes and one-line messages, and the
+// only place that touches the process (signals, a closed stdout).
+import { type Context, createContext, type StopSignal } from './context.js';
 import { CliError, EXIT, InterruptedError } from './errors.js';
 
 declare const __CST_VERSION__: string;
 
-/** Tests replace runners to see the typed options a command line turns into. */
-export interface Runners {
-  create?: CreateRunner;
-}
-
-export function buildProgram(ctx: Context, runners: Runners = {}): Command {
-  const program = new Command('cst')
-    .description('Issue and manage StackOne connect session tokens')
-    .version(ctx.version, '-V, --version', 'print the version')
-    .option('--no-input', 'never prompt; fail on anything missing (env: CST_NO_INPUT=1)')
-    .option('--no-color', 'no colour (env: NO_COLOR)')
-    .addOption(
-      new Option('--color <when>', 'when to use colour').choices(['auto', 'always', 'never']),
-    )
-    .showSuggestionAfterError(true)
-    .exitOverride()
-    .configureOutput({
-      writeOut: (text) => ctx.stdout.write(text),
-      writeErr: (text) => ctx.stderr.write(text),
-      outputError: () => undefined,
-    })
-    .hook('preAction', (_program, action) => {
-      const globals = action.optsWithGlobals<{
-        input: boolean;
-        color: boolean | ColorMode | undefined;
-      }>();
-      ctx.noInput = !globals.input;
-      ctx.colorMode =
-        globals.color === false
-          ? 'never'
-          : typeof globals.color === 'string'
-            ? globals.color
-            : 'auto';
-    });
-  program.addCommand(createCommand(ctx, runners.create));
-  program.addCommand(sandboxCommand(ctx));
-  for (const command of program.commands) inheritSettings(command, program);
-  return program;
-}
-
-function inheritSettings(command: Command, program: Command): void {
-  command.exitOverride().configureOutput(program.configureOutput()).showSuggestionAfterError(true);
-  for (const child of command.commands) inheritSettings(child, program);
-}
-
 /** Runs cst and returns the exit code. Never throws. */
-export async function main(argv: string[], init?: Partial<ContextInit>): Promise<number> {
+export async function main(argv: string[]): Promise<number> {
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+    // The one answer that needs no command tree; scripts and shell completions ask it often.
+    process.stdout.write(`${__CST_VERSION__}\n`);
+    return EXIT.ok;
+  }
   const ctx = createContext({
-    stdin: process.stdin,
+    // Opening stdin costs start-up time, and most commands never read it.
+    stdin: () => process.stdin,
     stdout: process.stdout,
     stderr: process.stderr,
     env: process.env,
     version: __CST_VERSION__,
-    ...init,
   });
   const jsonErrors = wantsJson(argv);
-  const detach = init?.stdout ? () => undefined : attachProcessHandlers(ctx, jsonErrors);
+  const detach = attachProcessHandlers(ctx, jsonErrors);
   try {
+    const { buildProgram } = await import('./program.js');
     await buildProgram(ctx).parseAsync(argv, { from: 'user' });
     return EXIT.ok;
   } catch (error) {
@@ -82,7 +34,7 @@ export async function main(argv: string[], init?: Partial<ContextInit>): Promise
 }
 
 function report(ctx: Context, error: unknown, json: boolean): number {
-  if (error instanceof CommanderError) {
+  if (isCommanderError(error)) {
     if (error.exitCode === 0) return EXIT.ok;
     const message = error.message.replace(/^error: /, '');
     write(ctx, json, {
@@ -106,6 +58,12 @@ function report(ctx: Context, error: unknown, json: boolean): number {
   const message = error instanceof Error ? error.message : String(error);
   write(ctx, json, { code: 'unexpected', message, exit: EXIT.unexpected });
   return EXIT.unexpected;
+}
+
+/** Commander's parse errors, recognised without loading commander on every path. */
+function isCommanderError(error: unknown): error is Error & { code: string; exitCode: number } {
+  const code = (error as { code?: unknown } | null)?.code;
+  return error instanceof Error && typeof code === 'string' && code.startsWith('commander.');
 }
 
 interface Report {

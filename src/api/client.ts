@@ -1,7 +1,8 @@
 // The HTTP client for StackOne's platform API. It knows nothing about terminals: it turns every
 // outcome into either validated data or a typed error, and retries only what is safe to retry.
 import type { Dispatcher } from 'undici';
-import type { z } from 'zod';
+import { request } from './undici.js';
+import type * as z from 'zod/mini';
 import { ApiError, ConfigError, EXIT, InvalidResponseError, NetworkError } from '../errors.js';
 import { backoffMs, isTlsCode, neverSent, parseRetryAfter } from './retry.js';
 import { errorBodySchema } from './schemas.js';
@@ -29,7 +30,7 @@ export interface RetryInfo {
   reason: string;
 }
 
-export interface RequestSpec<S extends z.ZodType> {
+export interface RequestSpec<S extends z.ZodMiniType> {
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   path: string;
   query?: Record<string, string | number | string[] | undefined>;
@@ -70,7 +71,7 @@ export class ApiClient {
     };
   }
 
-  async request<S extends z.ZodType>(spec: RequestSpec<S>): Promise<z.output<S>> {
+  async request<S extends z.ZodMiniType>(spec: RequestSpec<S>): Promise<z.output<S>> {
     const label = `${spec.method} ${spec.path}`;
     for (let attempt = 0; ; attempt++) {
       const outcome = await this.attempt(spec, label);
@@ -95,7 +96,7 @@ export class ApiClient {
     }
   }
 
-  private async attempt<S extends z.ZodType>(
+  private async attempt<S extends z.ZodMiniType>(
     spec: RequestSpec<S>,
     label: string,
   ): Promise<
@@ -110,7 +111,7 @@ export class ApiClient {
     let response: Dispatcher.ResponseData;
     let text: string;
     try {
-      response = await this.options.dispatcher.request({
+      response = await request(this.options.dispatcher, {
         origin: this.origin,
         path: this.basePath + spec.path + queryString(spec.query),
         method: spec.method,
@@ -161,7 +162,7 @@ export function isLoopback(hostname: string): boolean {
   return LOOPBACK_HOSTS.has(hostname) || /^127\.\d+\.\d+\.\d+$/.test(hostname);
 }
 
-function queryString(query: RequestSpec<z.ZodType>['query']): string {
+function queryString(query: RequestSpec<z.ZodMiniType>['query']): string {
   if (!query) return '';
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) {
@@ -172,7 +173,7 @@ function queryString(query: RequestSpec<z.ZodType>['query']): string {
   return text === '' ? '' : `?${text}`;
 }
 
-function parseBody<S extends z.ZodType>(
+function parseBody<S extends z.ZodMiniType>(
   schema: S,
   text: string,
   label: string,

@@ -1,26 +1,31 @@
 // The config file: organizations, each with projects; a project says where its key comes from.
 // Hand-written files must work, so every mistake is reported with its place in the file.
 import { readFile } from 'node:fs/promises';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { ConfigError } from '../errors.js';
 
 const projectSchema = z.strictObject({
   /** The StackOne project id the key is expected to belong to. */
-  id: z.string().optional(),
-  base_url: z.string().optional(),
-  key_env: z.string().min(1).optional(),
-  key_file: z.string().min(1).optional(),
+  id: z.optional(z.string()),
+  base_url: z.optional(z.string()),
+  key_env: z.optional(z.string().check(z.minLength(1))),
+  key_file: z.optional(z.string().check(z.minLength(1))),
 });
 
 const organizationSchema = z.strictObject({
   /** The StackOne organization id the project keys are expected to belong to. */
-  id: z.union([z.string(), z.number()]).transform(String).optional(),
+  id: z.optional(
+    z.pipe(
+      z.union([z.string(), z.number()]),
+      z.transform((id: string | number) => String(id)),
+    ),
+  ),
   projects: z.record(z.string(), projectSchema),
 });
 
 export const configSchema = z.strictObject({
-  default: z.strictObject({ org: z.string(), project: z.string() }).optional(),
-  organizations: z.record(z.string(), organizationSchema).default({}),
+  default: z.optional(z.strictObject({ org: z.string(), project: z.string() })),
+  organizations: z._default(z.record(z.string(), organizationSchema), {}),
 });
 
 export type ConfigFile = z.output<typeof configSchema>;
@@ -50,7 +55,7 @@ export async function loadConfig(path: string): Promise<ConfigFile> {
         ? `unknown key ${issue.keys.map((key) => `"${key}"`).join(', ')}`
         : issue?.code === 'invalid_type'
           ? `expected ${issue.expected}`
-          : (issue?.message ?? 'invalid');
+          : 'invalid value';
     throw new ConfigError(`${path}: ${where}: ${what}`, 'config', {
       hint: 'see "Configuration" in the README',
     });

@@ -1,8 +1,6 @@
 // Renders one object (a session) in the format asked for: a table for people, field<TAB>value
 // lines for pipes, JSON or YAML for programs, or one field's value alone.
-import Table from 'cli-table3';
 import type { Context } from '../context.js';
-import { colorsFor } from './color.js';
 import type { OutputOptions } from './format.js';
 import { toYaml } from './yaml.js';
 
@@ -15,7 +13,11 @@ export interface RecordView {
   extraRows?: Row[];
 }
 
-export function renderRecord(ctx: Context, view: RecordView, options: OutputOptions): void {
+export async function renderRecord(
+  ctx: Context,
+  view: RecordView,
+  options: OutputOptions,
+): Promise<void> {
   const out = ctx.stdout;
   if (options.field !== undefined) {
     out.write(cellText(view.wire[options.field]) + (out.isTTY ? '\n' : ''));
@@ -32,8 +34,11 @@ export function renderRecord(ctx: Context, view: RecordView, options: OutputOpti
       for (const [key, value] of Object.entries(view.wire))
         out.write(`${key}\t${tsvEscape(cellText(value))}\n`);
       return;
-    case 'table':
+    case 'table': {
+      // cli-table3 loads only for people at a terminal.
+      const { recordTable } = await import('./table.js');
       out.write(`${recordTable(ctx, [...wireRows(view.wire), ...(view.extraRows ?? [])])}\n`);
+    }
   }
 }
 
@@ -56,37 +61,4 @@ function tsvEscape(text: string): string {
 
 function wireRows(wire: Record<string, unknown>): Row[] {
   return Object.entries(wire).map(([key, value]) => [key, cellText(value)]);
-}
-
-/** A two-column table sized to the terminal; long values (tokens, links) wrap, never truncate. */
-function recordTable(ctx: Context, rows: Row[]): string {
-  const chalk = colorsFor(ctx, ctx.stdout);
-  const labelWidth = Math.max(
-    ...rows.filter(([, value]) => value !== '').map(([label]) => label.length),
-  );
-  // Borders and padding take 7 columns; cli-table3 would count colour codes when wrapping, so
-  // values are wrapped here, where they are still plain text.
-  const valueWidth = Math.max(20, terminalColumns(ctx) - labelWidth - 7);
-  const table = new Table({ style: { head: [], border: [] }, chars: COMPACT });
-  for (const [label, value] of rows) {
-    if (value !== '') table.push([chalk.bold(label), hardWrap(value, valueWidth)]);
-  }
-  return table.toString();
-}
-
-/** No rule between rows: one record reads as a list of fields. */
-const COMPACT = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
-
-export function terminalColumns(ctx: Context): number {
-  const fromEnv = Number(ctx.env.COLUMNS);
-  return ctx.stdout.columns || (Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : 80);
-}
-
-function hardWrap(text: string, width: number): string {
-  const lines: string[] = [];
-  for (const line of text.split('\n')) {
-    for (let at = 0; at < line.length || at === 0; at += width)
-      lines.push(line.slice(at, at + width));
-  }
-  return lines.join('\n');
 }

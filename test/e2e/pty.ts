@@ -72,7 +72,6 @@ export function terminal(
 
 /** The screen text without escape sequences. */
 export function plain(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return text.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r/g, '');
 }
 

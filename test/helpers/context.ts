@@ -21,7 +21,7 @@ export function testContext(options: TestContextOptions = {}): TestIo {
   const tty = options.tty ?? false;
   const stdin = Object.assign(new PassThrough(), { isTTY: tty });
   const ctx = createContext({
-    stdin,
+    stdin: () => stdin,
     stdout: {
       write: (chunk) => ((out += chunk), true),
       isTTY: tty,

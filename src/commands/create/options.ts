@@ -1,5 +1,5 @@
 // Raw create flags → typed CreateOptions. Every problem is a UsageError naming the flag.
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { SESSION_TOKEN_FIELDS } from '../../api/constants.js';
 import type { ConnectSessionCreate } from '../../api/schemas.js';
 import type { TargetFlags } from '../../config/target.js';
@@ -41,30 +41,33 @@ export interface CreateOptions {
   output: OutputOptions;
 }
 
-const nonEmpty = z.string().trim().min(1, 'must not be empty');
+const nonEmpty = z.optional(z.string().check(z.trim(), z.minLength(1, 'must not be empty')));
+const flag = z.optional(z.boolean());
 
 const createFlagsSchema = z.object({
-  ownerId: nonEmpty.optional(),
-  ownerName: nonEmpty.optional(),
-  categories: categoryList.optional(),
-  provider: nonEmpty.optional(),
-  username: nonEmpty.optional(),
-  accountId: nonEmpty.optional(),
-  label: z.string().optional(),
-  expiresIn: durationMs
-    .refine((ms) => ms >= 1000, 'must be at least 1s')
-    .transform((ms) => ms / 1000)
-    .optional(),
-  metadata: keyValues.optional(),
-  metadataJson: jsonObject.optional(),
-  multiple: z.boolean().optional(),
-  type: z.string().optional(),
-  integrationId: nonEmpty.optional(),
-  bodyJson: jsonObject.optional(),
-  org: nonEmpty.optional(),
-  project: nonEmpty.optional(),
-  sandbox: z.boolean().optional(),
-  timeout: durationMs.refine((ms) => ms > 0, 'must be more than 0'),
+  ownerId: nonEmpty,
+  ownerName: nonEmpty,
+  categories: z.optional(categoryList),
+  provider: nonEmpty,
+  username: nonEmpty,
+  accountId: nonEmpty,
+  label: z.optional(z.string()),
+  expiresIn: z.optional(
+    z.pipe(
+      durationMs.check(z.refine((ms: number) => ms >= 1000, 'must be at least 1s')),
+      z.transform((ms: number) => ms / 1000),
+    ),
+  ),
+  metadata: z.optional(keyValues),
+  metadataJson: z.optional(jsonObject),
+  multiple: flag,
+  type: z.optional(z.string()),
+  integrationId: nonEmpty,
+  bodyJson: z.optional(jsonObject),
+  org: nonEmpty,
+  project: nonEmpty,
+  sandbox: flag,
+  timeout: durationMs.check(z.refine((ms: number) => ms > 0, 'must be more than 0')),
 });
 
 export function parseCreateOptions(flags: CreateFlags): CreateOptions {

@@ -9,7 +9,7 @@ import {
 } from '../../api/schemas.js';
 import { createConnectSession } from '../../api/connect-sessions.js';
 import { CATEGORIES, DEFAULT_EXPIRES_IN_SECONDS } from '../../api/constants.js';
-import { createDispatcher } from '../../api/dispatcher.js';
+import { createDispatcher } from '../../api/undici.js';
 import { resolveTarget, type Target } from '../../config/target.js';
 import { canPrompt, type Context } from '../../context.js';
 import { ConfigError, MissingFlagsError } from '../../errors.js';
@@ -46,7 +46,7 @@ export async function runCreate(options: CreateOptions, ctx: Context): Promise<v
     const expiresIn =
       typeof body.expires_in === 'number' ? body.expires_in : DEFAULT_EXPIRES_IN_SECONDS;
     const format = options.output.format ?? (ctx.stdout.isTTY ? 'table' : 'tsv');
-    renderRecord(
+    await renderRecord(
       ctx,
       { wire: sessionToWire(session), extraRows: [['expires_at', expiresAt(session, expiresIn)]] },
       options.output,

@@ -1,0 +1,125 @@
+// npm run bench: start-up and request cost of the built CLI, as medians and as ratios to
+// `node -e 0` measured in the same run (absolute times mean nothing across machines).
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 21);
+const bin = fileURLToPath(new URL('../bin/cst.js', import.meta.url));
+const root = mkdtempSync(join(tmpdir(), 'cst-bench-'));
+const env = {
+  PATH: process.env.PATH,
+  HOME: root,
+  CST_CONFIG_DIR: join(root, 'config'),
+  CST_STATE_DIR: join(root, 'state'),
+};
+
+const sandbox = await startSandbox();
+const key = sandbox.projects[0].api_key;
+const floor = await bundleFloor();
+const requestEnv = { ...env, CST_BASE_URL: sandbox.base_url, CST_API_KEY: key };
+
+const cases = [
+  { name: 'node -e 0', args: ['-e', '0'], env },
+  { name: 'cst --version', args: [bin, '--version'], env, target: 1.3 },
+  { name: 'cst create --help', args: [bin, 'create', '--help'], env, target: 1.3 },
+  { name: 'one bundled undici request (floor)', args: [floor, sandbox.base_url, key], env },
+  {
+    name: 'cst create --json (running sandbox)',
+    args: [bin, 'create', '--owner-id', 'b1', '--owner-name', 'Bench', '--json'],
+    env: requestEnv,
+    target: 2.5,
+  },
+];
+
+const samples = cases.map(() => []);
+for (let run = 0; run < RUNS; run++) {
+  // Interleaved, so drift in machine load touches every case alike.
+  cases.forEach((c, i) => samples[i].push(time(c)));
+}
+sandbox.stop();
+
+const baseline = median(samples[0]);
+let failed = false;
+console.log(`runs per case: ${RUNS}; baseline node -e 0: ${baseline.toFixed(1)} ms (median)`);
+cases.forEach((c, i) => {
+  const ms = median(samples[i]);
+  const ratio = ms / baseline;
+  const verdict =
+    c.target === undefined
+      ? ''
+      : ratio <= c.target
+        ? `  ok (target ≤ ${c.target}×)`
+        : `  OVER target ${c.target}×`;
+  if (c.target !== undefined && ratio > c.target) failed = true;
+  console.log(
+    `${c.name.padEnd(40)} ${ms.toFixed(1).padStart(7)} ms  ${ratio.toFixed(2)}×${verdict}`,
+  );
+});
+process.exitCode = failed ? 1 : 0;
+
+function time({ args, env: caseEnv }) {
+  const start = process.hrtime.bigint();
+  const result = spawnSync(process.execPath, args, {
+    env: caseEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (result.status !== 0) throw new Error(`${args.join(' ')} failed: ${result.stderr}`);
+  return ms;
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+async function startSandbox() {
+  const child = spawn(process.execPath, [bin, 'sandbox', 'serve', '--port', '0', '--json'], {
+    env,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const line = await new Promise((resolve, reject) => {
+    let text = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk) => {
+      text += chunk;
+      if (text.includes('\n')) resolve(text.slice(0, text.indexOf('\n')));
+    });
+    child.on('exit', () => reject(new Error('sandbox exited')));
+  });
+  return { ...JSON.parse(line), stop: () => child.kill('SIGTERM') };
+}
+
+/** The least a Node CLI can do for this path: one undici POST, bundled the same way. */
+async function bundleFloor() {
+  const source = join(root, 'floor.mjs');
+  writeFileSync(
+    source,
+    `import { request } from 'undici';
+const [baseUrl, key] = process.argv.slice(2);
+const response = await request(baseUrl + '/connect_sessions', {
+  method: 'POST',
+  headers: { authorization: 'Basic ' + Buffer.from(key + ':').toString('base64'), 'content-type': 'application/json' },
+  body: JSON.stringify({ origin_owner_id: 'b1', origin_owner_name: 'Bench' }),
+});
+process.stdout.write(await response.body.text());
+`,
+  );
+  const outfile = join(root, 'floor.bundle.mjs');
+  await build({
+    entryPoints: [source],
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    outfile,
+    nodePaths: [fileURLToPath(new URL('../node_modules', import.meta.url))],
+    logLevel: 'warning',
+    banner: {
+      js: "import { createRequire as __r } from 'node:module'; const require = __r(import.meta.url);",
+    },
+  });
+  return outfile;
+}

@@ -1,0 +1,39 @@
+// Tables for people at a terminal: sized to its width, with wrapping done here because
+// cli-table3 counts colour codes when it wraps.
+import Table from 'cli-table3';
+import type { Context } from '../context.js';
+import { colorsFor } from './color.js';
+import type { Row } from './record.js';
+
+/** A two-column table sized to the terminal; long values (tokens, links) wrap, never truncate. */
+export function recordTable(ctx: Context, rows: Row[]): string {
+  const chalk = colorsFor(ctx, ctx.stdout);
+  const labelWidth = Math.max(
+    ...rows.filter(([, value]) => value !== '').map(([label]) => label.length),
+  );
+  // Borders and padding take 7 columns; cli-table3 would count colour codes when wrapping, so
+  // values are wrapped here, where they are still plain text.
+  const valueWidth = Math.max(20, terminalColumns(ctx) - labelWidth - 7);
+  const table = new Table({ style: { head: [], border: [] }, chars: COMPACT });
+  for (const [label, value] of rows) {
+    if (value !== '') table.push([chalk.bold(label), hardWrap(value, valueWidth)]);
+  }
+  return table.toString();
+}
+
+/** No rule between rows: one record reads as a list of fields. */
+const COMPACT = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
+
+export function terminalColumns(ctx: Context): number {
+  const fromEnv = Number(ctx.env.COLUMNS);
+  return ctx.stdout.columns || (Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : 80);
+}
+
+function hardWrap(text: string, width: number): string {
+  const lines: string[] = [];
+  for (const line of text.split('\n')) {
+    for (let at = 0; at < line.length || at === 0; at += width)
+      lines.push(line.slice(at, at + width));
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,51 @@
+// The command tree. Commander and the command definitions only: every command's own code is
+// imported when it runs, so `--help` stays fast.
+import { Command, Option } from 'commander';
+import { createCommand, type CreateRunner } from './commands/create/create.js';
+import { sandboxCommand } from './commands/sandbox/sandbox.js';
+import type { ColorMode, Context } from './context.js';
+
+/** Tests replace runners to see the typed options a command line turns into. */
+export interface Runners {
+  create?: CreateRunner;
+}
+
+export function buildProgram(ctx: Context, runners: Runners = {}): Command {
+  const program = new Command('cst')
+    .description('Issue and manage StackOne connect session tokens')
+    .version(ctx.version, '-V, --version', 'print the version')
+    .option('--no-input', 'never prompt; fail on anything missing (env: CST_NO_INPUT=1)')
+    .option('--no-color', 'no colour (env: NO_COLOR)')
+    .addOption(
+      new Option('--color <when>', 'when to use colour').choices(['auto', 'always', 'never']),
+    )
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => ctx.stdout.write(text),
+      writeErr: (text) => ctx.stderr.write(text),
+      outputError: () => undefined,
+    })
+    .hook('preAction', (_program, action) => {
+      const globals = action.optsWithGlobals<{
+        input: boolean;
+        color: boolean | ColorMode | undefined;
+      }>();
+      ctx.noInput = !globals.input;
+      ctx.colorMode =
+        globals.color === false
+          ? 'never'
+          : typeof globals.color === 'string'
+            ? globals.color
+            : 'auto';
+    });
+  program.addCommand(createCommand(ctx, runners.create));
+  program.addCommand(sandboxCommand(ctx));
+  for (const command of program.commands) inheritSettings(command, program);
+  return program;
+}
+
+function inheritSettings(command: Command, program: Command): void {
+  command.exitOverride().configureOutput(program.configureOutput()).showSuggestionAfterError(true);
+  for (const child of command.commands) inheritSettings(child, program);
+}
