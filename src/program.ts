@@ -1,13 +1,18 @@
 // The command tree. Commander and the command definitions only: every command's own code is
 // imported when it runs, so `--help` stays fast.
 import { Command, Option } from 'commander';
+import { accountsCommand } from './commands/accounts/accounts.js';
 import { createCommand, type CreateRunner } from './commands/create/create.js';
+import { inspectCommand } from './commands/inspect/inspect.js';
+import { ledgerCommand } from './commands/ledger/ledger.js';
+import { listCommand, type ListRunner } from './commands/list/list.js';
 import { sandboxCommand } from './commands/sandbox/sandbox.js';
 import type { ColorMode, Context } from './context.js';
 
 /** Tests replace runners to see the typed options a command line turns into. */
 export interface Runners {
   create?: CreateRunner;
+  list?: ListRunner;
 }
 
 export function buildProgram(ctx: Context, runners: Runners = {}): Command {
@@ -40,6 +45,10 @@ export function buildProgram(ctx: Context, runners: Runners = {}): Command {
             : 'auto';
     });
   program.addCommand(createCommand(ctx, runners.create));
+  program.addCommand(listCommand(ctx, runners.list));
+  program.addCommand(inspectCommand(ctx));
+  program.addCommand(ledgerCommand(ctx));
+  program.addCommand(accountsCommand(ctx));
   program.addCommand(sandboxCommand(ctx));
   for (const command of program.commands) inheritSettings(command, program);
   return program;

@@ -74,6 +74,13 @@ export const keyValues = z.pipe(
   }),
 );
 
+export const sessionId = z.pipe(
+  z.string(),
+  z.transform((text: string, ctx) =>
+    /^\d+$/.test(text) ? Number(text) : fail(ctx, `"${text}" is not a session id (a number)`),
+  ),
+);
+
 /** The first problem, as "--flag-name: message". */
 export function usageFromZod(error: core.$ZodError): UsageError {
   const issue = error.issues[0];

@@ -4,6 +4,7 @@ import Table from 'cli-table3';
 import type { Context } from '../context.js';
 import { colorsFor } from './color.js';
 import type { Row } from './record.js';
+import type { ListView } from './rows.js';
 
 /** A two-column table sized to the terminal; long values (tokens, links) wrap, never truncate. */
 export function recordTable(ctx: Context, rows: Row[]): string {
@@ -36,4 +37,43 @@ function hardWrap(text: string, width: number): string {
       lines.push(line.slice(at, at + width));
   }
   return lines.join('\n');
+}
+
+/** A list table: headers, no borders between rows, colour by state, fitted to the terminal. */
+export function listTable<R>(ctx: Context, view: ListView<R>): string {
+  const chalk = colorsFor(ctx, ctx.stdout);
+  const paint = { good: chalk.green, muted: chalk.dim, bad: chalk.red };
+  const table = new Table({
+    head: view.columns.map((c) => chalk.bold(c.header)),
+    style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0 },
+    chars: {
+      ...COMPACT,
+      top: '',
+      'top-mid': '',
+      'top-left': '',
+      'top-right': '',
+      bottom: '',
+      'bottom-mid': '',
+      'bottom-left': '',
+      'bottom-right': '',
+      left: '',
+      right: '',
+      middle: '  ',
+    },
+  });
+  for (const row of view.rows) {
+    table.push(
+      view.columns.map((column) => {
+        const text = column.human(row);
+        const style = column.style?.(row);
+        return style ? paint[style](text) : text;
+      }),
+    );
+  }
+  // Trailing padding of the last column is noise on a terminal.
+  return table
+    .toString()
+    .split('\n')
+    .map((line) => line.replace(/\s+$/, ''))
+    .join('\n');
 }

@@ -2,7 +2,7 @@
 // routes exactly as the spec describes them: Basic auth, snake_case bodies, the spec's error
 // bodies, and StackOne's rate limit of 1000 requests per minute per key.
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DEFAULT_EXPIRES_IN_SECONDS } from '../api/constants.js';
 import {
@@ -13,6 +13,8 @@ import {
   SandboxStore,
 } from './state.js';
 import { validateCreate } from './validate.js';
+import { errorBody, HttpError, readJson, send } from './http.js';
+import { accountRoutes } from './accounts.js';
 
 export interface SandboxOptions {
   stateDir: string;
@@ -28,7 +30,6 @@ export interface RunningSandbox {
   close(): Promise<void>;
 }
 
-const MAX_BODY_BYTES = 1024 * 1024;
 const ECHOED_FIELDS = [
   'categories',
   'provider',
@@ -40,21 +41,12 @@ const ECHOED_FIELDS = [
   'integration_id',
 ];
 
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(message);
-  }
-}
-
 export async function startSandbox(options: SandboxOptions): Promise<RunningSandbox> {
   const store = new SandboxStore(options.stateDir);
   await store.read();
   const now = options.now ?? (() => new Date());
   const limiter = new RateLimiter(options.rateLimitPerMinute ?? 1000);
+  const accounts = accountRoutes(store, now);
   let baseUrl = '';
 
   const server = createServer((request, response) => {
@@ -75,12 +67,19 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   async function handle(request: IncomingMessage): Promise<[number, unknown]> {
     const url = new URL(request.url ?? '/', 'http://sandbox');
     const route = `${request.method} ${url.pathname}`;
-    if (route !== 'POST /connect_sessions' && route !== 'POST /connect_sessions/authenticate') {
-      throw new HttpError(404, `Cannot ${route}`);
-    }
+    const sessions =
+      route === 'POST /connect_sessions' || route === 'POST /connect_sessions/authenticate';
+    const accountRoute = sessions ? undefined : accounts.match(request.method ?? '', url.pathname);
+    if (!sessions && !accountRoute) throw new HttpError(404, `Cannot ${route}`);
     const state = await store.read();
     const project = authenticate(state, request.headers.authorization);
     limiter.take(project.apiKey, now().getTime());
+    if (accountRoute)
+      return accountRoute(
+        project,
+        url.searchParams,
+        request.method === 'PATCH' ? await readJson(request) : undefined,
+      );
     const body = await readJson(request);
     return route === 'POST /connect_sessions'
       ? createSession(project, body)
@@ -172,40 +171,6 @@ function authenticate(state: SandboxState, header: string | undefined): SandboxP
   const project = state.organizations.flatMap((org) => org.projects).find((p) => p.apiKey === key);
   if (!project) throw new HttpError(401, 'Unauthorized');
   return project;
-}
-
-async function readJson(request: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new HttpError(413, 'Payload too large');
-    chunks.push(chunk as Buffer);
-  }
-  try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
-  } catch {
-    throw new HttpError(400, 'Body must be valid JSON');
-  }
-}
-
-function errorBody(status: number, message: string, at: Date) {
-  return { statusCode: status, message, timestamp: at.toISOString() };
-}
-
-function send(
-  response: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
-  const text = JSON.stringify(body);
-  response.writeHead(status, {
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(text),
-    ...headers,
-  });
-  response.end(text);
 }
 
 /** A sliding one-minute window per key, answering 429 with the seconds until a slot frees up. */

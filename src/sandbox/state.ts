@@ -31,11 +31,25 @@ export interface SandboxSession {
   fields: Record<string, unknown>;
 }
 
+/** A linked account, as the customer finishing the Hub would create it. */
+export interface SandboxAccount {
+  projectId: string;
+  category: string;
+  /** The LinkedAccount body, snake_case as served. */
+  account: Record<string, unknown> & {
+    id: string;
+    origin_owner_id: string;
+    provider: string;
+    status: string;
+  };
+}
+
 export interface SandboxState {
   version: 1;
   nextSessionId: number;
   organizations: SandboxOrganization[];
   sessions: SandboxSession[];
+  accounts: SandboxAccount[];
 }
 
 const SEED: readonly { name: string; id: string; projects: readonly string[] }[] = [
@@ -58,6 +72,7 @@ export function seedState(): SandboxState {
       })),
     })),
     sessions: [],
+    accounts: [],
   };
 }
 
@@ -101,7 +116,9 @@ export class SandboxStore {
       throw new Error(`cannot read the sandbox state ${this.path} (${code ?? 'error'})`);
     }
     try {
-      return JSON.parse(text) as SandboxState;
+      const state = JSON.parse(text) as SandboxState;
+      state.accounts ??= [];
+      return state;
     } catch {
       throw new Error(`the sandbox state ${this.path} is corrupt; delete it to start afresh`);
     }

@@ -209,7 +209,15 @@ describe('exit codes through the binary', () => {
   });
 
   it('12: the API rejects the request', async () => {
-    const result = await cst(['create', ...owner, '--body-json', '{"expires_in":-5}'], against());
+    const args = [
+      '--owner-id',
+      'cus_12',
+      '--owner-name',
+      'Twelve',
+      '--body-json',
+      '{"expires_in":-5}',
+    ];
+    const result = await cst(['create', ...args], against());
     expect(result.code).toBe(12);
     expect(result.stderr).toBe(
       'warning: --body-json sets expires_in as given, unchecked by cst\nerror: request rejected (HTTP 400 from POST /connect_sessions): expires_in must be a positive number\n',

@@ -32,7 +32,11 @@ export function createCommand(ctx: Context, run?: CreateRunner): Command {
     .option('--no-multiple', 'send multiple: false')
     .addOption(new Option('--type <type>', 'account type').choices(SESSION_TYPES))
     .option('--integration-id <id>', 'integration to use')
-    .option('--body-json <json>', 'extra request fields, merged last (for fields newer than cst)');
+    .option('--body-json <json>', 'extra request fields, merged last (for fields newer than cst)')
+    .option(
+      '--from-session <id>',
+      'reissue: owner, categories, provider, label and type of a session cst issued',
+    );
   addTargetOptions(command);
   addOutputOptions(command);
   return command
@@ -43,6 +47,7 @@ export function createCommand(ctx: Context, run?: CreateRunner): Command {
         'cst create --org acme --project prod -c hris --owner-id cus_42 --owner-name "Acme Ltd" --expires-in 12h',
         'TOKEN=$(cst create -c ats --owner-id cus_42 --owner-name "Acme Ltd" --field token)',
         'cst create --owner-id cus_42 --owner-name "Acme Ltd" --metadata plan=pro --json',
+        'cst create --from-session 1234 --expires-in 2d   # the link expired: issue a new one',
       ]),
     )
     .action(async (flags: CreateFlags) => {

@@ -5,7 +5,14 @@ import type { ConnectSessionCreate } from '../../api/schemas.js';
 import type { TargetFlags } from '../../config/target.js';
 import { UsageError } from '../../errors.js';
 import { type OutputOptions, parseOutputFlags } from '../../output/format.js';
-import { categoryList, durationMs, jsonObject, keyValues, usageFromZod } from '../parse.js';
+import {
+  categoryList,
+  durationMs,
+  jsonObject,
+  keyValues,
+  sessionId,
+  usageFromZod,
+} from '../parse.js';
 
 export interface CreateFlags {
   ownerId?: string;
@@ -22,6 +29,7 @@ export interface CreateFlags {
   type?: string;
   integrationId?: string;
   bodyJson?: string;
+  fromSession?: string;
   org?: string;
   project?: string;
   sandbox?: boolean;
@@ -36,6 +44,8 @@ export interface CreateOptions {
   request: Partial<ConnectSessionCreate>;
   /** --body-json: merged into the wire body last. */
   extraBody: Record<string, unknown> | undefined;
+  /** --from-session: reissue for the owner of this ledger record. */
+  fromSession?: number | undefined;
   target: TargetFlags;
   timeoutMs: number;
   output: OutputOptions;
@@ -64,6 +74,7 @@ const createFlagsSchema = z.object({
   type: z.optional(z.string()),
   integrationId: nonEmpty,
   bodyJson: z.optional(jsonObject),
+  fromSession: z.optional(sessionId),
   org: nonEmpty,
   project: nonEmpty,
   sandbox: flag,
@@ -95,6 +106,7 @@ export function parseCreateOptions(flags: CreateFlags): CreateOptions {
   return {
     request,
     extraBody: f.bodyJson,
+    ...(f.fromSession === undefined ? {} : { fromSession: f.fromSession }),
     target: defined({ org: f.org, project: f.project, sandbox: f.sandbox }),
     timeoutMs: f.timeout,
     output,

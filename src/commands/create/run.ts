@@ -1,6 +1,5 @@
 // runCreate: fill in what is missing (prompting only on a terminal), send one
 // POST /connect_sessions, and render what came back.
-import { ApiClient } from '../../api/client.js';
 import {
   connectSessionCreateToWire,
   type ConnectSessionCreate,
@@ -8,56 +7,136 @@ import {
   sessionToWire,
 } from '../../api/schemas.js';
 import { createConnectSession } from '../../api/connect-sessions.js';
-import { CATEGORIES, DEFAULT_EXPIRES_IN_SECONDS } from '../../api/constants.js';
-import { createDispatcher } from '../../api/undici.js';
+import { CATEGORIES } from '../../api/constants.js';
+import { stateDir } from '../../config/paths.js';
 import { resolveTarget, type Target } from '../../config/target.js';
 import { canPrompt, type Context } from '../../context.js';
-import { ConfigError, MissingFlagsError } from '../../errors.js';
+import { CliError, ConfigError, EXIT, MissingFlagsError, UsageError } from '../../errors.js';
+import { queryLedger } from '../../ledger/query.js';
+import { ledgerRecord, targetId } from '../../ledger/record.js';
+import { appendRecord, ledgerPath } from '../../ledger/store.js';
 import { renderRecord } from '../../output/record.js';
 import { warn, note } from '../../output/messages.js';
+import { withClient } from '../api-client.js';
 import type { CreateOptions } from './options.js';
 
 export async function runCreate(options: CreateOptions, ctx: Context): Promise<void> {
+  if (options.fromSession !== undefined)
+    options = await fromSession(ctx, options, options.fromSession);
   const interactive = canPrompt(ctx);
   const target = interactive
     ? await resolveTarget(ctx, options.target)
     : await resolveWithoutPrompts(ctx, options);
-  const dispatcher = createDispatcher(options.timeoutMs);
-  try {
+  const ledger = ledgerPath(stateDir(ctx.env), target.kind === 'sandbox');
+  const tid = targetId(target.kind, target.baseUrl, target.apiKey);
+  await withClient(ctx, target, options.timeoutMs, async (client) => {
     const request = interactive
       ? await promptMissing(ctx, options.request)
       : (options.request as ConnectSessionCreate);
     const body = { ...connectSessionCreateToWire(request), ...options.extraBody };
-    if (options.extraBody)
+    if (options.extraBody) {
       warn(
         ctx,
         `--body-json sets ${Object.keys(options.extraBody).join(', ')} as given, unchecked by cst`,
       );
-    const client = new ApiClient({
-      baseUrl: target.baseUrl,
-      apiKey: target.apiKey,
-      dispatcher,
-      userAgent: `cst/${ctx.version} (node ${process.version}; ${process.platform} ${process.arch})`,
-      timeoutMs: options.timeoutMs,
-      onRetry: ({ attempt, waitMs, reason }) =>
-        warn(ctx, `${reason}; retrying in ${(waitMs / 1000).toFixed(1)}s (retry ${attempt})`),
-    });
+    }
+    await warnIfActive(ctx, ledger, tid, request.originOwnerId);
     const session = await createConnectSession(client, body);
-    const expiresIn =
-      typeof body.expires_in === 'number' ? body.expires_in : DEFAULT_EXPIRES_IN_SECONDS;
+    const record = ledgerRecord({
+      session,
+      target: tid,
+      org: target.org,
+      project: target.project,
+      expiresIn: typeof body.expires_in === 'number' ? body.expires_in : undefined,
+    });
     const format = options.output.format ?? (ctx.stdout.isTTY ? 'table' : 'tsv');
     await renderRecord(
       ctx,
-      { wire: sessionToWire(session), extraRows: [['expires_at', expiresAt(session, expiresIn)]] },
+      { wire: sessionToWire(session), extraRows: [['expires_at', record.expires_at]] },
       options.output,
     );
     if (format === 'table' && options.output.field === undefined) {
       note(ctx, 'cst keeps no copy of this token: save it now if you need it.');
     }
+    try {
+      await appendRecord(ledger, record);
+    } catch (error) {
+      // The token is already printed: the session is not lost, only its record.
+      throw new CliError(
+        `session ${session.id} was created but not recorded in the ledger ${ledger}: ${(error as Error).message}`,
+        'ledger_write_failed',
+        EXIT.unexpected,
+      );
+    }
     checkExpectedIds(target, session);
-  } finally {
-    await dispatcher.close();
-    await target.close();
+  });
+}
+
+/** Reissue: the owner, categories, provider, label and type of a ledger record; flags override. */
+async function fromSession(
+  ctx: Context,
+  options: CreateOptions,
+  id: number,
+): Promise<CreateOptions> {
+  const sandbox = options.target.sandbox === true;
+  const { rows } = await queryLedger(ledgerPath(stateDir(ctx.env), sandbox), {
+    id,
+    status: 'all',
+    limit: 1,
+    now: ctx.now().getTime(),
+  });
+  const record = rows[0];
+  if (!record) {
+    throw new UsageError(
+      `--from-session: no session ${id} in the ${sandbox ? 'sandbox ' : ''}ledger`,
+      { hint: `'cst list${sandbox ? ' --sandbox' : ''}' shows the sessions cst issued` },
+    );
+  }
+  const inherited: Partial<ConnectSessionCreate> = {
+    originOwnerId: record.owner_id,
+    originOwnerName: record.owner_name,
+    ...(record.categories.length > 0 ? { categories: record.categories } : {}),
+    ...(record.provider === null ? {} : { provider: record.provider }),
+    ...(record.label === null ? {} : { label: record.label }),
+    ...(record.type === null ? {} : { type: record.type }),
+  };
+  const targetFlags =
+    options.target.org === undefined &&
+    options.target.project === undefined &&
+    record.org !== null &&
+    record.project !== null
+      ? { org: record.org, project: record.project }
+      : {};
+  return {
+    ...options,
+    request: { ...inherited, ...options.request },
+    target: { ...targetFlags, ...options.target },
+  };
+}
+
+/** Issuing a second live link to the same customer is usually a mistake worth a line. */
+async function warnIfActive(
+  ctx: Context,
+  ledger: string,
+  target: string,
+  ownerId: string,
+): Promise<void> {
+  try {
+    const { rows } = await queryLedger(ledger, {
+      target,
+      ownerId,
+      status: 'active',
+      limit: 1,
+      now: ctx.now().getTime(),
+    });
+    const active = rows[0];
+    if (active)
+      warn(
+        ctx,
+        `${ownerId} already has an active session ${active.id} (expires ${active.expires_at}); issuing another`,
+      );
+  } catch {
+    // The ledger is a convenience here; a create must not fail because it cannot be read.
   }
 }
 
@@ -102,11 +181,6 @@ async function promptMissing(
   ).trim();
   filled.originOwnerName ??= (await prompter.input('Owner name', required)).trim();
   return filled as ConnectSessionCreate;
-}
-
-function expiresAt(session: ConnectSessionToken, expiresInSeconds: number): string {
-  const created = Date.parse(session.createdAt);
-  return Number.isNaN(created) ? '' : new Date(created + expiresInSeconds * 1000).toISOString();
 }
 
 /** A key that belongs to another project than the config says is a config problem worth exit 3. */

@@ -1,10 +1,38 @@
 // `cst sandbox`: registers its subcommands only.
 import { Command } from 'commander';
 import type { Context } from '../../context.js';
+import { examples } from '../shared.js';
 import { serveCommand } from './serve.js';
 
+export interface LinkFlags {
+  provider: string;
+  tokenStdin?: boolean;
+  json?: boolean;
+}
+
 export function sandboxCommand(ctx: Context): Command {
-  return new Command('sandbox')
+  const sandbox = new Command('sandbox')
     .description('Run the built-in StackOne-compatible sandbox')
     .addCommand(serveCommand(ctx), { isDefault: true });
+  sandbox
+    .command('link')
+    .description('Play the customer finishing the Hub: link an account for a session')
+    .argument('[token]', 'the session token (or --token-stdin)')
+    .option('--token-stdin', 'read the token from stdin')
+    .requiredOption('--provider <key>', 'the provider the customer connected (e.g. bamboohr)')
+    .option('--json', 'print the linked account as JSON')
+    .addHelpText(
+      'after',
+      examples([
+        'cst create --sandbox --owner-id c1 --owner-name C1 --field token | cst sandbox link --token-stdin --provider bamboohr',
+      ]),
+    )
+    .action(async (token: string | undefined, flags: LinkFlags) =>
+      (await import('./run-link.js')).runLink(token, flags, ctx),
+    );
+  sandbox
+    .command('reset')
+    .description("Forget the sandbox's sessions and accounts (keys stay) and its ledger")
+    .action(async () => (await import('./run-link.js')).runReset(ctx));
+  return sandbox;
 }

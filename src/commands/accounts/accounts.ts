@@ -1,0 +1,70 @@
+// `cst accounts`: StackOne's linked accounts. Registers the verbs; each loads its code on use.
+import { Command, Option } from 'commander';
+import type { Context } from '../../context.js';
+import { LIST_FORMATS } from '../../output/rows.js';
+import { addOutputOptions, addTargetOptions, collect, examples } from '../shared.js';
+import type { AccountFlags } from './run.js';
+
+export function accountsCommand(ctx: Context): Command {
+  const accounts = new Command('accounts').description('Linked accounts: what customers connected');
+  const run = async (
+    verb: 'list' | 'get' | 'meta' | 'update' | 'delete',
+    id: string | undefined,
+    flags: AccountFlags,
+  ) => (await import('./run.js')).runAccounts(verb, id, flags, ctx);
+  const common = (command: Command) => {
+    addTargetOptions(command);
+    return command.option(
+      '--show-credentials',
+      'show credentials and setup_information (provider secrets)',
+    );
+  };
+
+  const list = common(new Command('list').description('List linked accounts (GET /accounts)'))
+    .option('--provider <key>', 'only this provider (repeatable)', collect)
+    .option('--owner-id <id>', 'only this owner (repeatable)', collect)
+    .option('--account-id <id>', 'only this account (repeatable)', collect)
+    .option('--status <status>', 'only this status (repeatable)', collect)
+    .option('--page-size <n>', 'accounts per request', '25')
+    .option('--limit <n>', 'show at most this many', '50')
+    .option('--all', 'walk every page')
+    .addOption(new Option('-o, --output <format>', 'output format').choices(LIST_FORMATS))
+    .option('--json', 'print one JSON array')
+    .option('--field <name>', 'print one field of each account, one per line')
+    .addHelpText(
+      'after',
+      examples([
+        'cst accounts list --owner-id cus_42',
+        'cst accounts list --provider bamboohr --status active --all --json',
+      ]),
+    )
+    .action((flags: AccountFlags) => run('list', undefined, flags));
+
+  const one = (name: 'get' | 'meta' | 'update' | 'delete', description: string) =>
+    addOutputOptions(
+      common(new Command(name).description(description).argument('<id>', 'account id')),
+    );
+
+  accounts.addCommand(list);
+  accounts.addCommand(
+    one('get', 'Show one linked account').action((id: string, flags: AccountFlags) =>
+      run('get', id, flags),
+    ),
+  );
+  accounts.addCommand(
+    one('meta', "Show an account's provider, category and models").action(
+      (id: string, flags: AccountFlags) => run('meta', id, flags),
+    ),
+  );
+  accounts.addCommand(
+    one('update', "Change an account's label (PATCH /accounts/{id})")
+      .requiredOption('--label <text>', 'the new label')
+      .action((id: string, flags: AccountFlags) => run('update', id, flags)),
+  );
+  accounts.addCommand(
+    one('delete', 'Delete a linked account: the customer has to connect again')
+      .option('-y, --yes', 'do not ask for confirmation (required without a terminal)')
+      .action((id: string, flags: AccountFlags) => run('delete', id, flags)),
+  );
+  return accounts;
+}

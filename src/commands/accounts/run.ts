@@ -1,0 +1,185 @@
+// The accounts verbs: one client, the spec's routes, credentials redacted unless asked for.
+import {
+  deleteAccount,
+  getAccount,
+  getAccountMeta,
+  type LinkedAccount,
+  listAccounts,
+  redactAccount,
+  updateAccount,
+} from '../../api/accounts.js';
+import { resolveTarget } from '../../config/target.js';
+import { canPrompt, type Context } from '../../context.js';
+import { InterruptedError, UsageError } from '../../errors.js';
+import { parseOutputFlags, type OutputFlags } from '../../output/format.js';
+import { renderRecord } from '../../output/record.js';
+import { LIST_FORMATS, type ListFormat, renderRows } from '../../output/rows.js';
+import { relativeTime } from '../../util/time.js';
+import { withClient } from '../api-client.js';
+import { durationMs, usageFromZod } from '../parse.js';
+
+export interface AccountFlags extends OutputFlags {
+  org?: string;
+  project?: string;
+  sandbox?: boolean;
+  timeout: string;
+  showCredentials?: boolean;
+  provider?: string[];
+  ownerId?: string[];
+  accountId?: string[];
+  status?: string[];
+  pageSize?: string;
+  limit?: string;
+  all?: boolean;
+  label?: string;
+  yes?: boolean;
+}
+
+const ACCOUNT_FIELDS = [
+  'id',
+  'provider',
+  'provider_name',
+  'status',
+  'status_reasons',
+  'origin_owner_id',
+  'origin_owner_name',
+  'origin_username',
+  'credentials',
+  'setup_information',
+  'label',
+  'created_at',
+  'updated_at',
+  'type',
+  'shared',
+];
+const META_FIELDS = ['provider', 'category', 'models'];
+
+export async function runAccounts(
+  verb: 'list' | 'get' | 'meta' | 'update' | 'delete',
+  id: string | undefined,
+  flags: AccountFlags,
+  ctx: Context,
+): Promise<void> {
+  const timeout = durationMs.safeParse(flags.timeout);
+  if (!timeout.success) throw usageFromZod(timeout.error);
+  if (verb === 'list') return list(flags, timeout.data, ctx);
+  const output = parseOutputFlags(flags, verb === 'meta' ? META_FIELDS : ACCOUNT_FIELDS);
+  const accountId = id!;
+  if (verb === 'delete' && !flags.yes) await confirmDelete(ctx, accountId);
+  const target = await resolveTarget(ctx, {
+    org: flags.org,
+    project: flags.project,
+    sandbox: flags.sandbox,
+  });
+  const show = flags.showCredentials === true;
+  const wire = await withClient(
+    ctx,
+    target,
+    timeout.data,
+    async (client): Promise<Record<string, unknown>> => {
+      switch (verb) {
+        case 'get':
+          return redactAccount(await getAccount(client, accountId), show);
+        case 'meta':
+          return getAccountMeta(client, accountId);
+        case 'update':
+          return redactAccount(
+            await updateAccount(client, accountId, { label: flags.label }),
+            show,
+          );
+        case 'delete':
+          return redactAccount(await deleteAccount(client, accountId), show);
+      }
+    },
+  );
+  await renderRecord(ctx, { wire }, output);
+}
+
+async function confirmDelete(ctx: Context, id: string): Promise<void> {
+  if (!canPrompt(ctx))
+    throw new UsageError(`deleting account ${id} needs --yes without a terminal`);
+  const prompter = await ctx.prompter();
+  if (
+    !(await prompter.confirm(
+      `Delete linked account ${id}? The customer will have to connect again.`,
+    ))
+  ) {
+    throw new InterruptedError('SIGINT', 'not deleted');
+  }
+}
+
+function positive(flag: string, text: string | undefined, fallback: number): number {
+  if (text === undefined) return fallback;
+  if (!/^\d+$/.test(text) || Number(text) < 1)
+    throw new UsageError(`${flag}: "${text}" is not a positive whole number`);
+  return Number(text);
+}
+
+async function list(flags: AccountFlags, timeoutMs: number, ctx: Context): Promise<void> {
+  if (flags.output !== undefined && !(LIST_FORMATS as readonly string[]).includes(flags.output)) {
+    throw new UsageError(
+      `invalid --output "${flags.output}": use one of ${LIST_FORMATS.join(', ')}`,
+    );
+  }
+  if (flags.field !== undefined && !ACCOUNT_FIELDS.includes(flags.field)) {
+    throw new UsageError(
+      `unknown --field "${flags.field}": use one of ${ACCOUNT_FIELDS.join(', ')}`,
+    );
+  }
+  const pageSize = positive('--page-size', flags.pageSize, 25);
+  const limit = flags.all ? Infinity : positive('--limit', flags.limit, 50);
+  const target = await resolveTarget(ctx, {
+    org: flags.org,
+    project: flags.project,
+    sandbox: flags.sandbox,
+  });
+  // One more than the limit tells whether rows were left out.
+  const accounts = await withClient(ctx, target, timeoutMs, (client) =>
+    listAccounts(
+      client,
+      {
+        providers: flags.provider,
+        originOwnerIds: flags.ownerId,
+        accountIds: flags.accountId,
+        status: flags.status,
+      },
+      { pageSize, limit: limit + 1 },
+    ),
+  );
+  const shown = accounts
+    .slice(0, limit)
+    .map((account) => redactAccount(account, flags.showCredentials === true));
+  const now = ctx.now().getTime();
+  const text = (value: string | null | undefined) => value ?? '';
+  await renderRows<LinkedAccount>(
+    ctx,
+    {
+      columns: [
+        { header: 'ID', human: (a) => a.id, machine: (a) => a.id },
+        { header: 'PROVIDER', human: (a) => a.provider, machine: (a) => a.provider },
+        {
+          header: 'OWNER',
+          human: (a) => `${a.origin_owner_id} (${a.origin_owner_name})`,
+          machine: (a) => a.origin_owner_id,
+        },
+        {
+          header: 'STATUS',
+          human: (a) => a.status,
+          machine: (a) => a.status,
+          style: (a) => (a.status === 'active' ? 'good' : 'bad'),
+        },
+        { header: 'LABEL', human: (a) => text(a.label), machine: (a) => text(a.label) },
+        {
+          header: 'CREATED',
+          human: (a) => relativeTime(Date.parse(a.created_at), now),
+          machine: (a) => a.created_at,
+        },
+      ],
+      rows: shown,
+      json: (a) => ({ ...a }),
+    },
+    { format: flags.json ? 'json' : (flags.output as ListFormat | undefined), field: flags.field },
+  );
+  if (accounts.length > limit)
+    ctx.stderr.write(`showing the first ${limit}; use --all for every page\n`);
+}

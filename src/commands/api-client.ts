@@ -1,0 +1,50 @@
+// An ApiClient for a resolved target, the same way in every command: one keep-alive pool, the
+// User-Agent, and retry notices on stderr.
+import { ApiClient } from '../api/client.js';
+import { createDispatcher } from '../api/undici.js';
+import type { Target } from '../config/target.js';
+import type { Context } from '../context.js';
+import { warn } from '../output/messages.js';
+
+export interface OpenClient {
+  client: ApiClient;
+  close: () => Promise<void>;
+}
+
+export function openClient(ctx: Context, target: Target, timeoutMs: number): OpenClient {
+  const dispatcher = createDispatcher(timeoutMs);
+  try {
+    const client = new ApiClient({
+      baseUrl: target.baseUrl,
+      apiKey: target.apiKey,
+      dispatcher,
+      userAgent: `cst/${ctx.version} (node ${process.version}; ${process.platform} ${process.arch})`,
+      timeoutMs,
+      onRetry: ({ attempt, waitMs, reason }) =>
+        warn(ctx, `${reason}; retrying in ${(waitMs / 1000).toFixed(1)}s (retry ${attempt})`),
+    });
+    return { client, close: () => dispatcher.close() };
+  } catch (error) {
+    void dispatcher.close();
+    throw error;
+  }
+}
+
+/** Resolves nothing itself: runs `fn` with a client and always releases pool and target. */
+export async function withClient<T>(
+  ctx: Context,
+  target: Target,
+  timeoutMs: number,
+  fn: (client: ApiClient) => Promise<T>,
+): Promise<T> {
+  try {
+    const { client, close } = openClient(ctx, target, timeoutMs);
+    try {
+      return await fn(client);
+    } finally {
+      await close();
+    }
+  } finally {
+    await target.close();
+  }
+}

@@ -1,0 +1,30 @@
+// `cst ledger`: where the record of issued sessions lives, and keeping it small.
+import { Command } from 'commander';
+import type { Context } from '../../context.js';
+import { examples } from '../shared.js';
+
+export interface LedgerFlags {
+  sandbox?: boolean;
+  before?: string;
+  json?: boolean;
+}
+
+export function ledgerCommand(ctx: Context): Command {
+  const ledger = new Command('ledger').description(
+    "cst's local record of the sessions it issued (no secrets)",
+  );
+  ledger
+    .command('path')
+    .description('Print the path of the ledger file')
+    .option('--sandbox', 'the ledger of sandbox sessions')
+    .action(async (flags: LedgerFlags) => (await import('./run.js')).runLedgerPath(flags, ctx));
+  ledger
+    .command('prune')
+    .description('Remove records of sessions created before a date or duration')
+    .requiredOption('--before <when>', 'a date (2026-01-01) or a duration back from now (90d)')
+    .option('--sandbox', 'prune the ledger of sandbox sessions')
+    .option('--json', 'print {removed, kept} as JSON')
+    .addHelpText('after', examples(['cst ledger prune --before 90d']))
+    .action(async (flags: LedgerFlags) => (await import('./run.js')).runLedgerPrune(flags, ctx));
+  return ledger;
+}

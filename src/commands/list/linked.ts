@@ -1,0 +1,129 @@
+// --linked: for the projects involved, ask StackOne which accounts the listed owners linked, and
+// match each session with the first account of its owner created after it.
+import { type LinkedAccount, listAccounts } from '../../api/accounts.js';
+import { resolveTarget, type Target, type TargetFlags } from '../../config/target.js';
+import type { Context } from '../../context.js';
+import { envValue } from '../../context.js';
+import { DEFAULT_BASE_URL } from '../../api/constants.js';
+import { CliError } from '../../errors.js';
+import { targetId } from '../../ledger/record.js';
+import { warn } from '../../output/messages.js';
+import { withClient } from '../api-client.js';
+import type { ListedSession } from './run.js';
+
+export interface Linked {
+  account: Pick<LinkedAccount, 'id' | 'provider' | 'status' | 'created_at'> | null;
+}
+
+/** Owner ids per GET /accounts, so that no URL grows past what proxies accept. */
+const MAX_QUERY_CHARS = 1500;
+const PAGE_SIZE = 100;
+
+export async function linkedAccountsFor(
+  ctx: Context,
+  rows: ListedSession[],
+  options: { timeoutMs: number },
+): Promise<Map<ListedSession, Linked>> {
+  const byTarget = new Map<string, ListedSession[]>();
+  for (const row of rows) byTarget.set(row.target, [...(byTarget.get(row.target) ?? []), row]);
+  const result = new Map<ListedSession, Linked>();
+  for (const [tid, group] of byTarget) {
+    const first = group[0]!;
+    const where =
+      first.org !== null && first.project !== null ? `${first.org}/${first.project}` : tid;
+    let target: Target;
+    try {
+      target = await targetFor(ctx, first);
+    } catch (error) {
+      warn(
+        ctx,
+        `cannot check linked accounts of ${where}: ${error instanceof CliError ? error.message : String(error)}`,
+      );
+      continue;
+    }
+    if (targetId(target.kind, target.baseUrl, target.apiKey) !== tid) {
+      await target.close();
+      warn(
+        ctx,
+        `cannot check linked accounts of ${where}: the key configured now is not the one that issued these sessions`,
+      );
+      continue;
+    }
+    const accounts = await withClient(ctx, target, options.timeoutMs, async (client) => {
+      const found: LinkedAccount[] = [];
+      for (const owners of chunks([...new Set(group.map((row) => row.owner_id))])) {
+        found.push(
+          ...(await listAccounts(
+            client,
+            { originOwnerIds: owners },
+            { pageSize: PAGE_SIZE, limit: Infinity },
+          )),
+        );
+      }
+      return found;
+    });
+    for (const row of group) result.set(row, { account: firstAfter(accounts, row) });
+  }
+  return result;
+}
+
+function targetFor(ctx: Context, row: ListedSession): Promise<Target> {
+  if (row.target === 'sandbox')
+    return resolveTarget(ctx, {
+      sandbox: true,
+      org: row.org ?? undefined,
+      project: row.project ?? undefined,
+    });
+  if (row.org !== null && row.project !== null)
+    return resolveTarget(ctx, { org: row.org, project: row.project } satisfies TargetFlags);
+  const key = envValue(ctx.env, 'CST_API_KEY');
+  if (key === undefined) throw new CliError('CST_API_KEY is not set', 'no_credentials', 3);
+  const baseUrl = envValue(ctx.env, 'CST_BASE_URL') ?? DEFAULT_BASE_URL;
+  return Promise.resolve({
+    kind: 'env',
+    org: null,
+    project: null,
+    expectedOrganizationId: undefined,
+    expectedProjectId: undefined,
+    baseUrl,
+    apiKey: key,
+    close: () => Promise.resolve(),
+  });
+}
+
+function firstAfter(accounts: LinkedAccount[], row: ListedSession): Linked['account'] {
+  const created = Date.parse(row.created_at);
+  const candidates = accounts
+    .filter(
+      (account) =>
+        account.origin_owner_id === row.owner_id && Date.parse(account.created_at) >= created,
+    )
+    .sort((a, b) => Date.parse(a.created_at) - Date.parse(b.created_at));
+  const account = candidates[0];
+  return account
+    ? {
+        id: account.id,
+        provider: account.provider,
+        status: account.status,
+        created_at: account.created_at,
+      }
+    : null;
+}
+
+function chunks(ids: string[]): string[][] {
+  const result: string[][] = [];
+  let current: string[] = [];
+  let length = 0;
+  for (const id of ids) {
+    const cost = encodeURIComponent(id).length + 'origin_owner_ids=&'.length;
+    if (current.length > 0 && length + cost > MAX_QUERY_CHARS) {
+      result.push(current);
+      current = [];
+      length = 0;
+    }
+    current.push(id);
+    length += cost;
+  }
+  if (current.length > 0) result.push(current);
+  return result;
+}

@@ -1,0 +1,51 @@
+// `cst list`: flags and help only.
+import { Command, Option } from 'commander';
+import type { Context } from '../../context.js';
+import { LIST_FORMATS } from '../../output/rows.js';
+import { collect, examples } from '../shared.js';
+import type { ListFlags, ListOptions } from './options.js';
+
+export type ListRunner = (options: ListOptions, ctx: Context) => Promise<void>;
+
+export function listCommand(ctx: Context, run?: ListRunner): Command {
+  return new Command('list')
+    .description(
+      'List the connect sessions cst issued, newest first (StackOne has no such endpoint)',
+    )
+    .option('--org <name>', 'only this organization (flag only: CST_ORG does not narrow a list)')
+    .option('--project <name>', 'only this project')
+    .option('--owner-id <id>', 'only this owner')
+    .option('--category <list>', 'only sessions with these categories (repeatable)', collect)
+    .option('--categories <list>', 'same as --category', collect)
+    .addOption(
+      new Option('--status <status>', 'active or expired sessions')
+        .choices(['active', 'expired', 'all'])
+        .default('all'),
+    )
+    .option('--since <when>', 'created at or after: a date, or a duration back from now (7d)')
+    .option('--until <when>', 'created at or before: a date, or a duration back from now')
+    .option('--token-stdin', 'find the sessions of the token read from stdin')
+    .option('--limit <n>', 'show at most this many', '50')
+    .option('--all', 'show every matching session')
+    .option('--sandbox', 'list the sessions issued by the sandbox instead')
+    .option('--linked', "show whether each owner's account was linked (asks StackOne)")
+    .option('--timeout <duration>', 'time limit for each HTTP attempt (--linked)', '30s')
+    .addOption(new Option('-o, --output <format>', 'output format').choices(LIST_FORMATS))
+    .option('--json', 'print one JSON array (short for --output json)')
+    .option('--field <name>', 'print one field of each session, one per line')
+    .addHelpText(
+      'after',
+      examples([
+        'cst list',
+        'cst list --owner-id cus_42 --status active',
+        'cst list --since 7d --linked',
+        'cst list --org acme --project prod --all -o csv > sessions.csv',
+        'pbpaste | cst list --token-stdin',
+      ]),
+    )
+    .action(async (flags: ListFlags) => {
+      const { parseListOptions } = await import('./options.js');
+      const options = parseListOptions(flags, ctx.now().getTime());
+      await (run ?? (await import('./run.js')).runList)(options, ctx);
+    });
+}

@@ -1,0 +1,133 @@
+import * as z from 'zod/mini';
+import { UsageError } from '../../errors.js';
+import type { SessionStatus } from '../../ledger/query.js';
+import { LIST_FORMATS, type ListFormat, type ListOutput } from '../../output/rows.js';
+import { parseWhen } from '../../util/time.js';
+import { categoryList, durationMs, usageFromZod } from '../parse.js';
+
+export interface ListFlags {
+  org?: string;
+  project?: string;
+  ownerId?: string;
+  category?: string[];
+  categories?: string[];
+  status: string;
+  since?: string;
+  until?: string;
+  tokenStdin?: boolean;
+  limit: string;
+  all?: boolean;
+  sandbox?: boolean;
+  linked?: boolean;
+  timeout: string;
+  output?: string;
+  json?: boolean;
+  field?: string;
+}
+
+export interface ListOptions {
+  org: string | undefined;
+  project: string | undefined;
+  ownerId: string | undefined;
+  categories: string[] | undefined;
+  status: SessionStatus;
+  since: number | undefined;
+  until: number | undefined;
+  tokenStdin: boolean;
+  limit: number;
+  sandbox: boolean;
+  linked: boolean;
+  timeoutMs: number;
+  output: ListOutput;
+}
+
+/** Fields of a listed session, for --field. */
+export const LIST_FIELDS = [
+  'id',
+  'target',
+  'org',
+  'project',
+  'organization_id',
+  'project_id',
+  'owner_id',
+  'owner_name',
+  'username',
+  'categories',
+  'provider',
+  'label',
+  'account_id',
+  'type',
+  'created_at',
+  'expires_at',
+  'token_fp',
+  'status',
+  'linked',
+] as const;
+
+const listFlagsSchema = z.object({
+  limit: z.pipe(
+    z.string(),
+    z.transform((text: string, ctx) => {
+      if (/^\d+$/.test(text) && Number(text) > 0) return Number(text);
+      ctx.issues.push({
+        code: 'custom',
+        message: `"${text}" is not a positive whole number`,
+        input: text,
+      });
+      return z.NEVER;
+    }),
+  ),
+  categories: z.optional(categoryList),
+  timeout: durationMs,
+});
+
+export function parseListOptions(flags: ListFlags, now: number): ListOptions {
+  const parsed = listFlagsSchema.safeParse({
+    limit: flags.limit,
+    timeout: flags.timeout,
+    ...(flags.category || flags.categories
+      ? { categories: [...(flags.category ?? []), ...(flags.categories ?? [])] }
+      : {}),
+  });
+  if (!parsed.success) throw usageFromZod(parsed.error);
+  const when = (flag: string, text: string | undefined) => {
+    if (text === undefined) return undefined;
+    const at = parseWhen(text, now);
+    if (at === undefined)
+      throw new UsageError(`${flag}: "${text}" is neither a date (2026-11-01) nor a duration (7d)`);
+    return at;
+  };
+  if (flags.output !== undefined && !(LIST_FORMATS as readonly string[]).includes(flags.output)) {
+    throw new UsageError(
+      `invalid --output "${flags.output}": use one of ${LIST_FORMATS.join(', ')}`,
+    );
+  }
+  if (flags.json && flags.output !== undefined && flags.output !== 'json')
+    throw new UsageError(`--json conflicts with --output ${flags.output}`);
+  if (flags.field !== undefined) {
+    if (flags.json || flags.output !== undefined)
+      throw new UsageError('--field prints one value per session: drop --json/--output');
+    if (!(LIST_FIELDS as readonly string[]).includes(flags.field))
+      throw new UsageError(
+        `unknown --field "${flags.field}": use one of ${LIST_FIELDS.join(', ')}`,
+      );
+  }
+  return {
+    org: flags.org,
+    project: flags.project,
+    ownerId: flags.ownerId,
+    categories: parsed.data.categories,
+    status: flags.status as SessionStatus,
+    since: when('--since', flags.since),
+    until: when('--until', flags.until),
+    tokenStdin: flags.tokenStdin === true,
+    limit: flags.all ? Infinity : parsed.data.limit,
+    sandbox: flags.sandbox === true,
+    linked: flags.linked === true,
+    timeoutMs: parsed.data.timeout,
+    output: {
+      format: flags.json ? 'json' : (flags.output as ListFormat | undefined),
+      field: flags.field,
+    },
+  };
+}

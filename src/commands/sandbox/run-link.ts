@@ -1,0 +1,45 @@
+import { linkedAccountSchema, redactAccount } from '../../api/accounts.js';
+import { stateDir } from '../../config/paths.js';
+import { writeFileAtomic } from '../../config/private-files.js';
+import type { Context } from '../../context.js';
+import { CliError, EXIT, UsageError } from '../../errors.js';
+import { ledgerPath } from '../../ledger/store.js';
+import { renderRecord } from '../../output/record.js';
+import { linkAccount, resetState } from '../../sandbox/accounts.js';
+import { SandboxStore } from '../../sandbox/state.js';
+import { readSecretFromStdin } from '../../util/stdin.js';
+import type { LinkFlags } from './sandbox.js';
+
+export async function runLink(
+  argument: string | undefined,
+  flags: LinkFlags,
+  ctx: Context,
+): Promise<void> {
+  if ((argument === undefined) === (flags.tokenStdin !== true))
+    throw new UsageError('give the token as an argument or with --token-stdin');
+  const token = argument ?? (await readSecretFromStdin(ctx, '--token-stdin'));
+  let account;
+  try {
+    account = await linkAccount(
+      new SandboxStore(stateDir(ctx.env)),
+      token,
+      flags.provider,
+      ctx.now(),
+    );
+  } catch (error) {
+    if ((error as Error).message === 'token unknown or expired') {
+      throw new CliError('token unknown or expired', 'not_found', EXIT.notFound);
+    }
+    throw error;
+  }
+  const wire = redactAccount(linkedAccountSchema.parse(account), false);
+  await renderRecord(ctx, { wire }, { format: flags.json ? 'json' : undefined, field: undefined });
+}
+
+export async function runReset(ctx: Context): Promise<void> {
+  const dir = stateDir(ctx.env);
+  await resetState(new SandboxStore(dir));
+  // Session ids start again at 1, so the old sandbox ledger would be misleading.
+  await writeFileAtomic(ledgerPath(dir, true), '');
+  ctx.stderr.write('sandbox sessions, accounts and ledger cleared\n');
+}

@@ -1,0 +1,82 @@
+// One ledger record per issued session. It holds no secret: the token is kept only as a
+// fingerprint, the auth link not at all, the API key only as a fingerprint inside `target`.
+import { createHash } from 'node:crypto';
+import { DEFAULT_EXPIRES_IN_SECONDS } from '../api/constants.js';
+import type { ConnectSessionToken } from '../api/schemas.js';
+
+export interface LedgerRecord {
+  v: 1;
+  id: number;
+  /** "sandbox", or the base URL's origin and a fingerprint of the API key: "https://api.stackone.com#1a2b3c4d5e6f". */
+  target: string;
+  org: string | null;
+  project: string | null;
+  organization_id: string;
+  project_id: string;
+  owner_id: string;
+  owner_name: string;
+  username: string | null;
+  categories: string[];
+  provider: string | null;
+  label: string | null;
+  account_id: string | null;
+  type: string | null;
+  created_at: string;
+  expires_at: string;
+  token_fp: string;
+}
+
+/** sha256, the first 16 hex characters: enough to find a token, useless to use one. */
+export function fingerprint(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex').slice(0, 16);
+}
+
+export function targetId(
+  kind: 'sandbox' | 'project' | 'env',
+  baseUrl: string,
+  apiKey: string,
+): string {
+  return kind === 'sandbox'
+    ? 'sandbox'
+    : `${new URL(baseUrl).origin}#${fingerprint(apiKey).slice(0, 12)}`;
+}
+
+export interface IssuedSession {
+  session: ConnectSessionToken;
+  target: string;
+  org: string | null;
+  project: string | null;
+  expiresIn: number | undefined;
+}
+
+export function ledgerRecord({
+  session,
+  target,
+  org,
+  project,
+  expiresIn,
+}: IssuedSession): LedgerRecord {
+  const created = Date.parse(session.createdAt);
+  const expires =
+    (Number.isNaN(created) ? 0 : created) + (expiresIn ?? DEFAULT_EXPIRES_IN_SECONDS) * 1000;
+  return {
+    v: 1,
+    id: session.id,
+    target,
+    org,
+    project,
+    organization_id: session.organizationId,
+    project_id: session.projectId,
+    owner_id: session.originOwnerId,
+    owner_name: session.originOwnerName,
+    username: session.originUsername,
+    categories: (session.categories ?? []).filter((c): c is string => c !== null),
+    provider: session.provider,
+    label: session.label,
+    account_id: session.accountId,
+    type: session.type,
+    created_at: session.createdAt,
+    expires_at: new Date(expires).toISOString(),
+    token_fp: fingerprint(session.token),
+  };
+}

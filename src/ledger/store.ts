@@ -1,0 +1,182 @@
+// The ledger: append-only JSON lines in the state directory, one write() per record with
+// O_APPEND so parallel cst processes never interleave. Reads go from the end of the file in
+// fixed-size chunks, so memory stays flat and the newest records come first.
+import { open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ensurePrivateDir, writeFileAtomic } from '../config/private-files.js';
+import type { LedgerRecord } from './record.js';
+
+const CHUNK = 1 << 20;
+const NEWLINE = 0x0a;
+
+/** Sandbox sessions are test data: they live in their own file and never slow a real list. */
+export function ledgerPath(stateDir: string, sandbox: boolean): string {
+  return join(stateDir, sandbox ? 'ledger-sandbox.jsonl' : 'ledger.jsonl');
+}
+
+export async function appendRecord(path: string, record: LedgerRecord): Promise<void> {
+  await ensurePrivateDir(join(path, '..'));
+  const handle = await open(path, 'a', 0o600);
+  try {
+    await handle.chmod(0o600);
+    await handle.write(`${JSON.stringify(record)}\n`);
+  } finally {
+    await handle.close();
+  }
+}
+
+export interface ScanOptions {
+  /** Only lines containing these bytes are looked at: a cheap prefilter before parsing. */
+  needle?: string | undefined;
+  /** Parses and filters a candidate line; undefined means "not a match". */
+  accept: (line: string) => LedgerRecord | undefined;
+  /** How many matches to keep, newest first; the rest are only counted. */
+  keep: number;
+  /** When no filter needs parsing, lines past `keep` are counted without being parsed. */
+  countWithoutParsing: boolean;
+  /** Stop at the first record created before this (records are appended in time order). */
+  since?: number | undefined;
+}
+
+export interface ScanResult {
+  rows: LedgerRecord[];
+  total: number;
+  /** Lines that are not JSON: a record torn by a crash mid-write. */
+  torn: number;
+}
+
+export async function scan(path: string, options: ScanOptions): Promise<ScanResult> {
+  const result: ScanResult = { rows: [], total: 0, torn: 0 };
+  let handle;
+  try {
+    handle = await open(path, 'r');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return result;
+    throw error;
+  }
+  try {
+    const { size } = await handle.stat();
+    const needle = options.needle === undefined ? undefined : Buffer.from(options.needle);
+    let carry = Buffer.alloc(0);
+    for (let end = size; end > 0;) {
+      const start = Math.max(0, end - CHUNK);
+      const chunk = Buffer.allocUnsafe(end - start);
+      await handle.read(chunk, 0, chunk.length, start);
+      end = start;
+      const data = carry.length > 0 ? Buffer.concat([chunk, carry]) : chunk;
+      // The first line of a chunk may have begun in the chunk before it: carry it over.
+      const from = start === 0 ? 0 : data.indexOf(NEWLINE) + 1;
+      if (start > 0 && from === 0) {
+        carry = data;
+        continue;
+      }
+      carry = data.subarray(0, from);
+      const walk = needle === undefined || options.since !== undefined ? walkLines : walkHits;
+      if (walk(data, from, needle, options, result) === 'stop') return result;
+    }
+    return result;
+  } finally {
+    await handle.close();
+  }
+}
+
+type Walk = (
+  data: Buffer,
+  from: number,
+  needle: Buffer | undefined,
+  options: ScanOptions,
+  result: ScanResult,
+) => 'stop' | 'more';
+
+/** Every complete line of data[from..], from the last to the first. */
+const walkLines: Walk = (data, from, needle, options, result) => {
+  let end = data.length;
+  while (end > from) {
+    const newline = data.lastIndexOf(NEWLINE, end - 1);
+    const start = Math.max(newline + 1, from);
+    if (end > start) {
+      if (
+        needle === undefined &&
+        options.countWithoutParsing &&
+        result.rows.length >= options.keep &&
+        options.since === undefined
+      ) {
+        result.total++;
+      } else if (needle === undefined || data.subarray(start, end).includes(needle)) {
+        if (visit(data.toString('utf8', start, end), options, result) === 'stop') return 'stop';
+      }
+    }
+    end = start - 1;
+  }
+  return 'more';
+};
+
+/** Only the lines that contain the needle, found with one search per hit rather than per line. */
+const walkHits: Walk = (data, from, needle, options, result) => {
+  let searchFrom = data.length;
+  while (searchFrom >= from) {
+    const hit = data.lastIndexOf(needle!, searchFrom);
+    if (hit < from) break;
+    const start = data.lastIndexOf(NEWLINE, hit) + 1;
+    const newline = data.indexOf(NEWLINE, hit);
+    const end = newline < 0 ? data.length : newline;
+    visit(data.toString('utf8', Math.max(start, from), end), options, result);
+    searchFrom = start - 2;
+  }
+  return 'more';
+};
+
+function visit(line: string, options: ScanOptions, result: ScanResult): 'stop' | 'more' {
+  if (options.since !== undefined) {
+    const at = line.indexOf('"created_at":"');
+    const created = at < 0 ? NaN : Date.parse(line.slice(at + 14, line.indexOf('"', at + 14)));
+    if (created < options.since) return 'stop';
+  }
+  let record: LedgerRecord | undefined;
+  try {
+    record = options.accept(line);
+  } catch {
+    result.torn++;
+    return 'more';
+  }
+  if (record === undefined) return 'more';
+  result.total++;
+  if (result.rows.length < options.keep) result.rows.push(record);
+  return 'more';
+}
+
+/**
+ * Rewrites the ledger without records created before `before`. Appends are lock-free, so the
+ * rewrite is retried if the file grew while it was being written.
+ */
+export async function prune(
+  path: string,
+  before: number,
+): Promise<{ removed: number; kept: number }> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { removed: 0, kept: 0 };
+      throw error;
+    }
+    const lines = text.split('\n').filter((line) => line !== '');
+    const kept = lines.filter((line) => {
+      try {
+        return Date.parse((JSON.parse(line) as { created_at: string }).created_at) >= before;
+      } catch {
+        return false;
+      }
+    });
+    const temp = `${path}.prune`;
+    await writeFileAtomic(temp, kept.map((line) => `${line}\n`).join(''));
+    if ((await stat(path)).size !== Buffer.byteLength(text)) {
+      await rm(temp, { force: true });
+      continue;
+    }
+    await rename(temp, path);
+    return { removed: lines.length - kept.length, kept: kept.length };
+  }
+  throw new Error(`${path} kept changing while it was pruned; try again`);
+}

@@ -1,0 +1,77 @@
+// Renders a list: a table for people, tab-separated rows without a header when piped, CSV with
+// a header, one JSON array, YAML, or one field per line.
+import type { Context } from '../context.js';
+import { cellText } from './record.js';
+import { toYaml } from './yaml.js';
+
+export const LIST_FORMATS = ['table', 'json', 'yaml', 'tsv', 'csv'] as const;
+export type ListFormat = (typeof LIST_FORMATS)[number];
+
+export interface Column<R> {
+  header: string;
+  /** For people: short, relative times. */
+  human: (row: R) => string;
+  /** For machines: full values, RFC 3339 times. */
+  machine: (row: R) => string;
+  /** Colour for the human cell, e.g. by state. */
+  style?: (row: R) => 'good' | 'muted' | 'bad' | undefined;
+}
+
+export interface ListView<R> {
+  columns: Column<R>[];
+  rows: R[];
+  /** The machine view of one row, for --json and -o yaml. */
+  json: (row: R) => Record<string, unknown>;
+}
+
+export interface ListOutput {
+  format: ListFormat | undefined;
+  field: string | undefined;
+}
+
+export async function renderRows<R>(
+  ctx: Context,
+  view: ListView<R>,
+  output: ListOutput,
+): Promise<void> {
+  const out = ctx.stdout;
+  if (output.field !== undefined) {
+    for (const row of view.rows) out.write(`${cellText(view.json(row)[output.field])}\n`);
+    return;
+  }
+  switch (output.format ?? (out.isTTY ? 'table' : 'tsv')) {
+    case 'json':
+      out.write(`${JSON.stringify(view.rows.map(view.json), null, 2)}\n`);
+      return;
+    case 'yaml':
+      out.write(view.rows.length === 0 ? '[]\n' : toYaml(view.rows.map(view.json)));
+      return;
+    case 'tsv':
+      for (const row of view.rows)
+        out.write(`${view.columns.map((c) => tsvCell(c.machine(row))).join('\t')}\n`);
+      return;
+    case 'csv':
+      out.write(`${view.columns.map((c) => csvCell(c.header.toLowerCase())).join(',')}\r\n`);
+      for (const row of view.rows)
+        out.write(`${view.columns.map((c) => csvCell(c.machine(row))).join(',')}\r\n`);
+      return;
+    case 'table': {
+      if (view.rows.length === 0) return;
+      const { listTable } = await import('./table.js');
+      out.write(`${listTable(ctx, view)}\n`);
+    }
+  }
+}
+
+function tsvCell(text: string): string {
+  return text
+    .replace(/\\/g, '\\\\')
+    .replace(/\t/g, '\\t')
+    .replace(/\n/g, '\\n')
+    .replace(/\r/g, '\\r');
+}
+
+/** RFC 4180: quote fields holding a comma, quote or line break; double the quotes. */
+function csvCell(text: string): string {
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
