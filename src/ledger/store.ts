@@ -8,6 +8,7 @@ import type { LedgerRecord } from './record.js';
 
 const CHUNK = 1 << 20;
 const NEWLINE = 0x0a;
+const RECORD_START = '{"v":1,';
 
 /** Sandbox sessions are test data: they live in their own file and never slow a real list. */
 export function ledgerPath(stateDir: string, sandbox: boolean): string {
@@ -137,7 +138,14 @@ function visit(line: string, options: ScanOptions, result: ScanResult): 'stop' |
     record = options.accept(line);
   } catch {
     result.torn++;
-    return 'more';
+    // A writer that died mid-record leaves no newline, so the next record shares its line.
+    const next = line.lastIndexOf(RECORD_START);
+    if (next <= 0) return 'more';
+    try {
+      record = options.accept(line.slice(next));
+    } catch {
+      return 'more';
+    }
   }
   if (record === undefined) return 'more';
   result.total++;

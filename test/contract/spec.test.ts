@@ -144,3 +144,70 @@ describe('sandbox responses', () => {
     }
   });
 });
+
+describe('accounts', () => {
+  it('sandbox answers validate as LinkedAccount, a bare array of them, and LinkedAccountMeta', async () => {
+    const { linkAccount } = await import('../../src/sandbox/accounts.js');
+    const created = await call(sandbox.baseUrl, 'POST', '/connect_sessions', key, {
+      origin_owner_id: 'c9',
+      origin_owner_name: 'Nine',
+      categories: ['ats'],
+      label: 'L',
+    });
+    const account = await linkAccount(
+      sandbox.store,
+      (created.body as { token: string }).token,
+      'greenhouse',
+      new Date(),
+    );
+    const listed = await call(
+      sandbox.baseUrl,
+      'GET',
+      '/accounts?origin_owner_ids=c9&page=1&page_size=5',
+      key,
+    );
+    expect(listed.status).toBe(200);
+    expect(Array.isArray(listed.body)).toBe(true);
+    for (const item of listed.body as unknown[]) expectValid('LinkedAccount', item);
+    expectValid(
+      'LinkedAccount',
+      (await call(sandbox.baseUrl, 'GET', `/accounts/${account.id}`, key)).body,
+    );
+    expectValid(
+      'LinkedAccountMeta',
+      (await call(sandbox.baseUrl, 'GET', `/accounts/${account.id}/meta`, key)).body,
+    );
+    expectValid(
+      'NotFoundResponse',
+      (await call(sandbox.baseUrl, 'GET', '/accounts/acc_nope', key)).body,
+    );
+  });
+
+  it('the query cst sends for GET /accounts uses only the spec parameters', async () => {
+    const server = await scriptedServer([{ status: 200, body: [] }]);
+    try {
+      const { ctx } = testContext({ env: { CST_API_KEY: 'k', CST_BASE_URL: server.baseUrl } });
+      const { runAccounts } = await import('../../src/commands/accounts/run.js');
+      await runAccounts(
+        'list',
+        undefined,
+        {
+          timeout: '5s',
+          provider: ['a', 'b'],
+          ownerId: ['o'],
+          accountId: ['x'],
+          status: ['active'],
+        },
+        ctx,
+      );
+      const query = new URL(server.requests[0]?.url ?? '', 'http://x').searchParams;
+      const parameters = (
+        spec as { paths: Record<string, { get: { parameters: { name: string }[] } }> }
+      ).paths['/accounts']!.get.parameters.map((p) => p.name);
+      expect([...new Set(query.keys())].filter((name) => !parameters.includes(name))).toEqual([]);
+      expect(query.getAll('providers')).toEqual(['a', 'b']);
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -1,0 +1,157 @@
+// Level B: cst list against a ledger on disk, with an injected clock; whole outputs compared.
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { type ListFlags, parseListOptions } from '../../../src/commands/list/options.js';
+import { runList } from '../../../src/commands/list/run.js';
+import { CliError } from '../../../src/errors.js';
+import { appendRecord, ledgerPath } from '../../../src/ledger/store.js';
+import { testContext } from '../../helpers/context.js';
+import { record } from '../../ledger/store.test.js';
+
+const NOW = new Date(Date.parse(record(3).created_at) + 10 * 60_000);
+
+async function stateWith(count: number) {
+  const dir = await mkdtemp(join(tmpdir(), 'cst-list-'));
+  for (let id = 1; id <= count; id++)
+    await appendRecord(
+      ledgerPath(dir, false),
+      record(id, id === 2 ? { org: null, project: null } : {}),
+    );
+  return dir;
+}
+
+async function list(dir: string, flags: Partial<ListFlags>, tty = false, stdin?: string) {
+  const io = testContext({
+    tty,
+    env: { CST_STATE_DIR: dir, NO_COLOR: '1' },
+    now: () => NOW,
+    columns: 120,
+  });
+  if (stdin !== undefined) (io.ctx.stdin as unknown as { end: (text: string) => void }).end(stdin);
+  const error = await runList(
+    parseListOptions({ status: 'all', limit: '50', timeout: '5s', ...flags }, NOW.getTime()),
+    io.ctx,
+  ).then(
+    () => undefined,
+    (e: unknown) => e as CliError,
+  );
+  return { out: io.stdout(), err: io.stderr(), error };
+}
+
+describe('cst list', () => {
+  it('prints a table on a terminal: relative times, newest first', async () => {
+    const { out, err } = await list(await stateWith(3), {}, true);
+    expect(out).toBe(
+      [
+        'ID  ORGANIZATION/PROJECT                   OWNER               CATEGORIES  CREATED  EXPIRES  STATUS  LABEL',
+        '3   acme/prod                              cus_3 (Customer 3)  hris        10m ago  in 20m   active  label 3',
+        '2   https://api.stackone.com#0123456789ab  cus_2 (Customer 2)  ats,hris    11m ago  in 19m   active',
+        '1   acme/prod                              cus_1 (Customer 1)  hris        12m ago  in 18m   active',
+        '',
+      ].join('\n'),
+    );
+    expect(err).toBe('');
+  });
+
+  it('prints tab-separated rows with RFC 3339 times when piped', async () => {
+    const { out } = await list(await stateWith(2), {});
+    expect(out).toBe(
+      [
+        '2\thttps://api.stackone.com#0123456789ab\tcus_2\tats,hris\t2026-11-01T00:02:00.000Z\t2026-11-01T00:32:00.000Z\tactive\t',
+        '1\tacme/prod\tcus_1\thris\t2026-11-01T00:01:00.000Z\t2026-11-01T00:31:00.000Z\tactive\t',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('prints CSV with a header, JSON as one array, and one field per line', async () => {
+    const dir = await stateWith(2);
+    expect((await list(dir, { output: 'csv', limit: '1' })).out).toBe(
+      'id,organization/project,owner,categories,created,expires,status,label\r\n2,https://api.stackone.com#0123456789ab,cus_2,"ats,hris",2026-11-01T00:02:00.000Z,2026-11-01T00:32:00.000Z,active,\r\n',
+    );
+    const json = JSON.parse((await list(dir, { json: true })).out) as Record<string, unknown>[];
+    expect(json.map((row) => [row.id, row.status, row.token_fp])).toEqual([
+      [2, 'active', '0000000000000002'],
+      [1, 'active', '0000000000000001'],
+    ]);
+    expect(json[0]).not.toHaveProperty('v');
+    expect((await list(dir, { field: 'owner_id' })).out).toBe('cus_2\ncus_1\n');
+  });
+
+  it('says on stderr when rows were left out', async () => {
+    const { out, err } = await list(await stateWith(5), { limit: '2' });
+    expect(out.split('\n')).toHaveLength(3);
+    expect(err).toBe('showing 2 of 5; use --all\n');
+    expect((await list(await stateWith(5), { limit: '2', all: true })).err).toBe('');
+  });
+
+  it('filters by owner, status, category and time', async () => {
+    const dir = await stateWith(20);
+    const ids = async (flags: Partial<ListFlags>) =>
+      (await list(dir, { ...flags, field: 'id' })).out
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map(Number);
+    expect(await ids({ ownerId: 'cus_3' })).toEqual([17, 10, 3]);
+    expect(await ids({ status: 'expired' })).toEqual([]);
+    expect(await ids({ status: 'active', ownerId: 'cus_1' })).toEqual([15, 8, 1]);
+    expect(await ids({ category: ['ats'], ownerId: 'cus_1' })).toEqual([8]);
+    expect(await ids({ since: '2026-11-01T00:18:00Z' })).toEqual([20, 19, 18]);
+    expect(await ids({ until: '2026-11-01T00:02:00Z' })).toEqual([2, 1]);
+    expect(await ids({ org: 'acme', ownerId: 'cus_2' })).toEqual([16, 9]);
+  });
+
+  it('finds sessions by the token on stdin, by its fingerprint', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cst-list-'));
+    const fp = (await import('../../../src/ledger/record.js')).fingerprint('the-token');
+    await appendRecord(ledgerPath(dir, false), record(1, { token_fp: fp }));
+    await appendRecord(ledgerPath(dir, false), record(2));
+    expect((await list(dir, { tokenStdin: true, field: 'id' }, false, 'the-token\n')).out).toBe(
+      '1\n',
+    );
+  });
+
+  it('an empty result exits 0, with a note on a terminal only', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cst-list-'));
+    expect(await list(dir, {})).toEqual({ out: '', err: '', error: undefined });
+    expect(await list(dir, {}, true)).toEqual({
+      out: '',
+      err: 'no sessions match (cst list --sandbox shows sandbox sessions)\n',
+      error: undefined,
+    });
+  });
+
+  it('warns once about torn lines and shows the rest', async () => {
+    const dir = await stateWith(2);
+    const { appendFile } = await import('node:fs/promises');
+    await appendFile(ledgerPath(dir, false), '{"v":1,"id":3,"tar');
+    const { out, err } = await list(dir, { field: 'id' });
+    expect(out).toBe('2\n1\n');
+    expect(err).toBe(
+      `warning: skipped 1 unreadable line in ${ledgerPath(dir, false)} (a record torn by a crash mid-write?)\n`,
+    );
+  });
+
+  it.each<[Partial<ListFlags>, string]>([
+    [{ limit: '0' }, '--limit: "0" is not a positive whole number'],
+    [
+      { since: 'yesterday' },
+      '--since: "yesterday" is neither a date (2026-11-01) nor a duration (7d)',
+    ],
+    [
+      { field: 'token' },
+      'unknown --field "token": use one of id, target, org, project, organization_id, project_id, owner_id, owner_name, username, categories, provider, label, account_id, type, created_at, expires_at, token_fp, status, linked',
+    ],
+    [
+      { category: ['hrs'] },
+      '--categories: unknown category "hrs" (did you mean "hris"?); valid: ats, hris, hris-legacy, crm, iam, marketing, lms, stackone, documents, ticketing, screening, messaging, accounting, scheduling',
+    ],
+  ])('%j is a usage error', (flags, message) => {
+    expect(() =>
+      parseListOptions({ status: 'all', limit: '50', timeout: '5s', ...flags }, NOW.getTime()),
+    ).toThrow(message);
+  });
+});

@@ -1,0 +1,212 @@
+// Level C: the ledger, list, inspect, reissue and accounts through the built binary.
+import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cst, isolatedEnv } from './cli.js';
+
+const create = (env: Record<string, string>, owner: string, ...more: string[]) =>
+  cst(
+    ['create', '--sandbox', '--owner-id', owner, '--owner-name', `Name of ${owner}`, ...more],
+    env,
+  );
+
+describe('the ledger through the binary', () => {
+  it('N parallel creates leave N intact records', async () => {
+    const env = await isolatedEnv();
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => create(env, `par_${i}`, '--field', 'id')),
+    );
+    expect(results.map((r) => r.code)).toEqual(Array(8).fill(0));
+    const lines = (await readFile(join(env.CST_STATE_DIR!, 'ledger-sandbox.jsonl'), 'utf8'))
+      .trim()
+      .split('\n');
+    const records = lines.map((line) => JSON.parse(line) as { id: number; owner_id: string });
+    expect(records.map((r) => r.id).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(new Set(records.map((r) => r.owner_id)).size).toBe(8);
+  });
+
+  it('holds no token and no auth link', async () => {
+    const env = await isolatedEnv();
+    const session = JSON.parse((await create(env, 'c1', '--json')).stdout) as {
+      token: string;
+      auth_link_url: string;
+    };
+    const ledger = await readFile(join(env.CST_STATE_DIR!, 'ledger-sandbox.jsonl'), 'utf8');
+    expect(ledger).not.toContain(session.token);
+    expect(ledger).not.toContain('connect?token');
+  });
+
+  it('a failed ledger write still prints the token, then warns and exits 1', async () => {
+    const env = await isolatedEnv();
+    await mkdir(join(env.CST_STATE_DIR!, 'ledger-sandbox.jsonl'), { recursive: true });
+    const result = await create(env, 'c1', '--field', 'token');
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^[\w-]{43}$/);
+    expect(result.stderr).toMatch(
+      /^error: session 1 was created but not recorded in the ledger .*ledger-sandbox\.jsonl: EISDIR/,
+    );
+  });
+
+  it('lists, warns about a torn line, and says what it left out', async () => {
+    const env = await isolatedEnv();
+    for (const owner of ['a', 'b', 'c'])
+      expect((await create(env, owner, '-c', 'hris')).code).toBe(0);
+    await appendFile(join(env.CST_STATE_DIR!, 'ledger-sandbox.jsonl'), '{"v":1,"id":9');
+    const result = await cst(['list', '--sandbox', '--limit', '2', '--field', 'owner_id'], env);
+    expect([result.code, result.stdout]).toEqual([0, 'c\nb\n']);
+    expect(result.stderr.split('\n')).toEqual([
+      expect.stringMatching(/^warning: skipped 1 unreadable line in /),
+      'showing 2 of 3; use --all',
+      '',
+    ]);
+    const real = await cst(['list'], env);
+    expect([real.code, real.stdout, real.stderr]).toEqual([0, '', '']);
+  });
+
+  it('warns when the owner already has an active session', async () => {
+    const env = await isolatedEnv();
+    await create(env, 'dup');
+    const second = await create(env, 'dup', '--field', 'id');
+    expect(second.stderr).toMatch(
+      /^warning: dup already has an active session 1 \(expires .*\); issuing another\n$/,
+    );
+    expect(second.stdout).toBe('2');
+  });
+
+  it('reissues from a ledger record; flags override', async () => {
+    const env = await isolatedEnv();
+    await create(
+      env,
+      'cus_r',
+      '-c',
+      'hris,ats',
+      '--label',
+      'HR',
+      '--type',
+      'test',
+      '--provider',
+      'bamboohr',
+      '--org',
+      'globex',
+      '--project',
+      'staging',
+    );
+    const result = await cst(
+      ['create', '--sandbox', '--from-session', '1', '--label', 'HR again', '--json'],
+      env,
+    );
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      id: 2,
+      project_id: 'globex-staging',
+      origin_owner_id: 'cus_r',
+      origin_owner_name: 'Name of cus_r',
+      categories: ['hris', 'ats'],
+      provider: 'bamboohr',
+      type: 'test',
+      label: 'HR again',
+    });
+    const missing = await cst(['create', '--sandbox', '--from-session', '99'], env);
+    expect([missing.code, missing.stderr]).toEqual([
+      2,
+      "error: --from-session: no session 99 in the sandbox ledger\nhint: 'cst list --sandbox' shows the sessions cst issued\n",
+    ]);
+  });
+
+  it('inspects a live token from stdin, and exits 6 for an unknown one', async () => {
+    const env = await isolatedEnv();
+    const token = (await create(env, 'cus_i', '--field', 'token')).stdout;
+    const found = await cst(
+      ['inspect', '--sandbox', '--token-stdin', '--field', 'origin_owner_id'],
+      env,
+      token,
+    );
+    expect([found.code, found.stdout]).toEqual([0, 'cus_i']);
+    const unknown = await cst(['inspect', '--sandbox', '--token-stdin'], env, 'not-a-token\n');
+    expect([unknown.code, unknown.stdout, unknown.stderr]).toEqual([
+      6,
+      '',
+      'error: token unknown or expired\n',
+    ]);
+  });
+
+  it('links an account and joins it in list --linked', async () => {
+    const env = await isolatedEnv();
+    const token = (await create(env, 'cus_l', '--field', 'token')).stdout;
+    await create(env, 'cus_n');
+    const linked = await cst(
+      ['sandbox', 'link', '--token-stdin', '--provider', 'bamboohr', '--json'],
+      env,
+      token,
+    );
+    expect(linked.code).toBe(0);
+    const account = JSON.parse(linked.stdout) as {
+      id: string;
+      credentials: Record<string, string>;
+    };
+    expect(account.credentials).toEqual({ api_key: '[redacted]' });
+    const list = await cst(['list', '--sandbox', '--linked', '--json'], env);
+    expect(list.code).toBe(0);
+    const rows = JSON.parse(list.stdout) as { owner_id: string; linked: unknown }[];
+    expect(rows.map((r) => [r.owner_id, r.linked])).toEqual([
+      ['cus_n', { account: null }],
+      [
+        'cus_l',
+        {
+          account: {
+            id: account.id,
+            provider: 'bamboohr',
+            status: 'active',
+            created_at: expect.any(String) as string,
+          },
+        },
+      ],
+    ]);
+  });
+
+  it('accounts: get redacts credentials unless asked; delete needs --yes without a terminal', async () => {
+    const env = await isolatedEnv();
+    const token = (await create(env, 'cus_a', '--field', 'token')).stdout;
+    const id = (
+      JSON.parse(
+        (
+          await cst(
+            ['sandbox', 'link', '--token-stdin', '--provider', 'hibob', '--json'],
+            env,
+            token,
+          )
+        ).stdout,
+      ) as { id: string }
+    ).id;
+    expect(
+      (await cst(['accounts', 'get', id, '--sandbox', '--field', 'credentials'], env)).stdout,
+    ).toBe('{"api_key":"[redacted]"}');
+    expect(
+      (
+        await cst(
+          ['accounts', 'get', id, '--sandbox', '--show-credentials', '--field', 'credentials'],
+          env,
+        )
+      ).stdout,
+    ).toMatch(/^\{"api_key":"sandbox_provider_secret_[0-9a-f]+"\}$/);
+    const refused = await cst(['accounts', 'delete', id, '--sandbox'], env);
+    expect([refused.code, refused.stderr]).toEqual([
+      2,
+      `error: deleting account ${id} needs --yes without a terminal\n`,
+    ]);
+    expect(
+      (await cst(['accounts', 'delete', id, '--sandbox', '--yes', '--field', 'id'], env)).stdout,
+    ).toBe(id);
+    expect((await cst(['accounts', 'get', id, '--sandbox'], env)).code).toBe(6);
+  });
+
+  it('ledger path and prune', async () => {
+    const env = await isolatedEnv();
+    await create(env, 'old');
+    expect((await cst(['ledger', 'path', '--sandbox'], env)).stdout).toBe(
+      `${join(env.CST_STATE_DIR!, 'ledger-sandbox.jsonl')}\n`,
+    );
+    const pruned = await cst(['ledger', 'prune', '--sandbox', '--before', '0s', '--json'], env);
+    expect([pruned.code, pruned.stdout]).toEqual([0, '{"removed":1,"kept":0}\n']);
+  });
+});

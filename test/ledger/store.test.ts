@@ -1,0 +1,139 @@
+// Level B: the ledger file, read from the end in chunks, with prefilters and torn lines.
+import { appendFile, mkdtemp, readFile, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { queryLedger, type LedgerQuery } from '../../src/ledger/query.js';
+import type { LedgerRecord } from '../../src/ledger/record.js';
+import { appendRecord, prune } from '../../src/ledger/store.js';
+
+export function record(id: number, overrides: Partial<LedgerRecord> = {}): LedgerRecord {
+  const created = Date.UTC(2026, 10, 1) + id * 60_000;
+  return {
+    v: 1,
+    id,
+    target: 'https://api.stackone.com#0123456789ab',
+    org: 'acme',
+    project: 'prod',
+    organization_id: '1001',
+    project_id: 'p1',
+    owner_id: `cus_${id % 7}`,
+    owner_name: `Customer ${id % 7}`,
+    username: null,
+    categories: id % 2 ? ['hris'] : ['ats', 'hris'],
+    provider: null,
+    label: id % 3 ? null : `label ${id}`,
+    account_id: null,
+    type: null,
+    created_at: new Date(created).toISOString(),
+    expires_at: new Date(created + 1_800_000).toISOString(),
+    token_fp: id.toString(16).padStart(16, '0'),
+    ...overrides,
+  };
+}
+
+async function ledgerWith(count: number): Promise<string> {
+  const path = join(await mkdtemp(join(tmpdir(), 'cst-ledger-')), 'state', 'ledger.jsonl');
+  await appendRecord(path, record(1));
+  await appendFile(
+    path,
+    Array.from({ length: count - 1 }, (_, i) => `${JSON.stringify(record(i + 2))}\n`).join(''),
+  );
+  return path;
+}
+
+const all: LedgerQuery = { status: 'all', limit: Infinity, now: Date.UTC(2026, 10, 2) };
+
+describe('ledger', () => {
+  it('appends one private line per record', async () => {
+    const previous = process.umask(0o022);
+    try {
+      const path = await ledgerWith(3);
+      expect((await stat(path)).mode & 0o777).toBe(0o600);
+      expect((await stat(join(path, '..'))).mode & 0o777).toBe(0o700);
+      expect((await readFile(path, 'utf8')).split('\n')).toHaveLength(4);
+    } finally {
+      process.umask(previous);
+    }
+  });
+
+  it('reads newest first across chunk boundaries, and counts what it does not keep', async () => {
+    // ~6000 records of ~450 bytes: several 1 MiB chunks, lines split across them.
+    const path = await ledgerWith(6000);
+    const everything = await queryLedger(path, all);
+    expect(everything.rows.map((r) => r.id)).toEqual(
+      Array.from({ length: 6000 }, (_, i) => 6000 - i),
+    );
+    const firstFifty = await queryLedger(path, { ...all, limit: 50 });
+    expect([
+      firstFifty.rows.length,
+      firstFifty.total,
+      firstFifty.rows[0]?.id,
+      firstFifty.rows[49]?.id,
+    ]).toEqual([50, 6000, 6000, 5951]);
+  });
+
+  it('filters, and prefilters on bytes without missing a match', async () => {
+    const path = await ledgerWith(6000);
+    const expected = Array.from({ length: 6000 }, (_, i) => record(6000 - i)).filter(
+      (r) => r.owner_id === 'cus_3',
+    );
+    const byOwner = await queryLedger(path, { ...all, ownerId: 'cus_3', limit: 10 });
+    expect([byOwner.total, byOwner.rows.map((r) => r.id)]).toEqual([
+      expected.length,
+      expected.slice(0, 10).map((r) => r.id),
+    ]);
+    const ats = await queryLedger(path, { ...all, categories: ['ats'] });
+    expect(ats.total).toBe(3000);
+    const byToken = await queryLedger(path, { ...all, tokenFp: record(4321).token_fp });
+    expect(byToken.rows.map((r) => r.id)).toEqual([4321]);
+    const active = await queryLedger(path, {
+      ...all,
+      status: 'active',
+      now: Date.parse(record(5990).created_at),
+    });
+    expect(active.total).toBe(40);
+  });
+
+  it('stops early at --since and honours --until', async () => {
+    const path = await ledgerWith(6000);
+    const since = await queryLedger(path, { ...all, since: Date.parse(record(5901).created_at) });
+    expect([since.total, since.rows.at(-1)?.id]).toEqual([100, 5901]);
+    const until = await queryLedger(path, { ...all, until: Date.parse(record(10).created_at) });
+    expect(until.rows.map((r) => r.id)).toEqual([10, 9, 8, 7, 6, 5, 4, 3, 2, 1]);
+  });
+
+  it('skips a torn record, counts it, and keeps the record written after it', async () => {
+    const path = await ledgerWith(5);
+    await appendFile(path, '{"v":1,"id":6,"target":"https://api.sta');
+    const result = await queryLedger(path, all);
+    expect([result.rows.map((r) => r.id), result.total, result.torn]).toEqual([
+      [5, 4, 3, 2, 1],
+      5,
+      1,
+    ]);
+    // The next writer appends right after the torn bytes: its record must survive.
+    await appendRecord(path, record(7));
+    const after = await queryLedger(path, all);
+    expect([after.rows.map((r) => r.id), after.torn]).toEqual([[7, 5, 4, 3, 2, 1], 1]);
+  });
+
+  it('counts a record that is JSON but not a ledger record as torn, when shown', async () => {
+    const path = await ledgerWith(2);
+    await appendFile(path, '{"v":1,"id":"three"}\n');
+    const result = await queryLedger(path, all);
+    expect([result.rows.map((r) => r.id), result.total, result.torn]).toEqual([[2, 1], 2, 1]);
+  });
+
+  it('an empty or missing ledger is no error', async () => {
+    const missing = join(await mkdtemp(join(tmpdir(), 'cst-ledger-')), 'ledger.jsonl');
+    expect(await queryLedger(missing, all)).toEqual({ rows: [], total: 0, torn: 0 });
+  });
+
+  it('prunes records created before a date', async () => {
+    const path = await ledgerWith(10);
+    expect(await prune(path, Date.parse(record(8).created_at))).toEqual({ removed: 7, kept: 3 });
+    expect((await queryLedger(path, all)).rows.map((r) => r.id)).toEqual([10, 9, 8]);
+    expect((await stat(path)).mode & 0o777).toBe(0o600);
+  });
+});
