@@ -1,7 +1,7 @@
 // npm run bench: start-up and request cost of the built CLI, as medians and as ratios to
 // `node -e 0` measured in the same run (absolute times mean nothing across machines).
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +22,11 @@ const key = sandbox.projects[0].api_key;
 const floor = await bundleFloor();
 const requestEnv = { ...env, CST_BASE_URL: sandbox.base_url, CST_API_KEY: key };
 
+// 100k ledger records, as a year of busy provisioning would leave.
+const listState = join(root, 'list-state');
+writeLedger(join(listState, 'ledger.jsonl'), 100_000);
+const listEnv = { ...env, CST_STATE_DIR: listState };
+
 const cases = [
   { name: 'node -e 0', args: ['-e', '0'], env },
   { name: 'cst --version', args: [bin, '--version'], env, target: 1.3 },
@@ -32,6 +37,20 @@ const cases = [
     args: [bin, 'create', '--owner-id', 'b1', '--owner-name', 'Bench', '--json'],
     env: requestEnv,
     target: 2.5,
+  },
+  {
+    name: 'cst list (100k-record ledger)',
+    args: [bin, 'list'],
+    env: listEnv,
+    target: 3,
+    rssLimitMb: 100,
+  },
+  {
+    name: 'cst list --owner-id (100k-record ledger)',
+    args: [bin, 'list', '--owner-id', 'cus_4242'],
+    env: listEnv,
+    target: 3,
+    rssLimitMb: 100,
   },
 ];
 
@@ -55,8 +74,14 @@ cases.forEach((c, i) => {
         ? `  ok (target ≤ ${c.target}×)`
         : `  OVER target ${c.target}×`;
   if (c.target !== undefined && ratio > c.target) failed = true;
+  let memory = '';
+  if (c.rssLimitMb !== undefined) {
+    const mb = peakRssMb(c);
+    if (mb > c.rssLimitMb) failed = true;
+    memory = `  peak RSS ${mb.toFixed(0)} MB (limit ${c.rssLimitMb})`;
+  }
   console.log(
-    `${c.name.padEnd(40)} ${ms.toFixed(1).padStart(7)} ms  ${ratio.toFixed(2)}×${verdict}`,
+    `${c.name.padEnd(44)} ${ms.toFixed(1).padStart(7)} ms  ${ratio.toFixed(2)}×${verdict}${memory}`,
   );
 });
 process.exitCode = failed ? 1 : 0;
@@ -70,6 +95,49 @@ function time({ args, env: caseEnv }) {
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   if (result.status !== 0) throw new Error(`${args.join(' ')} failed: ${result.stderr}`);
   return ms;
+}
+
+function peakRssMb({ args, env: caseEnv }) {
+  const report =
+    "process.on('exit', () => process.stderr.write('\\nmaxrss=' + process.resourceUsage().maxRSS))";
+  const result = spawnSync(
+    process.execPath,
+    ['--import', `data:text/javascript,${encodeURIComponent(report)}`, ...args],
+    { env: caseEnv, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  return Number(/maxrss=(\d+)/.exec(result.stderr.toString())[1]) / 1024;
+}
+
+function writeLedger(path, count) {
+  mkdirSync(join(path, '..'), { recursive: true, mode: 0o700 });
+  const start = Date.now() - count * 60_000;
+  const lines = [];
+  for (let i = 0; i < count; i++) {
+    const created = start + i * 60_000;
+    lines.push(
+      JSON.stringify({
+        v: 1,
+        id: i + 1,
+        target: 'https://api.stackone.com#0123456789ab',
+        org: 'acme',
+        project: 'prod',
+        organization_id: '1001',
+        project_id: 'p1',
+        owner_id: `cus_${i % 5000}`,
+        owner_name: `Customer ${i % 5000}`,
+        username: null,
+        categories: ['hris', 'ats'],
+        provider: null,
+        label: i % 3 ? null : `batch ${i % 40}`,
+        account_id: null,
+        type: null,
+        created_at: new Date(created).toISOString(),
+        expires_at: new Date(created + 1_800_000).toISOString(),
+        token_fp: i.toString(16).padStart(16, '0'),
+      }),
+    );
+  }
+  writeFileSync(path, `${lines.join('\n')}\n`, { mode: 0o600 });
 }
 
 function median(values) {

@@ -44,7 +44,7 @@ const ledgerRecordSchema = z.object({
   token_fp: z.string(),
 });
 
-export async function queryLedger(path: string, query: LedgerQuery): Promise<ScanResult> {
+export function queryLedger(path: string, query: LedgerQuery): ScanResult {
   const filtered =
     query.target !== undefined ||
     query.org !== undefined ||
@@ -55,7 +55,7 @@ export async function queryLedger(path: string, query: LedgerQuery): Promise<Sca
     query.until !== undefined ||
     query.tokenFp !== undefined ||
     query.id !== undefined;
-  const result = await scan(path, {
+  const result = scan(path, {
     needle: needleFor(query),
     accept: (line) => {
       const record = JSON.parse(line) as LedgerRecord;

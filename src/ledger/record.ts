@@ -1,8 +1,8 @@
 // One ledger record per issued session. It holds no secret: the token is kept only as a
 // fingerprint, the auth link not at all, the API key only as a fingerprint inside `target`.
-import { createHash } from 'node:crypto';
 import { DEFAULT_EXPIRES_IN_SECONDS } from '../api/constants.js';
 import type { ConnectSessionToken } from '../api/schemas.js';
+import { fingerprint } from './fingerprint.js';
 
 export interface LedgerRecord {
   v: 1;
@@ -24,11 +24,6 @@ export interface LedgerRecord {
   created_at: string;
   expires_at: string;
   token_fp: string;
-}
-
-/** sha256, the first 16 hex characters: enough to find a token, useless to use one. */
-export function fingerprint(secret: string): string {
-  return createHash('sha256').update(secret).digest('hex').slice(0, 16);
 }
 
 export function targetId(

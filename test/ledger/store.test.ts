@@ -60,11 +60,11 @@ describe('ledger', () => {
   it('reads newest first across chunk boundaries, and counts what it does not keep', async () => {
     // ~6000 records of ~450 bytes: several 1 MiB chunks, lines split across them.
     const path = await ledgerWith(6000);
-    const everything = await queryLedger(path, all);
+    const everything = queryLedger(path, all);
     expect(everything.rows.map((r) => r.id)).toEqual(
       Array.from({ length: 6000 }, (_, i) => 6000 - i),
     );
-    const firstFifty = await queryLedger(path, { ...all, limit: 50 });
+    const firstFifty = queryLedger(path, { ...all, limit: 50 });
     expect([
       firstFifty.rows.length,
       firstFifty.total,
@@ -78,16 +78,16 @@ describe('ledger', () => {
     const expected = Array.from({ length: 6000 }, (_, i) => record(6000 - i)).filter(
       (r) => r.owner_id === 'cus_3',
     );
-    const byOwner = await queryLedger(path, { ...all, ownerId: 'cus_3', limit: 10 });
+    const byOwner = queryLedger(path, { ...all, ownerId: 'cus_3', limit: 10 });
     expect([byOwner.total, byOwner.rows.map((r) => r.id)]).toEqual([
       expected.length,
       expected.slice(0, 10).map((r) => r.id),
     ]);
-    const ats = await queryLedger(path, { ...all, categories: ['ats'] });
+    const ats = queryLedger(path, { ...all, categories: ['ats'] });
     expect(ats.total).toBe(3000);
-    const byToken = await queryLedger(path, { ...all, tokenFp: record(4321).token_fp });
+    const byToken = queryLedger(path, { ...all, tokenFp: record(4321).token_fp });
     expect(byToken.rows.map((r) => r.id)).toEqual([4321]);
-    const active = await queryLedger(path, {
+    const active = queryLedger(path, {
       ...all,
       status: 'active',
       now: Date.parse(record(5990).created_at),
@@ -97,16 +97,16 @@ describe('ledger', () => {
 
   it('stops early at --since and honours --until', async () => {
     const path = await ledgerWith(6000);
-    const since = await queryLedger(path, { ...all, since: Date.parse(record(5901).created_at) });
+    const since = queryLedger(path, { ...all, since: Date.parse(record(5901).created_at) });
     expect([since.total, since.rows.at(-1)?.id]).toEqual([100, 5901]);
-    const until = await queryLedger(path, { ...all, until: Date.parse(record(10).created_at) });
+    const until = queryLedger(path, { ...all, until: Date.parse(record(10).created_at) });
     expect(until.rows.map((r) => r.id)).toEqual([10, 9, 8, 7, 6, 5, 4, 3, 2, 1]);
   });
 
   it('skips a torn record, counts it, and keeps the record written after it', async () => {
     const path = await ledgerWith(5);
     await appendFile(path, '{"v":1,"id":6,"target":"https://api.sta');
-    const result = await queryLedger(path, all);
+    const result = queryLedger(path, all);
     expect([result.rows.map((r) => r.id), result.total, result.torn]).toEqual([
       [5, 4, 3, 2, 1],
       5,
@@ -114,26 +114,26 @@ describe('ledger', () => {
     ]);
     // The next writer appends right after the torn bytes: its record must survive.
     await appendRecord(path, record(7));
-    const after = await queryLedger(path, all);
+    const after = queryLedger(path, all);
     expect([after.rows.map((r) => r.id), after.torn]).toEqual([[7, 5, 4, 3, 2, 1], 1]);
   });
 
   it('counts a record that is JSON but not a ledger record as torn, when shown', async () => {
     const path = await ledgerWith(2);
     await appendFile(path, '{"v":1,"id":"three"}\n');
-    const result = await queryLedger(path, all);
+    const result = queryLedger(path, all);
     expect([result.rows.map((r) => r.id), result.total, result.torn]).toEqual([[2, 1], 2, 1]);
   });
 
   it('an empty or missing ledger is no error', async () => {
     const missing = join(await mkdtemp(join(tmpdir(), 'cst-ledger-')), 'ledger.jsonl');
-    expect(await queryLedger(missing, all)).toEqual({ rows: [], total: 0, torn: 0 });
+    expect(queryLedger(missing, all)).toEqual({ rows: [], total: 0, torn: 0 });
   });
 
   it('prunes records created before a date', async () => {
     const path = await ledgerWith(10);
     expect(await prune(path, Date.parse(record(8).created_at))).toEqual({ removed: 7, kept: 3 });
-    expect((await queryLedger(path, all)).rows.map((r) => r.id)).toEqual([10, 9, 8]);
+    expect(queryLedger(path, all).rows.map((r) => r.id)).toEqual([10, 9, 8]);
     expect((await stat(path)).mode & 0o777).toBe(0o600);
   });
 });

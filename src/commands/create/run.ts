@@ -21,8 +21,7 @@ import { withClient } from '../api-client.js';
 import type { CreateOptions } from './options.js';
 
 export async function runCreate(options: CreateOptions, ctx: Context): Promise<void> {
-  if (options.fromSession !== undefined)
-    options = await fromSession(ctx, options, options.fromSession);
+  if (options.fromSession !== undefined) options = fromSession(ctx, options, options.fromSession);
   const interactive = canPrompt(ctx);
   const target = interactive
     ? await resolveTarget(ctx, options.target)
@@ -40,7 +39,7 @@ export async function runCreate(options: CreateOptions, ctx: Context): Promise<v
         `--body-json sets ${Object.keys(options.extraBody).join(', ')} as given, unchecked by cst`,
       );
     }
-    await warnIfActive(ctx, ledger, tid, request.originOwnerId);
+    warnIfActive(ctx, ledger, tid, request.originOwnerId);
     const session = await createConnectSession(client, body);
     const record = ledgerRecord({
       session,
@@ -73,13 +72,9 @@ export async function runCreate(options: CreateOptions, ctx: Context): Promise<v
 }
 
 /** Reissue: the owner, categories, provider, label and type of a ledger record; flags override. */
-async function fromSession(
-  ctx: Context,
-  options: CreateOptions,
-  id: number,
-): Promise<CreateOptions> {
+function fromSession(ctx: Context, options: CreateOptions, id: number): CreateOptions {
   const sandbox = options.target.sandbox === true;
-  const { rows } = await queryLedger(ledgerPath(stateDir(ctx.env), sandbox), {
+  const { rows } = queryLedger(ledgerPath(stateDir(ctx.env), sandbox), {
     id,
     status: 'all',
     limit: 1,
@@ -115,14 +110,9 @@ async function fromSession(
 }
 
 /** Issuing a second live link to the same customer is usually a mistake worth a line. */
-async function warnIfActive(
-  ctx: Context,
-  ledger: string,
-  target: string,
-  ownerId: string,
-): Promise<void> {
+function warnIfActive(ctx: Context, ledger: string, target: string, ownerId: string): void {
   try {
-    const { rows } = await queryLedger(ledger, {
+    const { rows } = queryLedger(ledger, {
       target,
       ownerId,
       status: 'active',

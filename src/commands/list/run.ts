@@ -2,13 +2,13 @@
 import { stateDir } from '../../config/paths.js';
 import type { Context } from '../../context.js';
 import { queryLedger } from '../../ledger/query.js';
-import { fingerprint, type LedgerRecord } from '../../ledger/record.js';
+import type { LedgerRecord } from '../../ledger/record.js';
 import { ledgerPath } from '../../ledger/store.js';
 import { note, warn } from '../../output/messages.js';
 import { type Column, renderRows } from '../../output/rows.js';
 import { readSecretFromStdin } from '../../util/stdin.js';
 import { relativeTime } from '../../util/time.js';
-import { type Linked, linkedAccountsFor } from './linked.js';
+import type { Linked } from './linked.js';
 import type { ListOptions } from './options.js';
 
 export interface ListedSession extends LedgerRecord {
@@ -19,10 +19,12 @@ export interface ListedSession extends LedgerRecord {
 export async function runList(options: ListOptions, ctx: Context): Promise<void> {
   const now = ctx.now().getTime();
   const tokenFp = options.tokenStdin
-    ? fingerprint(await readSecretFromStdin(ctx, '--token-stdin'))
+    ? (await import('../../ledger/fingerprint.js')).fingerprint(
+        await readSecretFromStdin(ctx, '--token-stdin'),
+      )
     : undefined;
   const path = ledgerPath(stateDir(ctx.env), options.sandbox);
-  const result = await queryLedger(path, { ...options, tokenFp, now });
+  const result = queryLedger(path, { ...options, tokenFp, now });
   if (result.torn > 0) {
     warn(
       ctx,
@@ -34,6 +36,8 @@ export async function runList(options: ListOptions, ctx: Context): Promise<void>
     status: Date.parse(record.expires_at) > now ? 'active' : 'expired',
   }));
   if (options.linked) {
+    // Asking StackOne needs the HTTP client: loaded only for --linked.
+    const { linkedAccountsFor } = await import('./linked.js');
     const linked = await linkedAccountsFor(ctx, rows, options);
     for (const row of rows) row.linked = linked.get(row) ?? null;
   }

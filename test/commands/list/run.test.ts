@@ -106,7 +106,7 @@ describe('cst list', () => {
 
   it('finds sessions by the token on stdin, by its fingerprint', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'cst-list-'));
-    const fp = (await import('../../../src/ledger/record.js')).fingerprint('the-token');
+    const fp = (await import('../../../src/ledger/fingerprint.js')).fingerprint('the-token');
     await appendRecord(ledgerPath(dir, false), record(1, { token_fp: fp }));
     await appendRecord(ledgerPath(dir, false), record(2));
     expect((await list(dir, { tokenStdin: true, field: 'id' }, false, 'the-token\n')).out).toBe(
