@@ -1,6 +1,6 @@
 // An ApiClient for a resolved target, the same way in every command: one keep-alive pool, the
 // User-Agent, and retry notices on stderr.
-import { ApiClient } from '../api/client.js';
+import { ApiClient, type RetryInfo } from '../api/client.js';
 import { createDispatcher } from '../api/undici.js';
 import type { Target } from '../config/target.js';
 import type { Context } from '../context.js';
@@ -11,17 +11,24 @@ export interface OpenClient {
   close: () => Promise<void>;
 }
 
-export function openClient(ctx: Context, target: Target, timeoutMs: number): OpenClient {
+export function openClient(
+  ctx: Context,
+  target: Target,
+  timeoutMs: number,
+  onRetry?: (info: RetryInfo) => void,
+): OpenClient {
   const dispatcher = createDispatcher(timeoutMs);
   try {
     const client = new ApiClient({
+      ...userAgentOf(ctx),
       baseUrl: target.baseUrl,
       apiKey: target.apiKey,
       dispatcher,
-      userAgent: `cst/${ctx.version} (node ${process.version}; ${process.platform} ${process.arch})`,
       timeoutMs,
-      onRetry: ({ attempt, waitMs, reason }) =>
-        warn(ctx, `${reason}; retrying in ${(waitMs / 1000).toFixed(1)}s (retry ${attempt})`),
+      onRetry:
+        onRetry ??
+        (({ attempt, waitMs, reason }) =>
+          warn(ctx, `${reason}; retrying in ${(waitMs / 1000).toFixed(1)}s (retry ${attempt})`)),
     });
     return { client, close: () => dispatcher.close() };
   } catch (error) {
@@ -47,4 +54,24 @@ export async function withClient<T>(
   } finally {
     await target.close();
   }
+}
+
+export function userAgentOf(ctx: Context): { userAgent: string } {
+  return {
+    userAgent: `cst/${ctx.version} (node ${process.version}; ${process.platform} ${process.arch})`,
+  };
+}
+
+/** --dry-run: the exact request that would be sent, Authorization redacted. */
+export function describeCreate(ctx: Context, baseUrl: string, body: Record<string, unknown>) {
+  return {
+    method: 'POST',
+    url: `${baseUrl.replace(/\/+$/, '')}/connect_sessions`,
+    headers: {
+      authorization: 'Basic [redacted]',
+      'content-type': 'application/json',
+      'user-agent': userAgentOf(ctx).userAgent,
+    },
+    body,
+  };
 }

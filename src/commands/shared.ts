@@ -15,9 +15,12 @@ export function addTargetOptions(command: Command): Command {
     .option('--timeout <duration>', 'time limit for each HTTP attempt', '30s');
 }
 
-export function addOutputOptions(command: Command): Command {
+export function addOutputOptions(
+  command: Command,
+  formats: readonly string[] = RECORD_FORMATS,
+): Command {
   return command
-    .addOption(new Option('-o, --output <format>', 'output format').choices(RECORD_FORMATS))
+    .addOption(new Option('-o, --output <format>', 'output format').choices(formats))
     .option('--json', 'print JSON (short for --output json)')
     .option('--field <name>', 'print one field of the result alone');
 }

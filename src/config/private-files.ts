@@ -14,14 +14,18 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
 }
 
 /** Temp file + fsync + rename: readers see the old or the new content, never half of one. */
-export async function writeFileAtomic(path: string, data: string): Promise<void> {
+export async function writeFileAtomic(
+  path: string,
+  data: string,
+  options: { durable?: boolean } = {},
+): Promise<void> {
   await ensurePrivateDir(dirname(path));
   const temp = join(dirname(path), `.${randomBytes(6).toString('hex')}.tmp`);
   const handle = await open(temp, 'wx', 0o600);
   try {
     await handle.chmod(0o600);
     await handle.writeFile(data);
-    await handle.sync();
+    if (options.durable !== false) await handle.sync();
   } catch (error) {
     await handle.close();
     await rm(temp, { force: true });

@@ -5,6 +5,9 @@ import { UsageError } from '../errors.js';
 export const RECORD_FORMATS = ['table', 'json', 'yaml', 'tsv'] as const;
 export type RecordFormat = (typeof RECORD_FORMATS)[number];
 
+/** create also streams bulk results as NDJSON, CSV or TSV. */
+export const CREATE_FORMATS = [...RECORD_FORMATS, 'csv', 'ndjson'] as const;
+
 export interface OutputFlags {
   output?: string | undefined;
   json?: boolean | undefined;

@@ -135,11 +135,10 @@ export async function linkAccount(
   provider: string,
   now: Date,
 ): Promise<SandboxAccount['account']> {
+  const session = await store.findSession(hashToken(token));
+  if (!session || Date.parse(session.expiresAt) <= now.getTime())
+    throw new Error('token unknown or expired');
   return store.update((state) => {
-    const hash = hashToken(token);
-    const session = state.sessions.find((s) => s.tokenHash === hash);
-    if (!session || Date.parse(session.expiresAt) <= now.getTime())
-      throw new Error('token unknown or expired');
     const fields = session.fields as {
       origin_owner_id: string;
       origin_owner_name: string;
@@ -172,14 +171,5 @@ export async function linkAccount(
       account,
     });
     return account;
-  });
-}
-
-/** Forget every session and account; organizations, projects and keys stay. */
-export function resetState(store: SandboxStore): Promise<void> {
-  return store.update((state) => {
-    state.sessions = [];
-    state.accounts = [];
-    state.nextSessionId = 1;
   });
 }

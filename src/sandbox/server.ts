@@ -2,7 +2,7 @@
 // routes exactly as the spec describes them: Basic auth, snake_case bodies, the spec's error
 // bodies, and StackOne's rate limit of 1000 requests per minute per key.
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DEFAULT_EXPIRES_IN_SECONDS } from '../api/constants.js';
 import {
@@ -15,12 +15,15 @@ import {
 import { validateCreate } from './validate.js';
 import { errorBody, HttpError, readJson, send } from './http.js';
 import { accountRoutes } from './accounts.js';
+import { AFTER_ACTING, type FaultOptions, FaultPlan } from './faults.js';
+import { injectAfter, injectBefore, stats } from './misbehave.js';
 
 export interface SandboxOptions {
   stateDir: string;
   port?: number;
   host?: string;
   rateLimitPerMinute?: number;
+  faults?: FaultOptions;
   now?: () => Date;
 }
 
@@ -49,20 +52,33 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   const accounts = accountRoutes(store, now);
   let baseUrl = '';
 
+  const faults = new FaultPlan(options.faults);
+
   const server = createServer((request, response) => {
-    handle(request)
-      .then(([status, body]) => send(response, status, body))
-      .catch((error: unknown) => {
-        if (error instanceof HttpError)
-          send(
-            response,
-            error.status,
-            errorBody(error.status, error.message, now()),
-            error.headers,
-          );
-        else send(response, 500, errorBody(500, 'Internal server error', now()));
-      });
+    void serve(request, response);
   });
+
+  async function serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const fail = (error: unknown) => {
+      if (error instanceof HttpError)
+        send(response, error.status, errorBody(error.status, error.message, now()), error.headers);
+      else send(response, 500, errorBody(500, 'Internal server error', now()));
+    };
+    if (request.method === 'GET' && request.url === '/_sandbox/stats')
+      return send(response, 200, await stats(store));
+    const delay = faults.delayMs();
+    if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+    const fault = faults.draw();
+    if (fault && !AFTER_ACTING.has(fault)) return injectBefore(fault, request, response, now());
+    let answer: [number, unknown];
+    try {
+      answer = await handle(request);
+    } catch (error) {
+      return fail(error);
+    }
+    if (fault) return injectAfter(fault, response, answer, now());
+    send(response, answer[0], answer[1]);
+  }
 
   async function handle(request: IncomingMessage): Promise<[number, unknown]> {
     const url = new URL(request.url ?? '/', 'http://sandbox');
@@ -83,7 +99,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     const body = await readJson(request);
     return route === 'POST /connect_sessions'
       ? createSession(project, body)
-      : authenticateToken(state, project, body);
+      : authenticateToken(project, body);
   }
 
   async function createSession(project: SandboxProject, body: unknown): Promise<[number, unknown]> {
@@ -94,15 +110,15 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     const created = now();
     const expiresIn =
       typeof fields.expires_in === 'number' ? fields.expires_in : DEFAULT_EXPIRES_IN_SECONDS;
-    const session = await store.update((state): SandboxSession => {
+    const session = await store.addSession((id, state): SandboxSession => {
       const organization = state.organizations.find((org) =>
         org.projects.some((p) => p.id === project.id),
       );
       const echoed = Object.fromEntries(
         ECHOED_FIELDS.filter((key) => key in fields).map((key) => [key, fields[key]]),
       );
-      const issued: SandboxSession = {
-        id: state.nextSessionId++,
+      return {
+        id,
         organizationId: organization?.id ?? '',
         projectId: project.id,
         tokenHash: hashToken(token),
@@ -114,25 +130,26 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
           ...echoed,
         },
       };
-      state.sessions.push(issued);
-      return issued;
     });
     const authLinkUrl = `${baseUrl}/connect?token=${encodeURIComponent(token)}`;
     return [201, { ...sessionBody(session), token, auth_link_url: authLinkUrl }];
   }
 
-  function authenticateToken(
-    state: SandboxState,
+  async function authenticateToken(
     project: SandboxProject,
     body: unknown,
-  ): [number, unknown] {
+  ): Promise<[number, unknown]> {
     const token = (body as { token?: unknown } | null)?.token;
     if (typeof token !== 'string' || token === '')
       throw new HttpError(400, 'token must be a non-empty string');
-    const hash = hashToken(token);
-    const session = state.sessions.find((s) => s.tokenHash === hash && s.projectId === project.id);
-    if (!session || Date.parse(session.expiresAt) <= now().getTime())
+    const session = await store.findSession(hashToken(token));
+    if (
+      !session ||
+      session.projectId !== project.id ||
+      Date.parse(session.expiresAt) <= now().getTime()
+    ) {
       throw new HttpError(404, 'Connect session not found');
+    }
     return [201, sessionBody(session)];
   }
 

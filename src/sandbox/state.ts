@@ -1,11 +1,12 @@
-// The sandbox's state file: seeded organizations and projects with their keys, and the sessions
-// issued. Tokens are kept only as hashes. Every change happens under a lock and is written
-// atomically, so `cst sandbox serve` and `--sandbox` commands can share it.
+// The sandbox's state: seeded organizations and projects with their keys, linked accounts and
+// the next session id in a small file rewritten atomically under a lock; the sessions issued in
+// an append-only file beside it, so that a bulk run of 100k rows does not rewrite them all each
+// time. Tokens are kept only as hashes. `cst sandbox serve` and `--sandbox` commands share both.
 import { createHash, randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { appendFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ensurePrivateDir, writeFileAtomic } from '../config/private-files.js';
-import { withLock } from './lock.js';
+import { withLock } from '../util/lock.js';
 
 export interface SandboxProject {
   name: string;
@@ -48,7 +49,6 @@ export interface SandboxState {
   version: 1;
   nextSessionId: number;
   organizations: SandboxOrganization[];
-  sessions: SandboxSession[];
   accounts: SandboxAccount[];
 }
 
@@ -71,7 +71,6 @@ export function seedState(): SandboxState {
         ...(org.name === 'acme' && index === 0 ? { default: true } : {}),
       })),
     })),
-    sessions: [],
     accounts: [],
   };
 }
@@ -82,11 +81,51 @@ export function hashToken(token: string): string {
 
 export class SandboxStore {
   readonly path: string;
+  readonly sessionsPath: string;
   private readonly lockPath: string;
 
   constructor(readonly dir: string) {
     this.path = join(dir, 'sandbox.json');
+    this.sessionsPath = join(dir, 'sandbox-sessions.jsonl');
     this.lockPath = join(dir, 'sandbox.json.lock');
+  }
+
+  /** Allocates the next id and records the session, under the lock. */
+  async addSession(
+    make: (id: number, state: SandboxState) => SandboxSession,
+  ): Promise<SandboxSession> {
+    return this.update(async (state) => {
+      const session = make(state.nextSessionId++, state);
+      await appendFile(this.sessionsPath, `${JSON.stringify(session)}\n`, { mode: 0o600 });
+      return session;
+    });
+  }
+
+  async sessions(): Promise<SandboxSession[]> {
+    let text: string;
+    try {
+      text = await readFile(this.sessionsPath, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw error;
+    }
+    return text
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => JSON.parse(line) as SandboxSession);
+  }
+
+  async findSession(tokenHash: string): Promise<SandboxSession | undefined> {
+    return (await this.sessions()).find((session) => session.tokenHash === tokenHash);
+  }
+
+  /** Forget every session and account; organizations, projects and keys stay. */
+  reset(): Promise<void> {
+    return this.update(async (state) => {
+      state.accounts = [];
+      state.nextSessionId = 1;
+      await writeFile(this.sessionsPath, '', { mode: 0o600 });
+    });
   }
 
   /** The current state; seeds it on first use. */
@@ -96,12 +135,13 @@ export class SandboxStore {
   }
 
   /** Read, change and write back under the lock; returns what `change` returns. */
-  async update<T>(change: (state: SandboxState) => T): Promise<T> {
+  async update<T>(change: (state: SandboxState) => T | Promise<T>): Promise<T> {
     await ensurePrivateDir(this.dir);
     return withLock(this.lockPath, async () => {
       const state = (await this.readFile()) ?? seedState();
-      const result = change(state);
-      await writeFileAtomic(this.path, JSON.stringify(state));
+      const result = await change(state);
+      // Atomic by rename; a sandbox needs no fsync, and a bulk run would pay one per row.
+      await writeFileAtomic(this.path, JSON.stringify(state), { durable: false });
       return result;
     });
   }

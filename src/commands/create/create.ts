@@ -1,6 +1,9 @@
 // `cst create`: flags and help only. Everything heavy is imported when the command runs.
 import { Command, Option } from 'commander';
 import { CATEGORIES, SESSION_TYPES } from '../../api/constants.js';
+import { DEFAULT_RATE } from '../../bulk/pacer.js';
+import { RESULT_COLUMNS } from '../../bulk/results.js';
+import { CREATE_FORMATS } from '../../output/format.js';
 import type { Context } from '../../context.js';
 import { DURATION_HELP } from '../../util/duration.js';
 import { addOutputOptions, addTargetOptions, collect, examples } from '../shared.js';
@@ -37,8 +40,36 @@ export function createCommand(ctx: Context, run?: CreateRunner): Command {
       '--from-session <id>',
       'reissue: owner, categories, provider, label and type of a session cst issued',
     );
+  command
+    .option('--dry-run', 'print the exact requests as JSON and send nothing')
+    .option(
+      '--from-file <path>',
+      'bulk: one session per row of a CSV or NDJSON file (- for stdin); flags are defaults',
+    )
+    .option(
+      '--results <file>',
+      'bulk: append tokens and auth links to this 0600 file (.csv or NDJSON)',
+    )
+    .option('--columns <list>', `bulk: columns of the results file: ${RESULT_COLUMNS.join(',')}`)
+    .option('--show-secrets', 'bulk: print tokens and auth links on stdout too')
+    .option('--strict', 'bulk: validate every row first; send nothing if any is bad')
+    .option('--concurrency <n>', 'bulk: requests in flight at once', '8')
+    .option('--rate <rate>', 'bulk: at most N/s, N/min, N/h (0: unlimited)', DEFAULT_RATE)
+    .option(
+      '--max-network-failures <n>',
+      'bulk: stop after this many network failures in a row',
+      '10',
+    )
+    .option(
+      '--journal <path>',
+      'bulk: where row states are kept for resuming (required with stdin)',
+    )
+    .option(
+      '--retry-unknown',
+      'bulk: send again rows whose earlier outcome is unknown (may duplicate)',
+    );
   addTargetOptions(command);
-  addOutputOptions(command);
+  addOutputOptions(command, CREATE_FORMATS);
   return command
     .addHelpText(
       'after',
@@ -48,6 +79,7 @@ export function createCommand(ctx: Context, run?: CreateRunner): Command {
         'TOKEN=$(cst create -c ats --owner-id cus_42 --owner-name "Acme Ltd" --field token)',
         'cst create --owner-id cus_42 --owner-name "Acme Ltd" --metadata plan=pro --json',
         'cst create --from-session 1234 --expires-in 2d   # the link expired: issue a new one',
+        'cst create --from-file customers.csv -c hris,ats --results links.csv   # CI provisioning',
       ]),
     )
     .action(async (flags: CreateFlags) => {

@@ -5,6 +5,9 @@ import type { ConnectSessionCreate } from '../../api/schemas.js';
 import type { TargetFlags } from '../../config/target.js';
 import { UsageError } from '../../errors.js';
 import { type OutputOptions, parseOutputFlags } from '../../output/format.js';
+import type { BulkOptions } from '../../bulk/run.js';
+import { DEFAULT_RATE, parseRate } from '../../bulk/pacer.js';
+import { parseColumns } from '../../bulk/results.js';
 import {
   categoryList,
   durationMs,
@@ -30,6 +33,17 @@ export interface CreateFlags {
   integrationId?: string;
   bodyJson?: string;
   fromSession?: string;
+  fromFile?: string;
+  strict?: boolean;
+  results?: string;
+  columns?: string;
+  showSecrets?: boolean;
+  concurrency?: string;
+  rate?: string;
+  maxNetworkFailures?: string;
+  journal?: string;
+  retryUnknown?: boolean;
+  dryRun?: boolean;
   org?: string;
   project?: string;
   sandbox?: boolean;
@@ -46,6 +60,10 @@ export interface CreateOptions {
   extraBody: Record<string, unknown> | undefined;
   /** --from-session: reissue for the owner of this ledger record. */
   fromSession?: number | undefined;
+  /** --dry-run: print the requests, send nothing. */
+  dryRun: boolean;
+  /** --from-file: many rows, with the flags as defaults for each. */
+  bulk?: BulkOptions | undefined;
   target: TargetFlags;
   timeoutMs: number;
   output: OutputOptions;
@@ -81,8 +99,33 @@ const createFlagsSchema = z.object({
   timeout: durationMs.check(z.refine((ms: number) => ms > 0, 'must be more than 0')),
 });
 
+const BULK_ONLY = [
+  'strict',
+  'results',
+  'columns',
+  'showSecrets',
+  'journal',
+  'retryUnknown',
+] as const;
+
 export function parseCreateOptions(flags: CreateFlags): CreateOptions {
-  const output = parseOutputFlags(flags, SESSION_TOKEN_FIELDS);
+  const bulk = flags.fromFile === undefined ? undefined : parseBulkFlags(flags);
+  if (!bulk) {
+    const bulkOnly = BULK_ONLY.find((flag) => flags[flag] !== undefined);
+    if (bulkOnly)
+      throw new UsageError(
+        `--${bulkOnly.replace(/[A-Z]/g, (l) => `-${l.toLowerCase()}`)} is for bulk runs: add --from-file`,
+      );
+    if (flags.output === 'csv' || flags.output === 'ndjson')
+      throw new UsageError(
+        `--output ${flags.output} is for bulk runs; use table, json, yaml or tsv`,
+      );
+  }
+  if (bulk && flags.fromSession !== undefined)
+    throw new UsageError('--from-session and --from-file do not go together');
+  const output = bulk
+    ? { format: undefined, field: undefined }
+    : parseOutputFlags(flags, SESSION_TOKEN_FIELDS);
   const parsed = createFlagsSchema.safeParse(flags);
   if (!parsed.success) throw usageFromZod(parsed.error);
   const f = parsed.data;
@@ -106,6 +149,8 @@ export function parseCreateOptions(flags: CreateFlags): CreateOptions {
   return {
     request,
     extraBody: f.bodyJson,
+    dryRun: flags.dryRun === true,
+    bulk,
     ...(f.fromSession === undefined ? {} : { fromSession: f.fromSession }),
     target: defined({ org: f.org, project: f.project, sandbox: f.sandbox }),
     timeoutMs: f.timeout,
@@ -119,3 +164,40 @@ function defined<T extends object>(value: T): { [K in keyof T]?: Exclude<T[K], u
     [K in keyof T]?: Exclude<T[K], undefined>;
   };
 }
+
+function wholeNumber(flag: string, text: string, min: number): number {
+  if (!/^\d+$/.test(text) || Number(text) < min)
+    throw new UsageError(`${flag}: "${text}" is not a whole number of ${min} or more`);
+  return Number(text);
+}
+
+function parseBulkFlags(flags: CreateFlags): BulkOptions {
+  if (flags.field !== undefined)
+    throw new UsageError('--field is for a single create; a bulk run prints one result per row');
+  if (flags.output !== undefined && !['ndjson', 'csv', 'tsv'].includes(flags.output)) {
+    throw new UsageError(
+      `--output ${flags.output} is for a single create; a bulk run prints ndjson, csv or tsv`,
+    );
+  }
+  const rate = flags.rate ?? DEFAULT_RATE;
+  const ratePerSecond = parseRate(rate);
+  if (ratePerSecond === undefined)
+    throw new UsageError(
+      `--rate: "${rate}" is not a rate: use N/s, N/min, N/h, N (per minute), 0 or unlimited`,
+    );
+  return {
+    fromFile: flags.fromFile!,
+    strict: flags.strict === true,
+    results: flags.results,
+    columns: parseColumns(flags.columns),
+    showSecrets: flags.showSecrets === true,
+    concurrency: wholeNumber('--concurrency', flags.concurrency ?? '8', 1),
+    ratePerSecond,
+    maxNetworkFailures: wholeNumber('--max-network-failures', flags.maxNetworkFailures ?? '10', 1),
+    journal: flags.journal,
+    retryUnknown: flags.retryUnknown === true,
+    format: flags.json ? 'ndjson' : (flags.output as BulkOptions['format']),
+  };
+}
+
+export { DEFAULT_RATE };

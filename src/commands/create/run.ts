@@ -17,10 +17,11 @@ import { ledgerRecord, targetId } from '../../ledger/record.js';
 import { appendRecord, ledgerPath } from '../../ledger/store.js';
 import { renderRecord } from '../../output/record.js';
 import { warn, note } from '../../output/messages.js';
-import { withClient } from '../api-client.js';
+import { describeCreate, withClient } from '../api-client.js';
 import type { CreateOptions } from './options.js';
 
 export async function runCreate(options: CreateOptions, ctx: Context): Promise<void> {
+  if (options.bulk) return (await import('../../bulk/run.js')).runBulk(options, options.bulk, ctx);
   if (options.fromSession !== undefined) options = fromSession(ctx, options, options.fromSession);
   const interactive = canPrompt(ctx);
   const target = interactive
@@ -38,6 +39,10 @@ export async function runCreate(options: CreateOptions, ctx: Context): Promise<v
         ctx,
         `--body-json sets ${Object.keys(options.extraBody).join(', ')} as given, unchecked by cst`,
       );
+    }
+    if (options.dryRun) {
+      ctx.stdout.write(`${JSON.stringify(describeCreate(ctx, target.baseUrl, body), null, 2)}\n`);
+      return;
     }
     warnIfActive(ctx, ledger, tid, request.originOwnerId);
     const session = await createConnectSession(client, body);

@@ -5,7 +5,7 @@ import type { Context } from '../../context.js';
 import { CliError, EXIT, UsageError } from '../../errors.js';
 import { ledgerPath } from '../../ledger/store.js';
 import { renderRecord } from '../../output/record.js';
-import { linkAccount, resetState } from '../../sandbox/accounts.js';
+import { linkAccount } from '../../sandbox/accounts.js';
 import { SandboxStore } from '../../sandbox/state.js';
 import { readSecretFromStdin } from '../../util/stdin.js';
 import type { LinkFlags } from './sandbox.js';
@@ -38,7 +38,7 @@ export async function runLink(
 
 export async function runReset(ctx: Context): Promise<void> {
   const dir = stateDir(ctx.env);
-  await resetState(new SandboxStore(dir));
+  await new SandboxStore(dir).reset();
   // Session ids start again at 1, so the old sandbox ledger would be misleading.
   await writeFileAtomic(ledgerPath(dir, true), '');
   ctx.stderr.write('sandbox sessions, accounts and ledger cleared\n');

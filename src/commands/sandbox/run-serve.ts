@@ -1,16 +1,25 @@
 import { stateDir } from '../../config/paths.js';
 import type { Context } from '../../context.js';
 import { UsageError } from '../../errors.js';
-import { startSandbox } from '../../sandbox/server.js';
+import { parseRate } from '../../bulk/pacer.js';
+import { FAULTS, type Fault, parseFault } from '../../sandbox/faults.js';
+import { type SandboxOptions, startSandbox } from '../../sandbox/server.js';
+import { parseDurationMs } from '../../util/duration.js';
 import type { ServeFlags } from './serve.js';
 
 export async function runServe(flags: ServeFlags, ctx: Context): Promise<void> {
   const port = Number(flags.port);
   if (!/^\d+$/.test(flags.port) || port > 65535)
     throw new UsageError(`--port: "${flags.port}" is not a port number`);
+  const faults = parseFaultFlags(flags);
   let sandbox;
   try {
-    sandbox = await startSandbox({ stateDir: stateDir(ctx.env), port, now: () => ctx.now() });
+    sandbox = await startSandbox({
+      stateDir: stateDir(ctx.env),
+      port,
+      now: () => ctx.now(),
+      ...faults,
+    });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       throw new UsageError(`--port: ${port} is already in use`, {
@@ -46,4 +55,36 @@ export async function runServe(flags: ServeFlags, ctx: Context): Promise<void> {
   }
   await ctx.untilSignal();
   await sandbox.close();
+}
+
+function parseFaultFlags(flags: ServeFlags): Pick<SandboxOptions, 'faults' | 'rateLimitPerMinute'> {
+  const duration = (flag: string, text: string | undefined) => {
+    if (text === undefined) return 0;
+    const ms = parseDurationMs(text);
+    if (ms === undefined) throw new UsageError(`${flag}: "${text}" is not a duration`);
+    return ms;
+  };
+  const rates: Partial<Record<Fault, number>> = {};
+  for (const text of flags.fault ?? []) {
+    const fault = parseFault(text);
+    if (!fault)
+      throw new UsageError(
+        `--fault: "${text}" is not name=probability with a name among ${FAULTS.join(', ')}`,
+      );
+    rates[fault[0]] = fault[1];
+  }
+  const perSecond = flags.rateLimit === undefined ? 1000 / 60 : parseRate(flags.rateLimit);
+  if (perSecond === undefined)
+    throw new UsageError(`--rate-limit: "${flags.rateLimit}" is not a rate`);
+  if (!/^\d+$/.test(flags.seed ?? '1'))
+    throw new UsageError(`--seed: "${flags.seed}" is not a whole number`);
+  return {
+    rateLimitPerMinute: perSecond === Infinity ? 0 : Math.round(perSecond * 60),
+    faults: {
+      latencyMs: duration('--latency', flags.latency),
+      jitterMs: duration('--jitter', flags.jitter),
+      rates,
+      seed: Number(flags.seed ?? '1'),
+    },
+  };
 }

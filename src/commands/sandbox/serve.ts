@@ -1,12 +1,18 @@
 import { Command } from 'commander';
 import type { Context } from '../../context.js';
-import { examples } from '../shared.js';
+import { FAULTS } from '../../sandbox/faults.js';
+import { collect, examples } from '../shared.js';
 
 export const DEFAULT_SANDBOX_PORT = 4141;
 
 export interface ServeFlags {
   port: string;
   json?: boolean;
+  latency?: string;
+  jitter?: string;
+  rateLimit?: string;
+  fault?: string[];
+  seed?: string;
 }
 
 export function serveCommand(ctx: Context): Command {
@@ -14,11 +20,24 @@ export function serveCommand(ctx: Context): Command {
     .description('Serve the sandbox on 127.0.0.1 in the foreground until Ctrl-C')
     .option('--port <port>', 'port to listen on (0: any free port)', String(DEFAULT_SANDBOX_PORT))
     .option('--json', 'print the base URL and keys as JSON')
+    .option('--latency <duration>', 'delay every answer (tests and benchmarks)')
+    .option('--jitter <duration>', 'add up to this much random delay')
+    .option(
+      '--rate-limit <rate>',
+      "requests per key: N/s, N/min (default StackOne's 1000/min; 0: none)",
+    )
+    .option(
+      '--fault <name=p>',
+      `inject a fault with probability p (repeatable): ${FAULTS.join(', ')}`,
+      collect,
+    )
+    .option('--seed <n>', 'seed for jitter and faults, so runs repeat', '1')
     .addHelpText(
       'after',
       examples([
         'cst sandbox serve',
         'cst sandbox serve --port 0 --json',
+        'cst sandbox serve --latency 25ms --rate-limit 1200/min --fault 503=0.05 --fault reset-after=0.01',
         'CST_BASE_URL=http://127.0.0.1:4141 CST_API_KEY=<key> cst create -c hris --owner-id c1 --owner-name "C1"',
       ]),
     )

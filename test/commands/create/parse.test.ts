@@ -24,6 +24,8 @@ const base = {
   target: {},
   timeoutMs: 30_000,
   extraBody: undefined,
+  dryRun: false,
+  bulk: undefined,
   output: { format: undefined, field: undefined },
 };
 
@@ -93,6 +95,51 @@ describe('cst create: parsing', () => {
     ['json', ['--json'], { request: {}, output: { format: 'json', field: undefined } }],
     ['output yaml', ['-o', 'yaml'], { request: {}, output: { format: 'yaml', field: undefined } }],
     ['field', ['--field', 'token'], { request: {}, output: { format: undefined, field: 'token' } }],
+    [
+      'bulk with its defaults',
+      ['--from-file', 'rows.csv', '--results', 'out.csv', '-c', 'hris'],
+      {
+        request: { categories: ['hris'] },
+        bulk: {
+          fromFile: 'rows.csv',
+          strict: false,
+          results: 'out.csv',
+          columns: [
+            'row',
+            'owner_id',
+            'owner_name',
+            'session_id',
+            'auth_link_url',
+            'token',
+            'expires_at',
+          ],
+          showSecrets: false,
+          concurrency: 8,
+          ratePerSecond: 975 / 60,
+          maxNetworkFailures: 10,
+          journal: undefined,
+          retryUnknown: false,
+          format: undefined,
+        },
+      },
+    ],
+    [
+      'rates',
+      ['--from-file', '-', '--rate', '20/s', '--json'],
+      {
+        request: {},
+        bulk: expect.objectContaining({
+          fromFile: '-',
+          ratePerSecond: 20,
+          format: 'ndjson',
+        }) as never,
+      },
+    ],
+    [
+      'no pacing',
+      ['--from-file', '-', '--rate', 'unlimited'],
+      { request: {}, bulk: expect.objectContaining({ ratePerSecond: Infinity }) as never },
+    ],
   ])('%s', async (_name, argv, expected) => {
     expect(await parse(argv)).toEqual({ ...base, ...expected });
   });
@@ -129,6 +176,41 @@ describe('cst create: parsing', () => {
     ],
     ['json with another output', ['--json', '-o', 'yaml'], '--json conflicts with --output yaml'],
     ['zero timeout', ['--timeout', '0'], '--timeout: must be more than 0'],
+    [
+      'a bulk flag without --from-file',
+      ['--results', 'r.csv'],
+      '--results is for bulk runs: add --from-file',
+    ],
+    [
+      'csv output for a single create',
+      ['-o', 'csv'],
+      '--output csv is for bulk runs; use table, json, yaml or tsv',
+    ],
+    [
+      'yaml output for a bulk run',
+      ['--from-file', 'f.csv', '-o', 'yaml'],
+      '--output yaml is for a single create; a bulk run prints ndjson, csv or tsv',
+    ],
+    [
+      'a bad rate',
+      ['--from-file', 'f.csv', '--rate', 'fast'],
+      '--rate: "fast" is not a rate: use N/s, N/min, N/h, N (per minute), 0 or unlimited',
+    ],
+    [
+      'zero concurrency',
+      ['--from-file', 'f.csv', '--concurrency', '0'],
+      '--concurrency: "0" is not a whole number of 1 or more',
+    ],
+    [
+      'unknown result columns',
+      ['--from-file', 'f.csv', '--columns', 'owner_id,password'],
+      '--columns: unknown password; use any of row, owner_id, owner_name, session_id, token, auth_link_url, expires_at, row_key',
+    ],
+    [
+      'reissue and bulk together',
+      ['--from-file', 'f.csv', '--from-session', '3'],
+      '--from-session and --from-file do not go together',
+    ],
   ])('%s is a usage error', async (_name, argv, message) => {
     const error = await parse(argv).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UsageError);
@@ -145,7 +227,7 @@ describe('cst create: parsing', () => {
     [
       'bad output',
       ['-o', 'xml'],
-      "error: option '-o, --output <format>' argument 'xml' is invalid. Allowed choices are table, json, yaml, tsv.",
+      "error: option '-o, --output <format>' argument 'xml' is invalid. Allowed choices are table, json, yaml, tsv, csv, ndjson.",
     ],
   ])('%s is a commander error', async (_name, argv, message) => {
     const error = await parse(argv).catch((e: unknown) => e);

@@ -1,0 +1,135 @@
+// Bulk input: CSV with a header row, or NDJSON, streamed. Every row comes out as plain values
+// keyed by canonical column names, or as an error for the physical line it starts on.
+import { createReadStream } from 'node:fs';
+import type { Context } from '../context.js';
+import { readCsv } from './csv.js';
+
+export const COLUMNS = [
+  'owner_id',
+  'owner_name',
+  'categories',
+  'provider',
+  'username',
+  'account_id',
+  'label',
+  'expires_in',
+  'metadata',
+  'multiple',
+  'type',
+  'integration_id',
+  'org',
+  'project',
+  'row_key',
+] as const;
+export type Column = (typeof COLUMNS)[number];
+
+const ALIASES: Record<string, Column> = {
+  origin_owner_id: 'owner_id',
+  origin_owner_name: 'owner_name',
+  origin_username: 'username',
+};
+
+export type InputRow =
+  { line: number; values: Partial<Record<Column, unknown>> } | { line: number; error: string };
+
+/** `owner-id`, `Owner_ID` and `origin_owner_id` all name the owner_id column. */
+export function columnName(raw: string): Column | undefined {
+  const name = raw.trim().toLowerCase().replace(/-/g, '_');
+  return (
+    ALIASES[name] ?? ((COLUMNS as readonly string[]).includes(name) ? (name as Column) : undefined)
+  );
+}
+
+export function openInput(ctx: Context, path: string): AsyncIterable<string> {
+  const stream = path === '-' ? ctx.stdin : createReadStream(path);
+  stream.setEncoding('utf8');
+  return stream as AsyncIterable<string>;
+}
+
+/** NDJSON when the file says so by name, or when its first character is `{`. */
+export async function* readRows(
+  chunks: AsyncIterable<string>,
+  path: string,
+): AsyncGenerator<InputRow> {
+  const iterator = chunks[Symbol.asyncIterator]();
+  const head = await iterator.next();
+  if (head.done) return;
+  const rest: AsyncIterable<string> = {
+    [Symbol.asyncIterator]: () => {
+      let sentHead = false;
+      return {
+        next: () => (sentHead ? iterator.next() : ((sentHead = true), Promise.resolve(head))),
+      };
+    },
+  };
+  const ndjson = /\.(nd)?jsonl?$/i.test(path) || /^\uFEFF?\s*\{/.test(head.value);
+  yield* ndjson ? readNdjson(rest) : readCsvRows(rest);
+}
+
+async function* readCsvRows(chunks: AsyncIterable<string>): AsyncGenerator<InputRow> {
+  let header: (Column | undefined)[] | undefined;
+  let unknown: string[] = [];
+  for await (const record of readCsv(chunks)) {
+    if ('error' in record) {
+      yield record;
+      continue;
+    }
+    if (!header) {
+      header = record.fields.map(columnName);
+      unknown = record.fields.filter((_, i) => header![i] === undefined);
+      continue;
+    }
+    if (unknown.length > 0) {
+      yield {
+        line: record.line,
+        error: `unknown column${unknown.length > 1 ? 's' : ''} ${unknown.map((c) => `"${c}"`).join(', ')}`,
+      };
+    } else if (record.fields.length !== header.length) {
+      yield {
+        line: record.line,
+        error: `${record.fields.length} fields where the header has ${header.length}`,
+      };
+    } else {
+      const values: Partial<Record<Column, unknown>> = {};
+      header.forEach((column, i) => {
+        if (record.fields[i] !== '') values[column!] = record.fields[i];
+      });
+      yield { line: record.line, values };
+    }
+  }
+}
+
+async function* readNdjson(chunks: AsyncIterable<string>): AsyncGenerator<InputRow> {
+  let buffered = '';
+  let line = 0;
+  const parse = (text: string, at: number): InputRow | undefined => {
+    if (text.trim() === '') return undefined;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      return { line: at, error: 'invalid JSON' };
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+      return { line: at, error: 'not a JSON object' };
+    const values: Partial<Record<Column, unknown>> = {};
+    for (const [key, item] of Object.entries(value)) {
+      const column = columnName(key);
+      if (column === undefined) return { line: at, error: `unknown column "${key}"` };
+      if (item !== null && item !== '') values[column] = item;
+    }
+    return { line: at, values };
+  };
+  for await (const chunk of chunks) {
+    buffered += chunk;
+    let newline;
+    while ((newline = buffered.indexOf('\n')) >= 0) {
+      line++;
+      const row = parse(buffered.slice(0, newline).replace(/^\uFEFF/, ''), line);
+      buffered = buffered.slice(newline + 1);
+      if (row) yield row;
+    }
+  }
+  const last = parse(buffered, line + 1);
+  if (last) yield last;
+}

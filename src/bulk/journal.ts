@@ -1,0 +1,78 @@
+// The journal of a bulk run: each row's state, one write() per record with O_APPEND so that it
+// survives kill -9; fsync at batches and at the end. A re-run reads it to skip what was issued
+// and to refuse to guess about what may have been.
+import { closeSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { ensurePrivateDir } from '../config/private-files.js';
+import { acquireLock } from '../util/lock.js';
+
+export type RowState = 'pending' | 'issued' | 'failed' | 'unknown';
+
+export interface JournalEntry {
+  key: string;
+  state: RowState;
+  line: number;
+  session_id?: number;
+  at: string;
+}
+
+const SYNC_EVERY = 64;
+
+export class Journal {
+  private unsynced = 0;
+
+  private constructor(
+    readonly path: string,
+    private readonly fd: number,
+    private readonly states: Map<string, JournalEntry>,
+    private readonly release: () => Promise<void>,
+  ) {}
+
+  /** Opens (and locks) the journal; a lock left by a dead run is taken over. */
+  static async open(path: string): Promise<Journal> {
+    await ensurePrivateDir(dirname(path));
+    const release = await acquireLock(`${path}.lock`, 0);
+    const states = new Map<string, JournalEntry>();
+    let text = '';
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+    for (const line of text.split('\n')) {
+      try {
+        const entry = JSON.parse(line) as JournalEntry;
+        if (typeof entry.key === 'string') states.set(entry.key, entry);
+      } catch {
+        // A record torn by kill -9 mid-write: its row stays whatever it was before.
+      }
+    }
+    const fd = openSync(path, 'a', 0o600);
+    // A torn last record must not swallow the next one.
+    if (text !== '' && !text.endsWith('\n')) writeSync(fd, '\n');
+    return new Journal(path, fd, states, release);
+  }
+
+  state(key: string): JournalEntry | undefined {
+    return this.states.get(key);
+  }
+
+  record(entry: Omit<JournalEntry, 'at'>): void {
+    const full = { ...entry, at: new Date().toISOString() };
+    writeSync(this.fd, `${JSON.stringify(full)}\n`);
+    this.states.set(entry.key, full);
+    if (++this.unsynced >= SYNC_EVERY) this.sync();
+  }
+
+  sync(): void {
+    if (this.unsynced === 0) return;
+    fsyncSync(this.fd);
+    this.unsynced = 0;
+  }
+
+  async close(): Promise<void> {
+    this.sync();
+    closeSync(this.fd);
+    await this.release();
+  }
+}
