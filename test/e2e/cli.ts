@@ -74,6 +74,7 @@ export function firstLine(child: ChildProcess, timeoutMs = 10_000): Promise<stri
 
 export interface Served {
   baseUrl: string;
+  child: ChildProcess;
   projects: {
     organization: string;
     organization_id: string;
@@ -86,14 +87,15 @@ export interface Served {
 }
 
 /** `cst sandbox serve --port 0 --json`, stopped with SIGTERM. */
-export async function serve(env: Record<string, string>): Promise<Served> {
-  const child = start(['sandbox', 'serve', '--port', '0', '--json'], env);
+export async function serve(env: Record<string, string>, extra: string[] = []): Promise<Served> {
+  const child = start(['sandbox', 'serve', '--port', '0', '--json', ...extra], env);
   const info = JSON.parse(await firstLine(child)) as {
     base_url: string;
     projects: Served['projects'];
   };
   return {
     baseUrl: info.base_url,
+    child,
     projects: info.projects,
     stop: () => {
       const done = finish(child);
