@@ -18,13 +18,15 @@ export interface JournalEntry {
 
 const SYNC_EVERY = 64;
 
+type Known = Pick<JournalEntry, 'state' | 'line' | 'session_id'>;
+
 export class Journal {
   private unsynced = 0;
 
   private constructor(
     readonly path: string,
     private readonly fd: number,
-    private readonly states: Map<string, JournalEntry>,
+    private readonly states: Map<string, Known>,
     private readonly release: () => Promise<void>,
   ) {}
 
@@ -32,7 +34,7 @@ export class Journal {
   static async open(path: string): Promise<Journal> {
     await ensurePrivateDir(dirname(path));
     const release = await acquireLock(`${path}.lock`, 0);
-    const states = new Map<string, JournalEntry>();
+    const states = new Map<string, Known>();
     let text = '';
     try {
       text = readFileSync(path, 'utf8');
@@ -42,7 +44,7 @@ export class Journal {
     for (const line of text.split('\n')) {
       try {
         const entry = JSON.parse(line) as JournalEntry;
-        if (typeof entry.key === 'string') states.set(entry.key, entry);
+        if (typeof entry.key === 'string') states.set(entry.key, known(entry));
       } catch {
         // A record torn by kill -9 mid-write: its row stays whatever it was before.
       }
@@ -53,14 +55,14 @@ export class Journal {
     return new Journal(path, fd, states, release);
   }
 
-  state(key: string): JournalEntry | undefined {
+  state(key: string): Known | undefined {
     return this.states.get(key);
   }
 
   record(entry: Omit<JournalEntry, 'at'>): void {
     const full = { ...entry, at: new Date().toISOString() };
     writeSync(this.fd, `${JSON.stringify(full)}\n`);
-    this.states.set(entry.key, full);
+    this.states.set(entry.key, known(entry));
     if (++this.unsynced >= SYNC_EVERY) this.sync();
   }
 
@@ -75,4 +77,8 @@ export class Journal {
     closeSync(this.fd);
     await this.release();
   }
+}
+
+function known({ state, line, session_id }: Omit<JournalEntry, 'at'>): Known {
+  return session_id === undefined ? { state, line } : { state, line, session_id };
 }

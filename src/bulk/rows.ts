@@ -1,5 +1,6 @@
 // One input row → one ConnectSessionCreate, by the same rules as a single create. Flags given
 // on the command line are defaults for every row. API keys are never read from rows.
+import { createHash } from 'node:crypto';
 import { SESSION_TYPES } from '../api/constants.js';
 import type { ConnectSessionCreate } from '../api/schemas.js';
 import { categoryList, durationMs, jsonObject } from '../commands/parse.js';
@@ -119,14 +120,15 @@ function show(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
-/** A row's identity: its row_key, or what makes a session the same one. */
+/**
+ * A row's identity: its row_key, or what makes a session the same one (target, owner, provider,
+ * categories; not expires_in). Hashed, so that the journal and memory stay small per row.
+ */
 export function rowIdentity(row: RowRequest, target: string): string {
-  if (row.rowKey !== undefined) return `key:${row.rowKey}`;
   const categories = [...(row.request.categories ?? [])].sort().join(',');
-  return JSON.stringify([
-    target,
-    row.request.originOwnerId,
-    row.request.provider ?? null,
-    categories,
-  ]);
+  const identity =
+    row.rowKey !== undefined
+      ? ['key', target, row.rowKey]
+      : [target, row.request.originOwnerId, row.request.provider ?? null, categories];
+  return createHash('sha256').update(JSON.stringify(identity)).digest('base64url').slice(0, 22);
 }
