@@ -192,4 +192,4 @@ function summary(stderr) {
   );
 }
 
-process.exitCode = failed ? 1 : 0;
+if (failed) process.exitCode = 1;

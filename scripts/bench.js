@@ -84,7 +84,9 @@ cases.forEach((c, i) => {
     `${c.name.padEnd(44)} ${ms.toFixed(1).padStart(7)} ms  ${ratio.toFixed(2)}×${verdict}${memory}`,
   );
 });
-process.exitCode = failed ? 1 : 0;
+if (failed) process.exitCode = 1;
+
+if (process.env.BENCH_BULK !== '0') await import('./bench-bulk.js');
 
 function time({ args, env: caseEnv }) {
   const start = process.hrtime.bigint();
