@@ -2,6 +2,7 @@
 // them with their own streams, environment and clock, and so --help never loads anything heavy:
 // the prompter is created on first use.
 import type { Prompter } from './prompter.js';
+import { Redactor } from './util/redact.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -27,6 +28,10 @@ export interface Context {
   /** Set once from the global flags before an action runs. */
   colorMode: ColorMode;
   noInput: boolean;
+  /** --debug or CST_DEBUG=1: requests and responses on stderr, redacted. */
+  debugEnabled: boolean;
+  readonly redactor: Redactor;
+  debug(line: string): void;
   prompter(): Promise<Prompter>;
   /** For commands that stop gracefully: resolves on the first SIGINT or SIGTERM. */
   untilSignal(): Promise<StopSignal>;
@@ -59,6 +64,11 @@ export function createContext(init: ContextInit): Context {
     now: init.now ?? (() => new Date()),
     colorMode: 'auto',
     noInput: false,
+    debugEnabled: false,
+    redactor: new Redactor(),
+    debug(line) {
+      if (ctx.debugEnabled) ctx.stderr.write(`debug: ${ctx.redactor.text(line)}\n`);
+    },
     prompter() {
       prompter ??= import('./prompter.js').then((m) => m.createPrompter(ctx));
       return prompter;

@@ -74,7 +74,13 @@ interface Report {
   hint?: string | undefined;
 }
 
-function write(ctx: Context, json: boolean, report: Report): void {
+function write(ctx: Context, json: boolean, unsafe: Report): void {
+  // Error messages can quote URLs and server text: never let a secret through.
+  const report = {
+    ...unsafe,
+    message: ctx.redactor.text(unsafe.message),
+    hint: unsafe.hint && ctx.redactor.text(unsafe.hint),
+  };
   if (json) {
     const { hint, status, ...rest } = report;
     const error = {

@@ -7,7 +7,7 @@ import { inspectCommand } from './commands/inspect/inspect.js';
 import { ledgerCommand } from './commands/ledger/ledger.js';
 import { listCommand, type ListRunner } from './commands/list/list.js';
 import { sandboxCommand } from './commands/sandbox/sandbox.js';
-import type { ColorMode, Context } from './context.js';
+import { type ColorMode, type Context, envValue } from './context.js';
 
 /** Tests replace runners to see the typed options a command line turns into. */
 export interface Runners {
@@ -20,6 +20,10 @@ export function buildProgram(ctx: Context, runners: Runners = {}): Command {
     .description('Issue and manage StackOne connect session tokens')
     .version(ctx.version, '-V, --version', 'print the version')
     .option('--no-input', 'never prompt; fail on anything missing (env: CST_NO_INPUT=1)')
+    .option(
+      '--debug',
+      'print each request and response on stderr, secrets redacted (env: CST_DEBUG=1)',
+    )
     .option('--no-color', 'no colour (env: NO_COLOR)')
     .addOption(
       new Option('--color <when>', 'when to use colour').choices(['auto', 'always', 'never']),
@@ -35,8 +39,13 @@ export function buildProgram(ctx: Context, runners: Runners = {}): Command {
       const globals = action.optsWithGlobals<{
         input: boolean;
         color: boolean | ColorMode | undefined;
+        debug?: boolean;
       }>();
       ctx.noInput = !globals.input;
+      const debugEnv = envValue(ctx.env, 'CST_DEBUG');
+      ctx.debugEnabled =
+        globals.debug === true ||
+        (debugEnv !== undefined && debugEnv !== '0' && debugEnv !== 'false');
       ctx.colorMode =
         globals.color === false
           ? 'never'

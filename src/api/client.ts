@@ -2,6 +2,7 @@
 // outcome into either validated data or a typed error, and retries only what is safe to retry.
 import type { Dispatcher } from 'undici';
 import { request } from './undici.js';
+import { REDACTED, Redactor } from '../util/redact.js';
 import type * as z from 'zod/mini';
 import { ApiError, ConfigError, EXIT, InvalidResponseError, NetworkError } from '../errors.js';
 import { backoffMs, isTlsCode, neverSent, parseRetryAfter } from './retry.js';
@@ -20,6 +21,11 @@ export interface ApiClientOptions {
   random?: () => number;
   now?: () => number;
   onRetry?: (info: RetryInfo) => void;
+  /** Each request and response, already redacted by the caller's redactor. */
+  onDebug?: (line: string) => void;
+  redactor?: Redactor;
+  /** The proxy requests go through (for messages: a refused proxy is the proxy's fault). */
+  proxy?: string;
 }
 
 export interface RetryInfo {
@@ -46,8 +52,8 @@ export class ApiClient {
   readonly origin: string;
   private readonly basePath: string;
   private readonly authorization: string;
-  private readonly options: Required<Omit<ApiClientOptions, 'onRetry'>> &
-    Pick<ApiClientOptions, 'onRetry'>;
+  private readonly options: Required<Omit<ApiClientOptions, 'onRetry' | 'onDebug' | 'proxy'>> &
+    Pick<ApiClientOptions, 'onRetry' | 'onDebug' | 'proxy'>;
 
   constructor(options: ApiClientOptions) {
     const url = parseBaseUrl(options.baseUrl);
@@ -67,8 +73,14 @@ export class ApiClient {
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
       random: Math.random,
       now: Date.now,
+      redactor: new Redactor(),
       ...options,
     };
+    this.options.redactor.addApiKey(options.apiKey);
+  }
+
+  private debug(line: string): void {
+    this.options.onDebug?.(this.options.redactor.text(line));
   }
 
   async request<S extends z.ZodMiniType>(spec: RequestSpec<S>): Promise<z.output<S>> {
@@ -83,8 +95,12 @@ export class ApiClient {
         attempt >= this.options.maxRetries ||
         waitMs > this.options.maxRetryWaitMs
       ) {
+        this.debug(
+          `no retry: ${!retryable ? (spec.retryAfterSend ? 'not retryable' : 'the server may have acted') : attempt >= this.options.maxRetries ? 'retries used up' : 'Retry-After too long'}`,
+        );
         throw error;
       }
+      this.debug(`retry ${attempt + 1} in ${Math.round(waitMs)} ms`);
       this.options.onRetry?.({
         method: spec.method,
         path: spec.path,
@@ -110,6 +126,15 @@ export class ApiClient {
   > {
     let response: Dispatcher.ResponseData;
     let text: string;
+    const started = this.options.now();
+    const body = spec.body === undefined ? null : JSON.stringify(spec.body);
+    this.debug(
+      `→ ${spec.method} ${this.origin}${this.basePath}${spec.path}${queryString(spec.query)}`,
+    );
+    this.debug(
+      `  headers: authorization: Basic ${REDACTED}, user-agent: ${this.options.userAgent}`,
+    );
+    if (body !== null) this.debug(`  body: ${this.options.redactor.body(body)}`);
     try {
       response = await request(this.options.dispatcher, {
         origin: this.origin,
@@ -121,13 +146,22 @@ export class ApiClient {
           accept: 'application/json',
           ...(spec.body === undefined ? {} : { 'content-type': 'application/json' }),
         },
-        body: spec.body === undefined ? null : JSON.stringify(spec.body),
+        body,
         headersTimeout: this.options.timeoutMs,
         bodyTimeout: this.options.timeoutMs,
       });
       text = await response.body.text();
     } catch (cause) {
-      const error = networkError(cause, label, this.origin, spec.retryAfterSend);
+      const error = networkError(
+        cause,
+        label,
+        this.origin,
+        spec.retryAfterSend,
+        this.options.proxy,
+      );
+      this.debug(
+        `✗ ${label} after ${this.options.now() - started} ms: ${error.message} (${errorCode(cause) || 'no code'})`,
+      );
       return {
         ok: false,
         error,
@@ -136,6 +170,8 @@ export class ApiClient {
     }
 
     const status = response.statusCode;
+    this.debug(`← ${status} ${label} in ${this.options.now() - started} ms`);
+    if (text !== '') this.debug(`  body: ${this.options.redactor.body(text)}`);
     if (status >= 200 && status < 300) {
       return { ok: true, value: parseBody(spec.schema, text, label, status) };
     }
@@ -260,9 +296,23 @@ function networkError(
   label: string,
   origin: string,
   retryAfterSend: boolean,
+  proxy?: string,
 ): NetworkError {
   const code = errorCode(cause);
   const reason = cause instanceof Error ? cause.message : String(cause);
+  if (proxy !== undefined && (neverSent(code) || /proxy/i.test(reason))) {
+    // Through a proxy, the first hop is the proxy: its refusal is not the API's.
+    const why =
+      code === 'ECONNREFUSED'
+        ? 'refused the connection'
+        : code === 'ENOTFOUND' || code === 'EAI_AGAIN'
+          ? 'cannot be resolved'
+          : oneLine(reason);
+    return new NetworkError(`the proxy ${proxy} ${why} (${label} to ${origin})`, 'proxy', {
+      cause,
+      hint: 'check HTTPS_PROXY / HTTP_PROXY, or exempt the host with NO_PROXY',
+    });
+  }
   if (code === 'ECONNREFUSED')
     return new NetworkError(`connection refused by ${origin} (${label})`, 'connection_refused', {
       cause,

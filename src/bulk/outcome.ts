@@ -9,7 +9,14 @@ export interface Outcome {
   network: boolean;
 }
 
-const NEVER_SENT = new Set(['connection_refused', 'dns', 'connect_timeout', 'tls', 'unreachable']);
+const NEVER_SENT = new Set([
+  'connection_refused',
+  'dns',
+  'connect_timeout',
+  'tls',
+  'unreachable',
+  'proxy',
+]);
 
 export function outcomeOf(error: unknown): Outcome {
   if (!(error instanceof CliError)) return { status: 'unknown', stopRun: false, network: false };

@@ -247,8 +247,11 @@ export async function runBulk(
         now: Date.now,
         sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
       });
-      connection.client ??= openClient(ctx, connection.target, options.timeoutMs, ({ waitMs }) =>
-        connection.pacer!.pauseFor(waitMs),
+      connection.client ??= await openClient(
+        ctx,
+        connection.target,
+        options.timeoutMs,
+        ({ waitMs }) => connection.pacer!.pauseFor(waitMs),
       );
       await connection.pacer.take();
       if (stopError || stopSignal) return;

@@ -2,6 +2,7 @@
 // User-Agent, and retry notices on stderr.
 import { ApiClient, type RetryInfo } from '../api/client.js';
 import { createDispatcher } from '../api/undici.js';
+import { displayProxy, proxyFor, proxySettings } from '../config/proxy.js';
 import type { Target } from '../config/target.js';
 import type { Context } from '../context.js';
 import { warn } from '../output/messages.js';
@@ -11,20 +12,30 @@ export interface OpenClient {
   close: () => Promise<void>;
 }
 
-export function openClient(
+export async function openClient(
   ctx: Context,
   target: Target,
   timeoutMs: number,
   onRetry?: (info: RetryInfo) => void,
-): OpenClient {
-  const dispatcher = createDispatcher(timeoutMs);
+): Promise<OpenClient> {
+  const proxies = proxySettings(ctx.env);
+  const proxy = proxyFor(new URL(target.baseUrl), proxies);
+  const dispatcher = await createDispatcher(timeoutMs, proxies);
   try {
+    ctx.redactor.addApiKey(target.apiKey);
+    ctx.debug(
+      `target: ${target.kind}${target.org === null ? '' : ` ${target.org}/${target.project}`} at ${target.baseUrl}` +
+        `, proxy: ${proxy === undefined ? 'none' : displayProxy(proxy)}`,
+    );
     const client = new ApiClient({
+      redactor: ctx.redactor,
+      onDebug: (line) => ctx.debug(line),
       ...userAgentOf(ctx),
       baseUrl: target.baseUrl,
       apiKey: target.apiKey,
       dispatcher,
       timeoutMs,
+      ...(proxy === undefined ? {} : { proxy: displayProxy(proxy) }),
       onRetry:
         onRetry ??
         (({ attempt, waitMs, reason }) =>
@@ -45,7 +56,7 @@ export async function withClient<T>(
   fn: (client: ApiClient) => Promise<T>,
 ): Promise<T> {
   try {
-    const { client, close } = openClient(ctx, target, timeoutMs);
+    const { client, close } = await openClient(ctx, target, timeoutMs);
     try {
       return await fn(client);
     } finally {

@@ -46,6 +46,8 @@ export async function runCreate(options: CreateOptions, ctx: Context): Promise<v
     }
     warnIfActive(ctx, ledger, tid, request.originOwnerId);
     const session = await createConnectSession(client, body);
+    ctx.redactor.add(session.token);
+    ctx.redactor.add(session.authLinkUrl);
     const record = ledgerRecord({
       session,
       target: tid,
