@@ -2,6 +2,9 @@
 // imported when it runs, so `--help` stays fast.
 import { Command, Option } from 'commander';
 import { accountsCommand } from './commands/accounts/accounts.js';
+import { completeCommand, completionCommand } from './commands/completion/completion.js';
+import { helpCommand } from './commands/help/help.js';
+import { examples } from './commands/shared.js';
 import { createCommand, type CreateRunner } from './commands/create/create.js';
 import { inspectCommand } from './commands/inspect/inspect.js';
 import { ledgerCommand } from './commands/ledger/ledger.js';
@@ -29,6 +32,15 @@ export function buildProgram(ctx: Context, runners: Runners = {}): Command {
       new Option('--color <when>', 'when to use colour').choices(['auto', 'always', 'never']),
     )
     .showSuggestionAfterError(true)
+    .addHelpText(
+      'after',
+      examples([
+        'cst create --sandbox -c hris,ats --owner-id cus_42 --owner-name "Acme Ltd"',
+        'cst list --since 7d --linked',
+        'cst create --from-file customers.csv --results links.csv',
+        'cst help environment',
+      ]),
+    )
     .exitOverride()
     .configureOutput({
       writeOut: (text) => ctx.stdout.write(text),
@@ -58,6 +70,13 @@ export function buildProgram(ctx: Context, runners: Runners = {}): Command {
   program.addCommand(inspectCommand(ctx));
   program.addCommand(ledgerCommand(ctx));
   program.addCommand(accountsCommand(ctx));
+  program.addCommand(completionCommand(ctx));
+  program.addCommand(
+    completeCommand(ctx, () => program),
+    { hidden: true },
+  );
+  program.helpCommand(false);
+  program.addCommand(helpCommand(ctx, () => program));
   program.addCommand(sandboxCommand(ctx));
   for (const command of program.commands) inheritSettings(command, program);
   return program;

@@ -5,8 +5,20 @@ import { LIST_FORMATS } from '../../output/rows.js';
 import { addOutputOptions, addTargetOptions, collect, examples } from '../shared.js';
 import type { AccountFlags } from './run.js';
 
+const VERB_EXAMPLES = {
+  get: 'cst accounts get acc_123 --json',
+  meta: 'cst accounts meta acc_123',
+  update: 'cst accounts update acc_123 --label "Acme HR (prod)"',
+  delete: 'cst accounts delete acc_123 --yes',
+};
+
 export function accountsCommand(ctx: Context): Command {
-  const accounts = new Command('accounts').description('Linked accounts: what customers connected');
+  const accounts = new Command('accounts')
+    .description('Linked accounts: what customers connected')
+    .addHelpText(
+      'after',
+      examples(['cst accounts list --owner-id cus_42', 'cst accounts get acc_123']),
+    );
   const run = async (
     verb: 'list' | 'get' | 'meta' | 'update' | 'delete',
     id: string | undefined,
@@ -43,7 +55,7 @@ export function accountsCommand(ctx: Context): Command {
   const one = (name: 'get' | 'meta' | 'update' | 'delete', description: string) =>
     addOutputOptions(
       common(new Command(name).description(description).argument('<id>', 'account id')),
-    );
+    ).addHelpText('after', examples([VERB_EXAMPLES[name]]));
 
   accounts.addCommand(list);
   accounts.addCommand(

@@ -10,13 +10,14 @@ export interface LedgerFlags {
 }
 
 export function ledgerCommand(ctx: Context): Command {
-  const ledger = new Command('ledger').description(
-    "cst's local record of the sessions it issued (no secrets)",
-  );
+  const ledger = new Command('ledger')
+    .description("cst's local record of the sessions it issued (no secrets)")
+    .addHelpText('after', examples(['cst ledger path', 'cst ledger prune --before 90d']));
   ledger
     .command('path')
     .description('Print the path of the ledger file')
     .option('--sandbox', 'the ledger of sandbox sessions')
+    .addHelpText('after', examples(['wc -l "$(cst ledger path)"']))
     .action(async (flags: LedgerFlags) => (await import('./run.js')).runLedgerPath(flags, ctx));
   ledger
     .command('prune')

@@ -13,7 +13,14 @@ export interface LinkFlags {
 export function sandboxCommand(ctx: Context): Command {
   const sandbox = new Command('sandbox')
     .description('Run the built-in StackOne-compatible sandbox')
-    .addCommand(serveCommand(ctx), { isDefault: true });
+    .addCommand(serveCommand(ctx), { isDefault: true })
+    .addHelpText(
+      'after',
+      examples([
+        'cst sandbox serve',
+        'cst create --sandbox -c hris --owner-id c1 --owner-name "C One"',
+      ]),
+    );
   sandbox
     .command('link')
     .description('Play the customer finishing the Hub: link an account for a session')
@@ -33,6 +40,7 @@ export function sandboxCommand(ctx: Context): Command {
   sandbox
     .command('reset')
     .description("Forget the sandbox's sessions and accounts (keys stay) and its ledger")
+    .addHelpText('after', examples(['cst sandbox reset']))
     .action(async () => (await import('./run-link.js')).runReset(ctx));
   return sandbox;
 }

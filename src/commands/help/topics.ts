@@ -1,0 +1,58 @@
+// Help topics: `cst help environment`, `cst help exit-codes`, `cst help formatting`.
+export const TOPICS: Record<string, string> = {
+  environment: `Environment variables read by cst (an empty variable counts as unset):
+
+  CST_API_KEY, CST_BASE_URL   key and base URL when no configured project is selected
+  CST_ORG, CST_PROJECT        select a configured organization and project
+  CST_CONFIG_DIR              config directory (default $XDG_CONFIG_HOME/cst, ~/.config/cst)
+  CST_STATE_DIR               ledger, journals and sandbox state (default $XDG_STATE_HOME/cst)
+  CST_NO_INPUT=1, CI          never prompt; fail at once on anything missing
+  CST_DEBUG=1                 like --debug: requests and responses on stderr, secrets redacted
+  HTTPS_PROXY, HTTP_PROXY,    proxies (lower-case forms too); http targets are forwarded,
+  NO_PROXY                    https targets tunnel through CONNECT
+  NODE_EXTRA_CA_CERTS         extra certificate authorities, PEM
+  NO_COLOR, FORCE_COLOR,      colour, see 'cst help formatting'
+  CLICOLOR, CLICOLOR_FORCE,
+  TERM
+`,
+  'exit-codes': `Exit codes:
+
+  0    success
+  1    unexpected error; a session created but not recorded in the ledger; a journal in use
+  2    usage: bad flags or arguments, a missing value that could not be prompted for
+  3    configuration or credentials, including a key that belongs to another project
+  4    API key rejected (HTTP 401)
+  5    forbidden (HTTP 403)
+  6    not found (HTTP 404); token unknown or expired
+  7    still rate limited (HTTP 429) after retries
+  8    server or upstream error (5xx), or request timeout (HTTP 408)
+  9    a bulk run with rows failed or unknown
+  10   network: connection refused, DNS, TLS, timeout, connection lost, proxy
+  11   invalid response: the body does not match StackOne's spec
+  12   request rejected by the API (HTTP 400, 409, 422)
+  130  interrupted (Ctrl-C)
+  143  terminated (SIGTERM)
+
+With --json or -o json, an error is one JSON line on stderr:
+  {"error":{"code":"auth_rejected","message":"…","status":401,"exit":4}}
+`,
+  formatting: `Output formatting:
+
+  On a terminal, results are tables; piped, they are machine formats with no colour and
+  RFC 3339 times: field<TAB>value lines for one object, tab-separated rows without a header
+  for a list, NDJSON for a bulk run.
+
+  --json, -o json      one JSON object (or one array for lists), the API's snake_case fields
+  -o yaml              the same as YAML
+  -o tsv               the piped format, also on a terminal
+  -o csv               lists and bulk results, with a header
+  -o ndjson            bulk results (the default)
+  --field NAME         one field's value alone; a trailing newline only on a terminal
+
+  stdout carries data only; prompts, progress, warnings and errors go to stderr.
+
+  Colour, first match wins: --no-color or --color=never|always, NO_COLOR (non-empty),
+  FORCE_COLOR (0 off, 1-3 levels), CLICOLOR_FORCE, CLICOLOR=0, TERM=dumb, then whether the
+  stream is a terminal. Decided once per stream.
+`,
+};
