@@ -68,5 +68,7 @@ await build({
     js: "import { createRequire as __cstCreateRequire } from 'node:module'; const require = __cstCreateRequire(import.meta.url);",
   },
   plugins: [lazyChildProcess, lazyHttp2],
+  // A native module: loaded from node_modules at run time, and only when a keyring is used.
+  external: ['@napi-rs/keyring'],
   logLevel: 'warning',
 });

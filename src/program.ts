@@ -5,6 +5,7 @@ import { accountsCommand } from './commands/accounts/accounts.js';
 import { completeCommand, completionCommand } from './commands/completion/completion.js';
 import { helpCommand } from './commands/help/help.js';
 import { examples } from './commands/shared.js';
+import { configCommand } from './commands/config/config.js';
 import { createCommand, type CreateRunner } from './commands/create/create.js';
 import { inspectCommand } from './commands/inspect/inspect.js';
 import { ledgerCommand } from './commands/ledger/ledger.js';
@@ -70,6 +71,7 @@ export function buildProgram(ctx: Context, runners: Runners = {}): Command {
   program.addCommand(inspectCommand(ctx));
   program.addCommand(ledgerCommand(ctx));
   program.addCommand(accountsCommand(ctx));
+  program.addCommand(configCommand(ctx));
   program.addCommand(completionCommand(ctx));
   program.addCommand(
     completeCommand(ctx, () => program),

@@ -1,6 +1,6 @@
 // The one place that talks to @inquirer/prompts. Prompts read the context's stdin and draw on
 // its stderr, so stdout stays data only; Ctrl-C becomes an InterruptedError, not a stack trace.
-import { checkbox, confirm, input, select } from '@inquirer/prompts';
+import { checkbox, confirm, input, password, select } from '@inquirer/prompts';
 import type { Context } from './context.js';
 import { InterruptedError } from './errors.js';
 
@@ -19,6 +19,7 @@ export interface Prompter {
   ): Promise<T[]>;
   input(message: string, validate?: (value: string) => string | true): Promise<string>;
   confirm(message: string): Promise<boolean>;
+  password(message: string): Promise<string>;
 }
 
 export function createPrompter(ctx: Context): Prompter {
@@ -37,6 +38,7 @@ export function createPrompter(ctx: Context): Prompter {
       ),
     checkbox: (message, choices, options = {}) =>
       cancellable(checkbox({ message, choices, required: options.required ?? false }, streams)),
+    password: (message) => cancellable(password({ message, mask: false }, streams)),
     confirm: (message) => cancellable(confirm({ message, default: false }, streams)),
     input: (message, validate) =>
       cancellable(input({ message, validate: validate ?? (() => true) }, streams)),

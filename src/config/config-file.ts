@@ -10,6 +10,8 @@ const projectSchema = z.strictObject({
   base_url: z.optional(z.string()),
   key_env: z.optional(z.string().check(z.minLength(1))),
   key_file: z.optional(z.string().check(z.minLength(1))),
+  /** "keyring": the key is in the OS keyring, under service "cst", account "<org>/<project>". */
+  key_store: z.optional(z.literal('keyring')),
 });
 
 const organizationSchema = z.strictObject({
@@ -61,4 +63,10 @@ export async function loadConfig(path: string): Promise<ConfigFile> {
     });
   }
   return result.data;
+}
+
+/** Written atomically, 0600 in a 0700 directory. */
+export async function saveConfig(path: string, config: ConfigFile): Promise<void> {
+  const { writeFileAtomic } = await import('./private-files.js');
+  await writeFileAtomic(path, `${JSON.stringify(config, null, 2)}\n`);
 }

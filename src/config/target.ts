@@ -6,6 +6,7 @@ import { ConfigError, UsageError } from '../errors.js';
 import { type Catalog, label, pickProject, selectProject, type Selection } from './catalog.js';
 import { type ConfigFile, loadConfig, type ProjectConfig } from './config-file.js';
 import { configFile, expandPath, stateDir } from './paths.js';
+import { warnIfShared } from './permissions.js';
 
 export interface Target {
   kind: 'sandbox' | 'project' | 'env';
@@ -32,6 +33,7 @@ export async function resolveTarget(ctx: Context, flags: TargetFlags): Promise<T
 async function configuredTarget(ctx: Context, flags: TargetFlags): Promise<Target> {
   const path = configFile(ctx.env);
   const config = await loadConfig(path);
+  await warnIfShared(ctx, path);
   const catalog = configCatalog(config, path);
   const envKey = envValue(ctx.env, 'CST_API_KEY');
   const envBaseUrl = envValue(ctx.env, 'CST_BASE_URL');
@@ -128,8 +130,29 @@ async function projectKey(ctx: Context, project: ProjectConfig, name: string): P
       );
     return key;
   }
+  if (project.key_store === 'keyring') {
+    const { keyringGet } = await import('./keyring.js');
+    let key: string | null;
+    try {
+      key = await keyringGet(name);
+    } catch (error) {
+      throw new ConfigError(
+        `the key of project ${name} is in the OS keyring, which is not reachable: ${(error as Error).message}`,
+        'no_credentials',
+        {
+          hint: `add the project again with --storage file, or export CST_API_KEY`,
+        },
+      );
+    }
+    if (key === null)
+      throw new ConfigError(`the OS keyring holds no key for project ${name}`, 'no_credentials', {
+        hint: `cst config add --org ${name.split('/')[0]} --project ${name.split('/')[1]} --api-key-stdin`,
+      });
+    return key;
+  }
   if (project.key_file !== undefined) {
     const path = expandPath(project.key_file, ctx.env);
+    await warnIfShared(ctx, path);
     let key: string;
     try {
       key = (await readFile(path, 'utf8')).trim();
