@@ -1,0 +1,189 @@
+// Level C: cst config through the binary, with no OS keyring reachable (as on CI machines).
+import { chmod, readFile, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cst, isolatedEnv } from './cli.js';
+
+const KEY = 'sk_live_0123456789abcdef';
+
+describe('cst config', () => {
+  it('falls back to a 0600 key file with one warning when no keyring answers, and uses it', async () => {
+    const env = await isolatedEnv();
+    const added = await cst(
+      [
+        'config',
+        'add',
+        '--org',
+        'acme',
+        '--project',
+        'prod',
+        '--api-key-stdin',
+        '--project-id',
+        'acme-production',
+      ],
+      env,
+      `${KEY}\n`,
+    );
+    expect(added.code).toBe(0);
+    const lines = added.stderr.trim().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(
+      /^warning: no OS keyring is reachable \(.*\); the key goes to a 0600 file instead$/,
+    );
+    expect(lines[1]).toBe(`saved acme/prod in ${join(env.CST_CONFIG_DIR!, 'config.json')}`);
+    const keyFile = join(env.CST_CONFIG_DIR!, 'keys', 'acme__prod.key');
+    expect(await readFile(keyFile, 'utf8')).toBe(`${KEY}\n`);
+    expect((await stat(keyFile)).mode & 0o777).toBe(0o600);
+    expect((await stat(join(env.CST_CONFIG_DIR!, 'config.json'))).mode & 0o777).toBe(0o600);
+    expect(await readFile(join(env.CST_CONFIG_DIR!, 'config.json'), 'utf8')).not.toContain(KEY);
+  });
+
+  it('--storage file skips the keyring; --storage keyring fails without one', async () => {
+    const env = await isolatedEnv();
+    const file = await cst(
+      ['config', 'add', '--org', 'a', '--project', 'p', '--api-key-stdin', '--storage', 'file'],
+      env,
+      KEY,
+    );
+    expect([file.code, file.stderr]).toEqual([
+      0,
+      `saved a/p in ${join(env.CST_CONFIG_DIR!, 'config.json')}\n`,
+    ]);
+    const keyring = await cst(
+      ['config', 'add', '--org', 'a', '--project', 'q', '--api-key-stdin', '--storage', 'keyring'],
+      env,
+      KEY,
+    );
+    expect(keyring.code).toBe(2);
+    expect(keyring.stderr).toMatch(/^error: --storage keyring: /);
+  });
+
+  it('lists projects with keys masked, first 6 and last 4', async () => {
+    const env: Record<string, string> = {
+      ...(await isolatedEnv()),
+      ACME_CI_KEY: 'ci_key_abcdefghij_wxyz',
+    };
+    await cst(
+      [
+        'config',
+        'add',
+        '--org',
+        'acme',
+        '--project',
+        'prod',
+        '--api-key-stdin',
+        '--storage',
+        'file',
+        '--default',
+      ],
+      env,
+      KEY,
+    );
+    await cst(
+      [
+        'config',
+        'add',
+        '--org',
+        'acme',
+        '--project',
+        'ci',
+        '--key-env',
+        'ACME_CI_KEY',
+        '--base-url',
+        'https://api.eu1.stackone.com',
+      ],
+      env,
+    );
+    const listed = await cst(['config', 'list'], env);
+    expect(listed.stdout).toBe(
+      `acme\tprod\ttrue\thttps://api.stackone.com\tsk_liv…cdef\tfile:${join(env.CST_CONFIG_DIR!, 'keys', 'acme__prod.key')}\n` +
+        'acme\tci\tfalse\thttps://api.eu1.stackone.com\tci_key…wxyz\tenv:ACME_CI_KEY\n',
+    );
+    expect(listed.stdout + listed.stderr).not.toContain(KEY);
+  });
+
+  it('use, remove and path', async () => {
+    const env = await isolatedEnv();
+    await cst(
+      [
+        'config',
+        'add',
+        '--org',
+        'acme',
+        '--project',
+        'prod',
+        '--api-key-stdin',
+        '--storage',
+        'file',
+      ],
+      env,
+      KEY,
+    );
+    await cst(['config', 'add', '--org', 'acme', '--project', 'dev', '--key-env', 'X'], env);
+    expect((await cst(['config', 'use', 'acme'], env)).stderr).toBe(
+      'error: missing required flag: project\nhint: acme has prod, dev\n',
+    );
+    expect((await cst(['config', 'use', 'acme', 'dev'], env)).code).toBe(0);
+    expect(
+      JSON.parse(await readFile(join(env.CST_CONFIG_DIR!, 'config.json'), 'utf8')),
+    ).toMatchObject({ default: { org: 'acme', project: 'dev' } });
+    expect((await cst(['config', 'remove', 'acme', 'prod'], env)).code).toBe(0);
+    await expect(stat(join(env.CST_CONFIG_DIR!, 'keys', 'acme__prod.key'))).rejects.toThrow();
+    expect((await cst(['config', 'path'], env)).stdout).toBe(
+      `${join(env.CST_CONFIG_DIR!, 'config.json')}\n`,
+    );
+  });
+
+  it('without a terminal, names every missing flag', async () => {
+    const result = await cst(['config', 'add'], await isolatedEnv());
+    expect([result.code, result.stderr]).toEqual([
+      2,
+      'error: missing required flags: --org, --project, --api-key-stdin, --key-env or --key-file\n',
+    ]);
+  });
+
+  it('warns when the config or a key file can be read by others, with the chmod to run', async () => {
+    const env = await isolatedEnv();
+    await cst(
+      [
+        'config',
+        'add',
+        '--org',
+        'acme',
+        '--project',
+        'prod',
+        '--api-key-stdin',
+        '--storage',
+        'file',
+      ],
+      env,
+      KEY,
+    );
+    const config = join(env.CST_CONFIG_DIR!, 'config.json');
+    const keyFile = join(env.CST_CONFIG_DIR!, 'keys', 'acme__prod.key');
+    await chmod(config, 0o644);
+    await chmod(keyFile, 0o640);
+    const result = await cst(['create', '--owner-id', 'c', '--owner-name', 'C', '--dry-run'], env);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe(
+      `warning: ${config} can be read by others (mode 644); run: chmod 600 ${config}\n` +
+        `warning: ${keyFile} can be read by others (mode 640); run: chmod 600 ${keyFile}\n`,
+    );
+  });
+
+  it('a key kept in an unreachable keyring is a credentials error, exit 3', async () => {
+    const env = await isolatedEnv();
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(env.CST_CONFIG_DIR!, { recursive: true });
+    await writeFile(
+      join(env.CST_CONFIG_DIR!, 'config.json'),
+      JSON.stringify({ organizations: { acme: { projects: { prod: { key_store: 'keyring' } } } } }),
+      { mode: 0o600 },
+    );
+    const result = await cst(['create', '--owner-id', 'c', '--owner-name', 'C'], env);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(
+      /^error: the key of project acme\/prod is in the OS keyring, which is not reachable: .*\nhint: add the project again with --storage file, or export CST_API_KEY\n$/,
+    );
+  });
+});
