@@ -30,6 +30,8 @@ export interface Context {
   noInput: boolean;
   /** --debug or CST_DEBUG=1: requests and responses on stderr, redacted. */
   debugEnabled: boolean;
+  /** --ca-file: extra certificate authorities to trust. */
+  caFile: string | undefined;
   readonly redactor: Redactor;
   debug(line: string): void;
   prompter(): Promise<Prompter>;
@@ -65,6 +67,7 @@ export function createContext(init: ContextInit): Context {
     colorMode: 'auto',
     noInput: false,
     debugEnabled: false,
+    caFile: undefined,
     redactor: new Redactor(),
     debug(line) {
       if (ctx.debugEnabled) ctx.stderr.write(`debug: ${ctx.redactor.text(line)}\n`);

@@ -28,6 +28,7 @@ export function buildProgram(ctx: Context, runners: Runners = {}): Command {
       '--debug',
       'print each request and response on stderr, secrets redacted (env: CST_DEBUG=1)',
     )
+    .option('--ca-file <pem>', 'also trust the certificate authorities in this PEM file')
     .option('--no-color', 'no colour (env: NO_COLOR)')
     .addOption(
       new Option('--color <when>', 'when to use colour').choices(['auto', 'always', 'never']),
@@ -53,7 +54,9 @@ export function buildProgram(ctx: Context, runners: Runners = {}): Command {
         input: boolean;
         color: boolean | ColorMode | undefined;
         debug?: boolean;
+        caFile?: string;
       }>();
+      ctx.caFile = globals.caFile;
       ctx.noInput = !globals.input;
       const debugEnv = envValue(ctx.env, 'CST_DEBUG');
       ctx.debugEnabled =

@@ -5,7 +5,7 @@ import { request } from './undici.js';
 import { REDACTED, Redactor } from '../util/redact.js';
 import type * as z from 'zod/mini';
 import { ApiError, ConfigError, EXIT, InvalidResponseError, NetworkError } from '../errors.js';
-import { backoffMs, isTlsCode, neverSent, parseRetryAfter } from './retry.js';
+import { backoffMs, isCertificateCode, isTlsCode, neverSent, parseRetryAfter } from './retry.js';
 import { errorBodySchema } from './schemas.js';
 
 export interface ApiClientOptions {
@@ -165,7 +165,10 @@ export class ApiClient {
       return {
         ok: false,
         error,
-        retryable: error.code !== 'network_after_send' || spec.retryAfterSend,
+        // A certificate the client rejects will be rejected again: no point retrying.
+        retryable:
+          !isCertificateCode(errorCode(cause)) &&
+          (error.code !== 'network_after_send' || spec.retryAfterSend),
       };
     }
 
@@ -325,12 +328,7 @@ function networkError(
     return new NetworkError(`timed out connecting to ${origin} (${label})`, 'connect_timeout', {
       cause,
     });
-  if (isTlsCode(code))
-    return new NetworkError(
-      `TLS handshake with ${origin} failed: ${oneLine(reason)} (${label})`,
-      'tls',
-      { cause },
-    );
+  if (isTlsCode(code)) return tlsError(code, reason, label, origin, cause);
   if (neverSent(code))
     return new NetworkError(
       `cannot reach ${origin}: ${oneLine(reason)} (${label})`,
@@ -361,4 +359,37 @@ function errorCode(error: unknown): string {
 
 function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim().slice(0, 300);
+}
+
+const UNTRUSTED_HINT = "trust the server's CA with --ca-file <pem> or NODE_EXTRA_CA_CERTS";
+
+/** TLS failures in words a person can act on. */
+function tlsError(
+  code: string,
+  reason: string,
+  label: string,
+  origin: string,
+  cause: unknown,
+): NetworkError {
+  const host = new URL(origin).host;
+  const [what, hint] =
+    code === 'CERT_HAS_EXPIRED'
+      ? [
+          `the TLS certificate of ${host} has expired`,
+          "check the machine's clock; otherwise the server must renew it",
+        ]
+      : code === 'DEPTH_ZERO_SELF_SIGNED_CERT' || code === 'SELF_SIGNED_CERT_IN_CHAIN'
+        ? [`the TLS certificate of ${host} is self-signed`, UNTRUSTED_HINT]
+        : code.startsWith('UNABLE_TO_')
+          ? [
+              `the TLS certificate of ${host} is signed by an authority this machine does not trust`,
+              UNTRUSTED_HINT,
+            ]
+          : code === 'ERR_TLS_CERT_ALTNAME_INVALID'
+            ? [
+                `the TLS certificate presented by ${host} is for another host name`,
+                'check the base URL (a proxy or DNS entry may point elsewhere)',
+              ]
+            : [`TLS handshake with ${host} failed: ${oneLine(reason)}`, undefined];
+  return new NetworkError(`${what} (${label})`, 'tls', { cause, hint });
 }

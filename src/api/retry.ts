@@ -22,6 +22,17 @@ export function isTlsCode(code: string): boolean {
   );
 }
 
+/** The certificate was checked and refused: the same answer every time. */
+export function isCertificateCode(code: string): boolean {
+  return (
+    code.startsWith('CERT_') ||
+    code.startsWith('UNABLE_TO_') ||
+    code === 'DEPTH_ZERO_SELF_SIGNED_CERT' ||
+    code === 'SELF_SIGNED_CERT_IN_CHAIN' ||
+    code === 'ERR_TLS_CERT_ALTNAME_INVALID'
+  );
+}
+
 export function neverSent(code: string): boolean {
   return NEVER_SENT_CODES.has(code) || isTlsCode(code);
 }

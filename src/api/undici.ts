@@ -30,11 +30,16 @@ export interface ProxySettings {
 export async function createDispatcher(
   connectTimeoutMs: number,
   proxy?: ProxySettings,
+  ca?: string[],
 ): Promise<Dispatcher> {
   // undici parses HTTP with a WebAssembly build of llhttp. A CLI makes a few requests, so the
   // optimizing compiler's work never pays back: the baseline compiler alone saves ~60 ms.
   setFlagsFromString('--liftoff-only');
-  const options = { connect: { timeout: connectTimeoutMs }, keepAliveTimeout: 10_000 };
+  const options = {
+    connect: { timeout: connectTimeoutMs, ...(ca ? { ca } : {}) },
+    keepAliveTimeout: 10_000,
+    ...(ca ? { requestTls: { ca } } : {}),
+  };
   if (proxy && (proxy.httpProxy !== undefined || proxy.httpsProxy !== undefined)) {
     const { default: EnvHttpProxyAgent } =
       await import('undici/lib/dispatcher/env-http-proxy-agent.js');

@@ -2,9 +2,11 @@
 // User-Agent, and retry notices on stderr.
 import { ApiClient, type RetryInfo } from '../api/client.js';
 import { createDispatcher } from '../api/undici.js';
+import { readFile } from 'node:fs/promises';
 import { displayProxy, proxyFor, proxySettings } from '../config/proxy.js';
+import { ConfigError } from '../errors.js';
 import type { Target } from '../config/target.js';
-import type { Context } from '../context.js';
+import { type Context, envValue } from '../context.js';
 import { warn } from '../output/messages.js';
 
 export interface OpenClient {
@@ -20,7 +22,7 @@ export async function openClient(
 ): Promise<OpenClient> {
   const proxies = proxySettings(ctx.env);
   const proxy = proxyFor(new URL(target.baseUrl), proxies);
-  const dispatcher = await createDispatcher(timeoutMs, proxies);
+  const dispatcher = await createDispatcher(timeoutMs, proxies, await trustedAuthorities(ctx));
   try {
     ctx.redactor.addApiKey(target.apiKey);
     ctx.debug(
@@ -85,4 +87,25 @@ export function describeCreate(ctx: Context, baseUrl: string, body: Record<strin
     },
     body,
   };
+}
+
+/** Node's roots (with NODE_EXTRA_CA_CERTS) plus --ca-file; undefined leaves Node's default. */
+async function trustedAuthorities(ctx: Context): Promise<string[] | undefined> {
+  if (ctx.caFile === undefined) return undefined;
+  let pem: string;
+  try {
+    pem = await readFile(ctx.caFile, 'utf8');
+  } catch (error) {
+    throw new ConfigError(
+      `--ca-file: cannot read ${ctx.caFile} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+      'config',
+    );
+  }
+  if (!pem.includes('-----BEGIN CERTIFICATE-----'))
+    throw new ConfigError(`--ca-file: ${ctx.caFile} holds no PEM certificate`, 'config');
+  const { rootCertificates } = await import('node:tls');
+  // Passing `ca` replaces Node's trust store, so NODE_EXTRA_CA_CERTS is added back by hand.
+  const extraPath = envValue(ctx.env, 'NODE_EXTRA_CA_CERTS');
+  const extra = extraPath === undefined ? '' : await readFile(extraPath, 'utf8').catch(() => '');
+  return [...rootCertificates, ...(extra === '' ? [] : [extra]), pem];
 }
