@@ -6,6 +6,7 @@ import { completeCommand, completionCommand } from './commands/completion/comple
 import { helpCommand } from './commands/help/help.js';
 import { examples } from './commands/shared.js';
 import { configCommand } from './commands/config/config.js';
+import { doctorCommand } from './commands/doctor/doctor.js';
 import { createCommand, type CreateRunner } from './commands/create/create.js';
 import { inspectCommand } from './commands/inspect/inspect.js';
 import { ledgerCommand } from './commands/ledger/ledger.js';
@@ -75,6 +76,7 @@ export function buildProgram(ctx: Context, runners: Runners = {}): Command {
   program.addCommand(ledgerCommand(ctx));
   program.addCommand(accountsCommand(ctx));
   program.addCommand(configCommand(ctx));
+  program.addCommand(doctorCommand(ctx));
   program.addCommand(completionCommand(ctx));
   program.addCommand(
     completeCommand(ctx, () => program),

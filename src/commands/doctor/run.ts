@@ -1,0 +1,216 @@
+// runDoctor: every setting with where it came from, secrets redacted; file permissions; the
+// keyring; proxies; and whether each configured base URL answers. Exit 1 when something fails.
+import { stat } from 'node:fs/promises';
+import { DEFAULT_BASE_URL } from '../../api/constants.js';
+import { createDispatcher } from '../../api/undici.js';
+import { request } from '../../api/undici.js';
+import { loadConfig } from '../../config/config-file.js';
+import { configFile, stateDir } from '../../config/paths.js';
+import { displayProxy, proxyFor, proxySettings } from '../../config/proxy.js';
+import { resolveTarget } from '../../config/target.js';
+import { envValue, type Context } from '../../context.js';
+import { CliError, EXIT } from '../../errors.js';
+import { renderRows } from '../../output/rows.js';
+import { parseDurationMs } from '../../util/duration.js';
+import { mask } from '../config/run.js';
+import type { DoctorFlags } from './doctor.js';
+
+type Status = 'ok' | 'warn' | 'fail';
+interface Check {
+  check: string;
+  status: Status;
+  detail: string;
+}
+
+export async function runDoctor(flags: DoctorFlags, ctx: Context): Promise<void> {
+  const checks: Check[] = [];
+  const add = (check: string, status: Status, detail: string) =>
+    checks.push({ check, status, detail: ctx.redactor.text(detail) });
+  const timeoutMs = parseDurationMs(flags.timeout) ?? 5000;
+
+  const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+  add(
+    'node',
+    major > 20 || (major === 20 && minor >= 19) ? 'ok' : 'fail',
+    `v${process.versions.node} (cst needs >= 20.19)`,
+  );
+
+  const path = configFile(ctx.env);
+  const configSource = envValue(ctx.env, 'CST_CONFIG_DIR') ? 'CST_CONFIG_DIR' : 'default';
+  let configured: Awaited<ReturnType<typeof loadConfig>> = { organizations: {} };
+  try {
+    configured = await loadConfig(path);
+    add('config file', ...(await permissions(path, 0o600, `from ${configSource}`)));
+  } catch (error) {
+    add('config file', 'fail', (error as Error).message);
+  }
+  add(
+    'state dir',
+    ...(await permissions(
+      stateDir(ctx.env),
+      0o700,
+      `from ${envValue(ctx.env, 'CST_STATE_DIR') ? 'CST_STATE_DIR' : 'default'}`,
+    )),
+  );
+
+  const selection =
+    flags.org !== undefined || flags.project !== undefined
+      ? 'flag'
+      : envValue(ctx.env, 'CST_ORG') || envValue(ctx.env, 'CST_PROJECT')
+        ? 'env'
+        : configured.default
+          ? 'config default'
+          : 'config';
+  try {
+    ctx.noInput = true;
+    const target = await resolveTarget(ctx, { org: flags.org, project: flags.project });
+    await target.close();
+    ctx.redactor.addApiKey(target.apiKey);
+    const where =
+      target.kind === 'env'
+        ? 'CST_API_KEY (no project selected)'
+        : `${target.org}/${target.project} (from ${selection})`;
+    add('project', 'ok', where);
+    add(
+      'api key',
+      'ok',
+      `${mask(target.apiKey)} (from ${target.kind === 'env' ? 'env CST_API_KEY' : keySource(configured, target.org!, target.project!)})`,
+    );
+    add(
+      'base url',
+      'ok',
+      `${target.baseUrl} (from ${target.kind === 'env' ? (envValue(ctx.env, 'CST_BASE_URL') ? 'env CST_BASE_URL' : 'default') : 'config'})`,
+    );
+  } catch (error) {
+    add(
+      'credentials',
+      'fail',
+      error instanceof CliError
+        ? `${error.message}${error.hint ? ` (${error.hint})` : ''}`
+        : String(error),
+    );
+  }
+
+  const { keyringStatus } = await import('../../config/keyring.js');
+  const keyring = await keyringStatus();
+  const usesKeyring = Object.values(configured.organizations).some((o) =>
+    Object.values(o.projects).some((p) => p.key_store === 'keyring'),
+  );
+  add(
+    'keyring',
+    keyring.available ? 'ok' : usesKeyring ? 'fail' : 'warn',
+    keyring.available
+      ? 'reachable (Secret Service)'
+      : `not reachable: ${keyring.reason}; keys are kept in 0600 files`,
+  );
+
+  const proxies = proxySettings(ctx.env);
+  const shown = [
+    proxies.httpsProxy && `HTTPS_PROXY=${displayProxy(proxies.httpsProxy)}`,
+    proxies.httpProxy && `HTTP_PROXY=${displayProxy(proxies.httpProxy)}`,
+    proxies.noProxy && `NO_PROXY=${proxies.noProxy}`,
+  ].filter(Boolean);
+  add('proxy', 'ok', shown.length > 0 ? shown.join(', ') : 'none');
+
+  const baseUrls = new Set<string>();
+  for (const org of Object.values(configured.organizations))
+    for (const p of Object.values(org.projects)) baseUrls.add(p.base_url ?? DEFAULT_BASE_URL);
+  const envBase = envValue(ctx.env, 'CST_BASE_URL');
+  if (envBase) baseUrls.add(envBase);
+  if (baseUrls.size === 0) baseUrls.add(DEFAULT_BASE_URL);
+  for (const baseUrl of baseUrls) add('reachable', ...(await reach(baseUrl, timeoutMs, proxies)));
+
+  await renderRows(
+    ctx,
+    {
+      columns: [
+        {
+          header: 'STATUS',
+          human: (c) => c.status,
+          machine: (c) => c.status,
+          style: (c) => (c.status === 'ok' ? 'good' : c.status === 'fail' ? 'bad' : 'muted'),
+        },
+        { header: 'CHECK', human: (c) => c.check, machine: (c) => c.check },
+        { header: 'DETAIL', human: (c) => c.detail, machine: (c) => c.detail },
+      ],
+      rows: checks,
+      json: (c) => ({ ...c }),
+    },
+    { format: flags.json ? 'json' : undefined, field: undefined },
+  );
+  const failed = checks.filter((c) => c.status === 'fail').length;
+  if (failed > 0)
+    throw new CliError(
+      `${failed} check${failed > 1 ? 's' : ''} failed`,
+      'doctor_failed',
+      EXIT.unexpected,
+    );
+}
+
+function keySource(
+  config: Awaited<ReturnType<typeof loadConfig>>,
+  org: string,
+  project: string,
+): string {
+  const p = config.organizations[org]?.projects[project];
+  return p?.key_env !== undefined
+    ? `env ${p.key_env}`
+    : p?.key_file !== undefined
+      ? `file ${p.key_file}`
+      : 'the OS keyring';
+}
+
+async function permissions(
+  path: string,
+  wanted: number,
+  source: string,
+): Promise<[Status, string]> {
+  try {
+    const mode = (await stat(path)).mode & 0o777;
+    if ((mode & 0o077) !== 0)
+      return [
+        'warn',
+        `${path} is mode ${mode.toString(8)}: run chmod ${wanted.toString(8)} ${path}`,
+      ];
+    return ['ok', `${path} (mode ${mode.toString(8)}, ${source})`];
+  } catch {
+    return ['ok', `${path} (not created yet, ${source})`];
+  }
+}
+
+/** Any HTTP answer means reachable; no API key is sent. */
+async function reach(
+  baseUrl: string,
+  timeoutMs: number,
+  proxies: ReturnType<typeof proxySettings>,
+): Promise<[Status, string]> {
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    return ['fail', `${baseUrl} is not a URL`];
+  }
+  const proxy = proxyFor(url, proxies);
+  const via = proxy === undefined ? '' : ` via ${displayProxy(proxy)}`;
+  const dispatcher = await createDispatcher(timeoutMs, proxies);
+  const started = Date.now();
+  try {
+    const response = await request(dispatcher, {
+      origin: url.origin,
+      path: '/',
+      method: 'GET',
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+    });
+    await response.body.dump();
+    return ['ok', `${url.origin}${via}: HTTP ${response.statusCode} in ${Date.now() - started} ms`];
+  } catch (error) {
+    const cause =
+      (error as { cause?: { code?: string } }).cause?.code ??
+      (error as { code?: string }).code ??
+      'error';
+    return ['fail', `${url.origin}${via}: ${cause} after ${Date.now() - started} ms`];
+  } finally {
+    await dispatcher.close();
+  }
+}
