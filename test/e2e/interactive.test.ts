@@ -32,7 +32,7 @@ beforeAll(async () => {
     },
   };
   await mkdir(env.CST_CONFIG_DIR!, { recursive: true });
-  await writeFile(`${env.CST_CONFIG_DIR}/config.json`, JSON.stringify(config));
+  await writeFile(`${env.CST_CONFIG_DIR}/config.json`, JSON.stringify(config), { mode: 0o600 });
 });
 afterAll(async () => {
   await served.stop();

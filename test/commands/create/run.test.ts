@@ -250,5 +250,5 @@ describe('runCreate against the sandbox', () => {
 async function writeConfig(dir: string, config: unknown) {
   const { mkdir } = await import('node:fs/promises');
   await mkdir(dir, { recursive: true });
-  await writeFile(join(dir, 'config.json'), JSON.stringify(config));
+  await writeFile(join(dir, 'config.json'), JSON.stringify(config), { mode: 0o600 });
 }

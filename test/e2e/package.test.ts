@@ -1,0 +1,50 @@
+// Level C: the package users get. `npm pack` holds only what runs and the docs, and installs
+// into a clean folder where `cst --version` works.
+import { execFileSync } from 'node:child_process';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const npm = (args: string[], cwd: string) =>
+  execFileSync('npm', args, {
+    cwd,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, npm_config_loglevel: 'error' },
+  });
+
+describe('the npm package', () => {
+  it('holds only bin/, dist/ and docs', () => {
+    const [pack] = JSON.parse(npm(['pack', '--dry-run', '--json', '--ignore-scripts'], root)) as {
+      files: { path: string }[];
+    }[];
+    const paths = pack!.files.map((f) => f.path);
+    expect(
+      paths.filter((p) => !/^(bin\/|dist\/|package\.json$|README\.md$|LICENSE$)/.test(p)),
+    ).toEqual([]);
+    expect(paths).toContain('bin/cst.js');
+    expect(paths).toContain('dist/main.js');
+  });
+
+  it('installs from the tarball into a clean folder and runs', { timeout: 180_000 }, async () => {
+    const out = await mkdtemp(join(tmpdir(), 'cst-pack-'));
+    const tarball = JSON.parse(
+      npm(['pack', '--json', '--ignore-scripts', '--pack-destination', out], root),
+    ) as { filename: string }[];
+    const clean = await mkdtemp(join(tmpdir(), 'cst-install-'));
+    npm(['init', '-y'], clean);
+    npm(['install', '--no-audit', '--no-fund', join(out, tarball[0]!.filename)], clean);
+    const version = execFileSync(join(clean, 'node_modules', '.bin', 'cst'), ['--version'], {
+      encoding: 'utf8',
+    });
+    const pkg = JSON.parse(npm(['pkg', 'get', 'version'], root)) as string;
+    expect(version).toBe(`${pkg}\n`);
+    const help = execFileSync(join(clean, 'node_modules', '.bin', 'cst'), ['create', '--help'], {
+      encoding: 'utf8',
+    });
+    expect(help).toContain('Usage: cst create [options]');
+  });
+});
