@@ -61,19 +61,48 @@ export function listTable<R>(ctx: Context, view: ListView<R>): string {
       middle: '  ',
     },
   });
-  for (const row of view.rows) {
+  const cells = view.rows.map((row) => view.columns.map((column) => column.human(row)));
+  const widths = fitWidths(
+    view.columns.map((column, i) =>
+      Math.max(column.header.length, ...cells.map((row) => longestLine(row[i]!))),
+    ),
+    view.columns.map((column) =>
+      column.style === undefined ? Math.max(8, column.header.length) : Infinity,
+    ),
+    terminalColumns(ctx) - 2 * (view.columns.length - 1),
+  );
+  view.rows.forEach((row, r) => {
     table.push(
-      view.columns.map((column) => {
-        const text = column.human(row);
+      view.columns.map((column, i) => {
+        // Plain cells wrap to fit the terminal; coloured ones are short states and never need to.
+        const text = column.style ? cells[r]![i]! : hardWrap(cells[r]![i]!, widths[i]!);
         const style = column.style?.(row);
         return style ? paint[style](text) : text;
       }),
     );
-  }
+  });
   // Trailing padding of the last column is noise on a terminal.
   return table
     .toString()
     .split('\n')
     .map((line) => line.replace(/\s+$/, ''))
     .join('\n');
+}
+
+/** Shrinks the widest wrappable columns until the row fits, never below their minimum. */
+function fitWidths(natural: number[], minimum: number[], available: number): number[] {
+  const widths = [...natural];
+  for (let total = widths.reduce((a, b) => a + b, 0); total > available; total--) {
+    let widest = -1;
+    widths.forEach((width, i) => {
+      if (width > minimum[i]! && (widest < 0 || width > widths[widest]!)) widest = i;
+    });
+    if (widest < 0) break;
+    widths[widest]!--;
+  }
+  return widths;
+}
+
+function longestLine(text: string): number {
+  return Math.max(...text.split('\n').map((line) => line.length));
 }

@@ -22,12 +22,18 @@ async function stateWith(count: number) {
   return dir;
 }
 
-async function list(dir: string, flags: Partial<ListFlags>, tty = false, stdin?: string) {
+async function list(
+  dir: string,
+  flags: Partial<ListFlags>,
+  tty = false,
+  stdin?: string,
+  columns = 120,
+) {
   const io = testContext({
     tty,
     env: { CST_STATE_DIR: dir, NO_COLOR: '1' },
     now: () => NOW,
-    columns: 120,
+    columns,
   });
   if (stdin !== undefined) (io.ctx.stdin as unknown as { end: (text: string) => void }).end(stdin);
   const error = await runList(
@@ -53,6 +59,18 @@ describe('cst list', () => {
       ].join('\n'),
     );
     expect(err).toBe('');
+  });
+
+  it('fits a narrow terminal by wrapping the widest plain columns', async () => {
+    const { out } = await list(await stateWith(2), { limit: '1' }, true, undefined, 80);
+    expect(out).toBe(
+      [
+        'ID  ORGANIZATION/PROJECT  OWNER      CATEGORIES  CREATED  EXPIRES  STATUS  LABEL',
+        '2   https://api.stackone  cus_2 (Cu  ats,hris    11m ago  in 19m   active',
+        '    .com#0123456789ab     stomer 2)',
+        '',
+      ].join('\n'),
+    );
   });
 
   it('prints tab-separated rows with RFC 3339 times when piped', async () => {
