@@ -2,6 +2,7 @@
 // --results file (0600, appended, fsynced) unless --show-secrets puts them on stdout too.
 import { closeSync, fchmodSync, fstatSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import { UsageError } from '../errors.js';
+import { csvCell } from '../output/rows.js';
 
 export type RowStatus = 'issued' | 'failed' | 'skipped' | 'unknown';
 
@@ -90,8 +91,4 @@ export class ResultsFile {
     this.sync();
     closeSync(this.fd);
   }
-}
-
-export function csvCell(text: string): string {
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }

@@ -1,7 +1,9 @@
 // One result per row on stdout, in completion order: NDJSON by default, or CSV/TSV. Tokens and
 // auth links appear only with --show-secrets.
 import type { Context } from '../context.js';
-import { csvCell, type RowResult } from './results.js';
+import { tsvEscape } from '../output/record.js';
+import { csvCell } from '../output/rows.js';
+import type { RowResult } from './results.js';
 
 const COLUMNS = ['row', 'status', 'owner_id', 'session_id', 'error_code', 'error_message'];
 const SECRET_COLUMNS = ['token', 'auth_link_url'];
@@ -50,7 +52,7 @@ export class ResultWriter {
       this.headerWritten = true;
       out.write(`${values.map(csvCell).join(',')}\r\n`);
     } else {
-      out.write(`${values.map((v) => v.replace(/[\t\n\r]/g, ' ')).join('\t')}\n`);
+      out.write(`${values.map(tsvEscape).join('\t')}\n`);
     }
   }
 }

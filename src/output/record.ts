@@ -51,7 +51,8 @@ export function cellText(value: unknown): string {
   return JSON.stringify(value);
 }
 
-function tsvEscape(text: string): string {
+/** Tabs, newlines and backslashes escaped, so that one value stays one TSV cell. */
+export function tsvEscape(text: string): string {
   return text
     .replace(/\\/g, '\\\\')
     .replace(/\t/g, '\\t')

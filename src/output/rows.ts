@@ -1,7 +1,7 @@
 // Renders a list: a table for people, tab-separated rows without a header when piped, CSV with
 // a header, one JSON array, YAML, or one field per line.
 import type { Context } from '../context.js';
-import { cellText } from './record.js';
+import { cellText, tsvEscape } from './record.js';
 import { toYaml } from './yaml.js';
 
 export const LIST_FORMATS = ['table', 'json', 'yaml', 'tsv', 'csv'] as const;
@@ -48,7 +48,7 @@ export async function renderRows<R>(
       return;
     case 'tsv':
       for (const row of view.rows)
-        out.write(`${view.columns.map((c) => tsvCell(c.machine(row))).join('\t')}\n`);
+        out.write(`${view.columns.map((c) => tsvEscape(c.machine(row))).join('\t')}\n`);
       return;
     case 'csv':
       out.write(`${view.columns.map((c) => csvCell(c.header.toLowerCase())).join(',')}\r\n`);
@@ -63,15 +63,7 @@ export async function renderRows<R>(
   }
 }
 
-function tsvCell(text: string): string {
-  return text
-    .replace(/\\/g, '\\\\')
-    .replace(/\t/g, '\\t')
-    .replace(/\n/g, '\\n')
-    .replace(/\r/g, '\\r');
-}
-
 /** RFC 4180: quote fields holding a comma, quote or line break; double the quotes. */
-function csvCell(text: string): string {
+export function csvCell(text: string): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SESSION_BODY, scriptedServer, type ScriptedServer } from '../helpers/scripted-server.js';
+import { SESSION_TABLE_60 } from '../helpers/session-table.js';
 import { BIN, isolatedEnv } from './cli.js';
 import { terminal } from './pty.js';
 
@@ -70,22 +71,7 @@ describe('colour on a terminal', () => {
     '--no-input',
   ];
   const plain = [
-    '┌───────────────────┬──────────────────────────────────────┐',
-    '│ id                │ 42                                   │',
-    '│ organization_id   │ 1001                                 │',
-    '│ project_id        │ proj-1                               │',
-    '│ categories        │ hris,ats                             │',
-    '│ origin_owner_id   │ cus_1                                │',
-    '│ origin_owner_name │ Acme Ltd                             │',
-    '│ label             │ Main HR                              │',
-    '│ created_at        │ 2026-11-25T10:00:00.000Z             │',
-    '│ metadata          │ {"plan":"pro"}                       │',
-    '│ type              │ production                           │',
-    '│ token             │ tok_abc123                           │',
-    '│ auth_link_url     │ https://app.stackone.com/connect?tok │',
-    '│                   │ en=tok_abc123                        │',
-    '│ expires_at        │ 2026-11-25T10:30:00.000Z             │',
-    '└───────────────────┴──────────────────────────────────────┘',
+    ...SESSION_TABLE_60,
     'cst keeps no copy of this token: save it now if you need it.',
     '',
   ];

@@ -7,6 +7,7 @@ import { parseCreateOptions, type CreateFlags } from '../../../src/commands/crea
 import { runCreate } from '../../../src/commands/create/run.js';
 import { CliError } from '../../../src/errors.js';
 import { testContext, type TestContextOptions } from '../../helpers/context.js';
+import { SESSION_TABLE_60 } from '../../helpers/session-table.js';
 import {
   SESSION_BODY,
   scriptedServer,
@@ -72,27 +73,7 @@ describe('runCreate output', () => {
   it('prints a table on a terminal, wrapping the auth link to the width, with a note on stderr', async () => {
     const env = { ...(await scripted()), CST_NO_INPUT: '1', NO_COLOR: '1' };
     const { stdout, stderr } = await run(owner, { tty: true, columns: 60, env });
-    expect(stdout()).toBe(
-      [
-        '┌───────────────────┬──────────────────────────────────────┐',
-        '│ id                │ 42                                   │',
-        '│ organization_id   │ 1001                                 │',
-        '│ project_id        │ proj-1                               │',
-        '│ categories        │ hris,ats                             │',
-        '│ origin_owner_id   │ cus_1                                │',
-        '│ origin_owner_name │ Acme Ltd                             │',
-        '│ label             │ Main HR                              │',
-        '│ created_at        │ 2026-11-25T10:00:00.000Z             │',
-        '│ metadata          │ {"plan":"pro"}                       │',
-        '│ type              │ production                           │',
-        '│ token             │ tok_abc123                           │',
-        '│ auth_link_url     │ https://app.stackone.com/connect?tok │',
-        '│                   │ en=tok_abc123                        │',
-        '│ expires_at        │ 2026-11-25T10:30:00.000Z             │',
-        '└───────────────────┴──────────────────────────────────────┘',
-        '',
-      ].join('\n'),
-    );
+    expect(stdout()).toBe([...SESSION_TABLE_60, ''].join('\n'));
     expect(stderr()).toBe('cst keeps no copy of this token: save it now if you need it.\n');
   });
 
