@@ -55,6 +55,10 @@ export class Journal {
     return new Journal(path, fd, states, release);
   }
 
+  /**
+   * What an earlier run left for this row. Rows of this run are not added: each is looked up
+   * once, and memory stays flat however many rows stream through.
+   */
   state(key: string): Known | undefined {
     return this.states.get(key);
   }
@@ -62,7 +66,6 @@ export class Journal {
   record(entry: Omit<JournalEntry, 'at'>): void {
     const full = { ...entry, at: new Date().toISOString() };
     writeSync(this.fd, `${JSON.stringify(full)}\n`);
-    this.states.set(entry.key, known(entry));
     if (++this.unsynced >= SYNC_EVERY) this.sync();
   }
 

@@ -4,7 +4,9 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cst, finish, isolatedEnv, type Result, serve, type Served, start } from './cli.js';
+import { spawn } from 'node:child_process';
+import { SESSION_BODY, scriptedServer } from '../helpers/scripted-server.js';
+import { BIN, cst, finish, isolatedEnv, type Result, serve, type Served, start } from './cli.js';
 
 const running: Served[] = [];
 afterEach(async () => {
@@ -295,6 +297,60 @@ describe('bulk create', () => {
       'error: stopped: API key rejected (HTTP 401 from POST /connect_sessions): Unauthorized; rows not yet sent are left for a re-run',
     );
     expect((await stats(served)).sessions).toBe(0);
+  });
+
+  it('50k rows stream through in flat memory', { timeout: 240_000 }, async () => {
+    // A scripted server that answers every create at once: this measures cst, not the sandbox.
+    let id = 0;
+    const server = await scriptedServer((request) => {
+      const body = JSON.parse(request.body) as {
+        origin_owner_id: string;
+        origin_owner_name: string;
+      };
+      return {
+        status: 201,
+        body: {
+          ...SESSION_BODY,
+          id: ++id,
+          origin_owner_id: body.origin_owner_id,
+          origin_owner_name: body.origin_owner_name,
+        },
+      };
+    });
+    try {
+      const env: Record<string, string> = {
+        ...(await isolatedEnv()),
+        CST_BASE_URL: server.baseUrl,
+        CST_API_KEY: 'k',
+      };
+      const report =
+        "process.on('exit', () => process.stderr.write('maxrss=' + process.resourceUsage().maxRSS + '\\n'))";
+      const child = spawn(
+        process.execPath,
+        [
+          '--import',
+          `data:text/javascript,${encodeURIComponent(report)}`,
+          BIN,
+          ...bulk(
+            await csv(env, 50_000),
+            '--concurrency',
+            '16',
+            '--results',
+            join(env.HOME!, 'r.csv'),
+            '-o',
+            'tsv',
+          ),
+        ],
+        { env, stdio: ['ignore', 'ignore', 'pipe'] },
+      );
+      const result = await finish(child, 200_000);
+      expect(result.code).toBe(0);
+      expect(result.stderr).toMatch(/^issued 50000, failed 0, skipped 0, unknown 0 in /);
+      const peakMb = Number(/maxrss=(\d+)/.exec(result.stderr)?.[1]) / 1024;
+      expect(peakMb).toBeLessThan(150);
+    } finally {
+      await server.close();
+    }
   });
 
   it('--dry-run prints the exact requests and sends nothing', async () => {
