@@ -1,8 +1,8 @@
 // The ledger: append-only JSON lines in the state directory, one write() per record with
 // O_APPEND so parallel cst processes never interleave. Reads go from the end of the file in
 // fixed-size chunks, so memory stays flat and the newest records come first.
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { closeSync, fchmodSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
+import { readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ensurePrivateDir, writeFileAtomic } from '../config/private-files.js';
 import type { LedgerRecord } from './record.js';
@@ -18,12 +18,13 @@ export function ledgerPath(stateDir: string, sandbox: boolean): string {
 
 export async function appendRecord(path: string, record: LedgerRecord): Promise<void> {
   await ensurePrivateDir(join(path, '..'));
-  const handle = await open(path, 'a', 0o600);
+  // Synchronous: one open, one write, one close, with no thread-pool round trips in between.
+  const fd = openSync(path, 'a', 0o600);
   try {
-    await handle.chmod(0o600);
-    await handle.write(`${JSON.stringify(record)}\n`);
+    fchmodSync(fd, 0o600);
+    writeSync(fd, `${JSON.stringify(record)}\n`);
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }
 
