@@ -200,4 +200,3 @@ function parseBulkFlags(flags: CreateFlags): BulkOptions {
   };
 }
 
-export { DEFAULT_RATE };
