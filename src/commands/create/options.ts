@@ -199,4 +199,3 @@ function parseBulkFlags(flags: CreateFlags): BulkOptions {
     format: flags.json ? 'ndjson' : (flags.output as BulkOptions['format']),
   };
 }
-

@@ -1,0 +1,159 @@
+// What a failed request means, in one line a person can act on: HTTP statuses, network
+// failures (refused, DNS, TLS, lost after sending, a refusing proxy) and their hints.
+import { ApiError, EXIT, NetworkError } from '../errors.js';
+import { isTlsCode, neverSent } from './retry.js';
+import { errorBodySchema } from './schemas.js';
+
+export function errorMessage(text: string): string | undefined {
+  try {
+    const body = errorBodySchema.safeParse(JSON.parse(text));
+    if (!body.success) return undefined;
+    const message = body.data.message;
+    return Array.isArray(message) ? message.join('; ') : message;
+  } catch {
+    return undefined;
+  }
+}
+
+const SERVER_MAY_HAVE_ACTED =
+  'the server may have acted on the request; check before running it again';
+
+export function httpError(
+  status: number,
+  message: string | undefined,
+  label: string,
+  retryAfterSend: boolean,
+): ApiError {
+  const detail = (what: string) =>
+    `${what} (HTTP ${status} from ${label})${message ? `: ${oneLine(message)}` : ''}`;
+  if (status === 401) {
+    return new ApiError(detail('API key rejected'), 'auth_rejected', EXIT.authRejected, {
+      status,
+      hint: 'check the key of the selected project, or CST_API_KEY',
+    });
+  }
+  if (status === 403)
+    return new ApiError(detail('forbidden'), 'forbidden', EXIT.forbidden, { status });
+  if (status === 404)
+    return new ApiError(detail('not found'), 'not_found', EXIT.notFound, { status });
+  if (status === 429) {
+    return new ApiError(detail('rate limited'), 'rate_limited', EXIT.rateLimited, {
+      status,
+      hint: 'StackOne allows 1000 requests per minute per API key',
+    });
+  }
+  const mayHaveActed = retryAfterSend ? undefined : SERVER_MAY_HAVE_ACTED;
+  if (status === 408)
+    return new ApiError(detail('request timed out'), 'request_timeout', EXIT.server, {
+      status,
+      hint: mayHaveActed,
+    });
+  if (status >= 500)
+    return new ApiError(detail('server error'), 'server_error', EXIT.server, {
+      status,
+      hint: mayHaveActed,
+    });
+  if (status >= 300 && status < 400)
+    return new ApiError(detail('unexpected redirect'), 'server_error', EXIT.server, { status });
+  return new ApiError(detail('request rejected'), 'request_rejected', EXIT.rejected, { status });
+}
+
+export function networkError(
+  cause: unknown,
+  label: string,
+  origin: string,
+  retryAfterSend: boolean,
+  proxy?: string,
+): NetworkError {
+  const code = errorCode(cause);
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  if (proxy !== undefined && (neverSent(code) || /proxy/i.test(reason))) {
+    // Through a proxy, the first hop is the proxy: its refusal is not the API's.
+    const why =
+      code === 'ECONNREFUSED'
+        ? 'refused the connection'
+        : code === 'ENOTFOUND' || code === 'EAI_AGAIN'
+          ? 'cannot be resolved'
+          : oneLine(reason);
+    return new NetworkError(`the proxy ${proxy} ${why} (${label} to ${origin})`, 'proxy', {
+      cause,
+      hint: 'check HTTPS_PROXY / HTTP_PROXY, or exempt the host with NO_PROXY',
+    });
+  }
+  if (code === 'ECONNREFUSED')
+    return new NetworkError(`connection refused by ${origin} (${label})`, 'connection_refused', {
+      cause,
+    });
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+    return new NetworkError(`cannot resolve ${new URL(origin).hostname} (${label})`, 'dns', {
+      cause,
+    });
+  if (code === 'UND_ERR_CONNECT_TIMEOUT')
+    return new NetworkError(`timed out connecting to ${origin} (${label})`, 'connect_timeout', {
+      cause,
+    });
+  if (isTlsCode(code)) return tlsError(code, reason, label, origin, cause);
+  if (neverSent(code))
+    return new NetworkError(
+      `cannot reach ${origin}: ${oneLine(reason)} (${label})`,
+      'unreachable',
+      { cause },
+    );
+  const hint = retryAfterSend ? undefined : SERVER_MAY_HAVE_ACTED;
+  const what =
+    code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT'
+      ? 'timed out waiting for a response from'
+      : 'connection lost to';
+  return new NetworkError(
+    `${what} ${origin} after the request was sent (${label})`,
+    'network_after_send',
+    { cause, hint },
+  );
+}
+
+export function errorCode(error: unknown): string {
+  for (let current = error, depth = 0; current instanceof Error && depth < 5; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && code !== 'UND_ERR_SOCKET') return code;
+    if (typeof code === 'string' && !(current.cause instanceof Error)) return code;
+    current = current.cause;
+  }
+  return '';
+}
+
+export function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim().slice(0, 300);
+}
+
+const UNTRUSTED_HINT = "trust the server's CA with --ca-file <pem> or NODE_EXTRA_CA_CERTS";
+
+/** TLS failures in words a person can act on. */
+function tlsError(
+  code: string,
+  reason: string,
+  label: string,
+  origin: string,
+  cause: unknown,
+): NetworkError {
+  const host = new URL(origin).host;
+  const [what, hint] =
+    code === 'CERT_HAS_EXPIRED'
+      ? [
+          `the TLS certificate of ${host} has expired`,
+          "check the machine's clock; otherwise the server must renew it",
+        ]
+      : code === 'DEPTH_ZERO_SELF_SIGNED_CERT' || code === 'SELF_SIGNED_CERT_IN_CHAIN'
+        ? [`the TLS certificate of ${host} is self-signed`, UNTRUSTED_HINT]
+        : code.startsWith('UNABLE_TO_')
+          ? [
+              `the TLS certificate of ${host} is signed by an authority this machine does not trust`,
+              UNTRUSTED_HINT,
+            ]
+          : code === 'ERR_TLS_CERT_ALTNAME_INVALID'
+            ? [
+                `the TLS certificate presented by ${host} is for another host name`,
+                'check the base URL (a proxy or DNS entry may point elsewhere)',
+              ]
+            : [`TLS handshake with ${host} failed: ${oneLine(reason)}`, undefined];
+  return new NetworkError(`${what} (${label})`, 'tls', { cause, hint });
+}
