@@ -36,6 +36,8 @@ export async function main(argv: string[]): Promise<number> {
 function report(ctx: Context, error: unknown, json: boolean): number {
   if (isCommanderError(error)) {
     if (error.exitCode === 0) return EXIT.ok;
+    // A command group run without its subcommand: commander has already shown the help.
+    if (error.code === 'commander.help') return EXIT.usage;
     const message = error.message.replace(/^error: /, '');
     write(ctx, json, {
       code: 'usage',

@@ -92,6 +92,14 @@ describe('cst create, end to end', () => {
     expect([result.code, result.stderr]).toEqual([0, '']);
   });
 
+  it('a command group without its subcommand shows its help on stderr, exit 2', async () => {
+    const result = await cst(['accounts'], env);
+    expect([result.code, result.stdout]).toEqual([2, '']);
+    expect(result.stderr).toMatch(
+      /^Usage: cst accounts \[options\] \[command\]\n[\s\S]*Examples:\n  cst accounts list --owner-id cus_42\n  cst accounts get acc_123\n+$/,
+    );
+  });
+
   it('--version and --help exit 0 on stdout', async () => {
     const version = await cst(['--version'], env);
     expect([version.code, version.stdout]).toEqual([
