@@ -1,7 +1,7 @@
 // Runs cst: the only place that turns errors into exit codes and one-line messages, and the
 // only place that touches the process (signals, a closed stdout).
-import { type Context, createContext, type StopSignal } from './context.js';
-import { CliError, EXIT, InterruptedError } from './errors.js';
+import type { Context, StopSignal } from './context.js';
+import type * as Errors from './errors.js';
 
 declare const __CST_VERSION__: string;
 
@@ -10,8 +10,14 @@ export async function main(argv: string[]): Promise<number> {
   if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
     // The one answer that needs no command tree; scripts and shell completions ask it often.
     process.stdout.write(`${__CST_VERSION__}\n`);
-    return EXIT.ok;
+    return 0;
   }
+  // Loaded only now, so that the answer above loads no other module at all.
+  const [{ createContext }, errors] = await Promise.all([
+    import('./context.js'),
+    import('./errors.js'),
+  ]);
+  const { EXIT } = errors;
   const ctx = createContext({
     // Opening stdin costs start-up time, and most commands never read it.
     stdin: () => process.stdin,
@@ -21,19 +27,24 @@ export async function main(argv: string[]): Promise<number> {
     version: __CST_VERSION__,
   });
   const jsonErrors = wantsJson(argv);
-  const detach = attachProcessHandlers(ctx, jsonErrors);
+  const detach = attachProcessHandlers(ctx, jsonErrors, errors);
   try {
     const { buildProgram } = await import('./program.js');
     await buildProgram(ctx).parseAsync(argv, { from: 'user' });
     return EXIT.ok;
   } catch (error) {
-    return report(ctx, error, jsonErrors);
+    return report(ctx, error, jsonErrors, errors);
   } finally {
     detach();
   }
 }
 
-function report(ctx: Context, error: unknown, json: boolean): number {
+function report(
+  ctx: Context,
+  error: unknown,
+  json: boolean,
+  { CliError, EXIT }: typeof Errors,
+): number {
   if (isCommanderError(error)) {
     if (error.exitCode === 0) return EXIT.ok;
     // A command group run without its subcommand: commander has already shown the help.
@@ -111,16 +122,16 @@ function wantsJson(argv: string[]): boolean {
 }
 
 /** Signals and a closed stdout, for a real process only. */
-function attachProcessHandlers(ctx: Context, json: boolean): () => void {
+function attachProcessHandlers(ctx: Context, json: boolean, errors: typeof Errors): () => void {
   let received = 0;
   const onSignal = (signal: StopSignal) => {
     received++;
     if (received === 1 && ctx.deliverSignal(signal)) return;
-    const error = new InterruptedError(signal);
-    process.exit(report(ctx, error, json));
+    const error = new errors.InterruptedError(signal);
+    process.exit(report(ctx, error, json, errors));
   };
   const onStdoutError = (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(process.exitCode ?? EXIT.ok);
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? errors.EXIT.ok);
     throw error;
   };
   process.on('SIGINT', onSignal);
