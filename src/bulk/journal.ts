@@ -1,7 +1,7 @@
 // The journal of a bulk run: each row's state, one write() per record with O_APPEND so that it
 // survives kill -9; fsync at batches and at the end. A re-run reads it to skip what was issued
 // and to refuse to guess about what may have been.
-import { closeSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, fchmodSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ensurePrivateDir } from '../config/private-files.js';
 import { acquireLock } from '../util/lock.js';
@@ -50,6 +50,7 @@ export class Journal {
       }
     }
     const fd = openSync(path, 'a', 0o600);
+    fchmodSync(fd, 0o600);
     // A torn last record must not swallow the next one.
     if (text !== '' && !text.endsWith('\n')) writeSync(fd, '\n');
     return new Journal(path, fd, states, release);
