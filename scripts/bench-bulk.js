@@ -3,11 +3,12 @@
 //   against `xargs -P16 curl` over the same rows, in the same run;
 // - a sandbox limited to 1200 requests/min, with cst paced at that limit: the achieved rate;
 // - peak RSS for 10k and 100k rows.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startSandbox } from './bench-sandbox.js';
 
 const bin = fileURLToPath(new URL('../bin/cst.js', import.meta.url));
 let failed = false;
@@ -20,28 +21,36 @@ async function sandbox(args) {
     CST_CONFIG_DIR: join(root, 'config'),
     CST_STATE_DIR: join(root, 'state'),
   };
-  const child = spawn(
-    process.execPath,
-    [bin, 'sandbox', 'serve', '--port', '0', '--json', ...args],
-    { env, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  const info = await new Promise((resolve, reject) => {
-    let text = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk) => {
-      text += chunk;
-      if (text.includes('\n')) resolve(JSON.parse(text.slice(0, text.indexOf('\n'))));
-    });
-    child.on('exit', () => reject(new Error('sandbox exited')));
-  });
-  const key = info.projects[0].api_key;
+  const served = await startSandbox(bin, env, args);
+  const key = served.projects[0].api_key;
   return {
     root,
     key,
-    baseUrl: info.base_url,
-    env: { ...env, CST_BASE_URL: info.base_url, CST_API_KEY: key },
-    stats: async () => (await fetch(`${info.base_url}/_sandbox/stats`)).json(),
-    stop: () => child.kill('SIGTERM'),
+    baseUrl: served.base_url,
+    env: { ...env, CST_BASE_URL: served.base_url, CST_API_KEY: key },
+    stats: async () => (await fetch(`${served.base_url}/_sandbox/stats`)).json(),
+    stop: served.stop,
   };
+}
+
+/** Runs cst create over a CSV of rows; returns the wall time and the process result. */
+function runCst(s, csv, args, extraNodeArgs = []) {
+  return timed(
+    process.execPath,
+    [
+      ...extraNodeArgs,
+      bin,
+      'create',
+      '--from-file',
+      csv,
+      '--concurrency',
+      '16',
+      '--results',
+      join(s.root, 'r.csv'),
+      ...args,
+    ],
+    { env: s.env },
+  );
 }
 
 function rows(root, count, prefix) {
@@ -78,22 +87,7 @@ function summary(stderr) {
   const s = await sandbox(['--latency', '25ms', '--rate-limit', '0']);
   const cstRows = rows(s.root, 2000, 'cst');
   const curlRows = rows(s.root, 2000, 'curl');
-  const cstRun = timed(
-    process.execPath,
-    [
-      bin,
-      'create',
-      '--from-file',
-      cstRows.csv,
-      '--concurrency',
-      '16',
-      '--rate',
-      '0',
-      '--results',
-      join(s.root, 'r.csv'),
-    ],
-    { env: s.env },
-  );
+  const cstRun = runCst(s, cstRows.csv, ['--rate', '0']);
   const body = '{"origin_owner_id":"{}","origin_owner_name":"Customer"}';
   const curlRun = timed(
     'sh',
@@ -121,22 +115,7 @@ function summary(stderr) {
   const count = Number(process.env.BENCH_PACED_ROWS ?? 400);
   const s = await sandbox(['--rate-limit', '1200/min']);
   const paced = rows(s.root, count, 'paced');
-  const run = timed(
-    process.execPath,
-    [
-      bin,
-      'create',
-      '--from-file',
-      paced.csv,
-      '--concurrency',
-      '16',
-      '--rate',
-      '1200/min',
-      '--results',
-      join(s.root, 'r.csv'),
-    ],
-    { env: s.env },
-  );
+  const run = runCst(s, paced.csv, ['--rate', '1200/min']);
   const [issued, bad] = summary(run.result.stderr);
   const stats = await s.stats();
   const duplicates = Object.values(stats.by_owner).filter((n) => n > 1).length;
@@ -157,25 +136,11 @@ function summary(stderr) {
     const big = rows(s.root, count, `m${count}`);
     const report =
       "process.on('exit', () => process.stderr.write('\\nmaxrss=' + process.resourceUsage().maxRSS))";
-    const run = timed(
-      process.execPath,
-      [
-        '--import',
-        `data:text/javascript,${encodeURIComponent(report)}`,
-        bin,
-        'create',
-        '--from-file',
-        big.csv,
-        '--concurrency',
-        '16',
-        '--rate',
-        '0',
-        '--results',
-        join(s.root, 'r.csv'),
-        '-o',
-        'tsv',
-      ],
-      { env: s.env },
+    const run = runCst(
+      s,
+      big.csv,
+      ['--rate', '0', '-o', 'tsv'],
+      ['--import', `data:text/javascript,${encodeURIComponent(report)}`],
     );
     const mb = Number(/maxrss=(\d+)/.exec(run.result.stderr.toString())[1]) / 1024;
     const [issued] = summary(run.result.stderr);

@@ -1,11 +1,12 @@
 // npm run bench: start-up and request cost of the built CLI, as medians and as ratios to
 // `node -e 0` measured in the same run (absolute times mean nothing across machines).
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { startSandbox } from './bench-sandbox.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 21);
 const bin = fileURLToPath(new URL('../bin/cst.js', import.meta.url));
@@ -17,7 +18,7 @@ const env = {
   CST_STATE_DIR: join(root, 'state'),
 };
 
-const sandbox = await startSandbox();
+const sandbox = await startSandbox(bin, env);
 const key = sandbox.projects[0].api_key;
 const floor = await bundleFloor();
 const requestEnv = { ...env, CST_BASE_URL: sandbox.base_url, CST_API_KEY: key };
@@ -145,22 +146,6 @@ function writeLedger(path, count) {
 function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)];
-}
-
-async function startSandbox() {
-  const child = spawn(process.execPath, [bin, 'sandbox', 'serve', '--port', '0', '--json'], {
-    env,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const line = await new Promise((resolve, reject) => {
-    let text = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk) => {
-      text += chunk;
-      if (text.includes('\n')) resolve(text.slice(0, text.indexOf('\n')));
-    });
-    child.on('exit', () => reject(new Error('sandbox exited')));
-  });
-  return { ...JSON.parse(line), stop: () => child.kill('SIGTERM') };
 }
 
 /** The least a Node CLI can do for this path: one undici POST, bundled the same way. */
