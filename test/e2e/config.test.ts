@@ -6,6 +6,30 @@ import { cst, isolatedEnv } from './cli.js';
 
 const KEY = 'sk_live_0123456789abcdef';
 
+/** Adds a project whose key is read from stdin now and kept in a file. */
+const addWithFile = (
+  env: Record<string, string>,
+  org: string,
+  project: string,
+  ...more: string[]
+) =>
+  cst(
+    [
+      'config',
+      'add',
+      '--org',
+      org,
+      '--project',
+      project,
+      '--api-key-stdin',
+      '--storage',
+      'file',
+      ...more,
+    ],
+    env,
+    KEY,
+  );
+
 describe('cst config', () => {
   it('falls back to a 0600 key file with one warning when no keyring answers, and uses it', async () => {
     const env = await isolatedEnv();
@@ -40,11 +64,7 @@ describe('cst config', () => {
 
   it('--storage file skips the keyring; --storage keyring fails without one', async () => {
     const env = await isolatedEnv();
-    const file = await cst(
-      ['config', 'add', '--org', 'a', '--project', 'p', '--api-key-stdin', '--storage', 'file'],
-      env,
-      KEY,
-    );
+    const file = await addWithFile(env, 'a', 'p');
     expect([file.code, file.stderr]).toEqual([
       0,
       `saved a/p in ${join(env.CST_CONFIG_DIR!, 'config.json')}\n`,
@@ -63,22 +83,7 @@ describe('cst config', () => {
       ...(await isolatedEnv()),
       ACME_CI_KEY: 'ci_key_abcdefghij_wxyz',
     };
-    await cst(
-      [
-        'config',
-        'add',
-        '--org',
-        'acme',
-        '--project',
-        'prod',
-        '--api-key-stdin',
-        '--storage',
-        'file',
-        '--default',
-      ],
-      env,
-      KEY,
-    );
+    await addWithFile(env, 'acme', 'prod', '--default');
     await cst(
       [
         'config',
@@ -104,21 +109,7 @@ describe('cst config', () => {
 
   it('use, remove and path', async () => {
     const env = await isolatedEnv();
-    await cst(
-      [
-        'config',
-        'add',
-        '--org',
-        'acme',
-        '--project',
-        'prod',
-        '--api-key-stdin',
-        '--storage',
-        'file',
-      ],
-      env,
-      KEY,
-    );
+    await addWithFile(env, 'acme', 'prod');
     await cst(['config', 'add', '--org', 'acme', '--project', 'dev', '--key-env', 'X'], env);
     expect((await cst(['config', 'use', 'acme'], env)).stderr).toBe(
       'error: missing required flag: project\nhint: acme has prod, dev\n',
@@ -144,21 +135,7 @@ describe('cst config', () => {
 
   it('warns when the config or a key file can be read by others, with the chmod to run', async () => {
     const env = await isolatedEnv();
-    await cst(
-      [
-        'config',
-        'add',
-        '--org',
-        'acme',
-        '--project',
-        'prod',
-        '--api-key-stdin',
-        '--storage',
-        'file',
-      ],
-      env,
-      KEY,
-    );
+    await addWithFile(env, 'acme', 'prod');
     const config = join(env.CST_CONFIG_DIR!, 'config.json');
     const keyFile = join(env.CST_CONFIG_DIR!, 'keys', 'acme__prod.key');
     await chmod(config, 0o644);
