@@ -2,6 +2,7 @@
 // under the rate limit, each row journaled before it is sent so that a re-run never issues a
 // silent duplicate. Results stream out in completion order.
 import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { resolve } from 'node:path';
 import { connectSessionCreateToWire } from '../api/schemas.js';
 import { describeCreate, type OpenClient } from '../commands/api-client.js';
@@ -162,7 +163,10 @@ export async function runBulk(
     const results =
       bulk.results === undefined ? undefined : new ResultsFile(bulk.results, bulk.columns);
     try {
-      await send(ctx, options, bulk, prepared, journal, results);
+      // done/total and an ETA on a terminal; counting the rows of stdin would mean holding them.
+      const total =
+        ctx.stderr.isTTY && bulk.fromFile !== '-' ? await countRows(bulk.fromFile) : undefined;
+      await send(ctx, options, bulk, prepared, journal, results, total);
     } finally {
       results?.close();
       await journal.close();
@@ -170,6 +174,21 @@ export async function runBulk(
   } finally {
     await closeAll();
   }
+}
+
+/** Data rows in a file: its non-empty lines, less a CSV header (quoted line breaks overcount). */
+async function countRows(path: string): Promise<number> {
+  let lines = 0;
+  let first = '';
+  let last = 0x0a;
+  for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
+    if (first === '') first = chunk.toString('utf8', 0, Math.min(chunk.length, 64));
+    for (let at = chunk.indexOf(0x0a); at >= 0; at = chunk.indexOf(0x0a, at + 1)) lines++;
+    last = chunk[chunk.length - 1] ?? last;
+  }
+  if (last !== 0x0a) lines++;
+  const ndjson = /\.(nd)?jsonl?$/i.test(path) || /^\uFEFF?\s*\{/.test(first);
+  return Math.max(0, ndjson ? lines : lines - 1);
 }
 
 /** The state dir, keyed by the input's absolute path and the target. */

@@ -29,9 +29,10 @@ export async function send(
   rows: AsyncIterable<Prepared> | Iterable<Prepared>,
   journal: Journal,
   results: ResultsFile | undefined,
+  total: number | undefined,
 ): Promise<void> {
   const writer = new ResultWriter(ctx, bulk);
-  const progress = new Progress(ctx);
+  const progress = new Progress(ctx, total);
   const started = Date.now();
   let stopError: CliError | undefined;
   let stopSignal: StopSignal | undefined;
@@ -176,11 +177,11 @@ export async function send(
   progress.done();
   const elapsed = (Date.now() - started) / 1000;
   const counts = progress.counts;
-  const total = counts.issued + counts.failed + counts.skipped + counts.unknown;
+  const done = counts.issued + counts.failed + counts.skipped + counts.unknown;
   ctx.stderr.write(
     `issued ${counts.issued}, failed ${counts.failed}, skipped ${counts.skipped}, unknown ${counts.unknown}` +
       `${inFlight.size > 0 ? ` (${inFlight.size} in flight when stopped: unknown on a re-run)` : ''}` +
-      ` in ${elapsed.toFixed(1)}s (${(total / Math.max(elapsed, 0.001)).toFixed(1)} rows/s)\n`,
+      ` in ${elapsed.toFixed(1)}s (${(done / Math.max(elapsed, 0.001)).toFixed(1)} rows/s)\n`,
   );
   if (stopSignal) throw new InterruptedError(stopSignal);
   if (stopError)

@@ -103,4 +103,36 @@ describe('cst create on a terminal', () => {
       );
     },
   );
+
+  it('a bulk run draws a progress line on a terminal', async () => {
+    const { writeFile: write } = await import('node:fs/promises');
+    const file = `${env.HOME}/progress.csv`;
+    await write(
+      file,
+      `owner_id,owner_name\n${Array.from({ length: 30 }, (_, i) => `p${i},P ${i}`).join('\n')}\n`,
+    );
+    const term = terminal(
+      [
+        'create',
+        '--from-file',
+        file,
+        '--results',
+        `${env.HOME}/r.csv`,
+        '--rate',
+        '10/s',
+        '--org',
+        'acme',
+        '--project',
+        'production',
+      ],
+      { ...env, NO_COLOR: '1' },
+    );
+    await term.waitFor('rows: ');
+    const { code, screen } = await term.exit(20_000);
+    expect(code).toBe(0);
+    expect(plain(screen)).toMatch(
+      /\d+ rows: \d+ issued, 0 failed, 0 unknown, 0 skipped · [\d.]+\/s/,
+    );
+    expect(plain(screen)).toMatch(/issued 30, failed 0, skipped 0, unknown 0 in /);
+  });
 });
