@@ -9,7 +9,7 @@ import type { ListedSession } from '../../../src/commands/list/run.js';
 import { targetId } from '../../../src/ledger/record.js';
 import { testContext } from '../../helpers/context.js';
 import { scriptedServer, type ScriptedServer } from '../../helpers/scripted-server.js';
-import { record } from '../../ledger/store.test.js';
+import { record } from '../../helpers/ledger-record.js';
 
 let server: ScriptedServer | undefined;
 afterEach(() => server?.close());

@@ -8,7 +8,7 @@ import { runList } from '../../../src/commands/list/run.js';
 import { CliError } from '../../../src/errors.js';
 import { appendRecord, ledgerPath } from '../../../src/ledger/store.js';
 import { testContext } from '../../helpers/context.js';
-import { record } from '../../ledger/store.test.js';
+import { record } from '../../helpers/ledger-record.js';
 
 const NOW = new Date(Date.parse(record(3).created_at) + 10 * 60_000);
 
