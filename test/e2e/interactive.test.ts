@@ -135,4 +135,24 @@ describe('cst create on a terminal', () => {
     );
     expect(plain(screen)).toMatch(/issued 30, failed 0, skipped 0, unknown 0 in /);
   });
+
+  it('config add asks for what is missing, and the key prompt does not echo it', async () => {
+    const { isolatedEnv: fresh } = await import('./cli.js');
+    const home = await fresh();
+    const term = terminal(['config', 'add', '--storage', 'file'], { ...home, NO_COLOR: '1' });
+    await term.waitFor('Organization name');
+    term.type(`initech${KEY.enter}`);
+    await term.waitFor('Project name');
+    term.type(`prod${KEY.enter}`);
+    await term.waitFor('API key (hidden)');
+    term.type(`sk_live_typed_secret_42${KEY.enter}`);
+    const { code, screen } = await term.exit();
+    expect(code).toBe(0);
+    expect(plain(screen)).toContain(`saved initech/prod in ${home.CST_CONFIG_DIR}/config.json`);
+    expect(screen).not.toContain('sk_live_typed_secret_42');
+    const { readFile } = await import('node:fs/promises');
+    expect(await readFile(`${home.CST_CONFIG_DIR}/keys/initech__prod.key`, 'utf8')).toBe(
+      'sk_live_typed_secret_42\n',
+    );
+  });
 });
