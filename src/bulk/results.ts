@@ -3,6 +3,7 @@
 import { closeSync, fchmodSync, fstatSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import { UsageError } from '../errors.js';
 import { csvCell } from '../output/rows.js';
+import { DEFAULT_RESULT_COLUMNS, RESULT_COLUMNS, type ResultColumn } from './columns.js';
 
 export type RowStatus = 'issued' | 'failed' | 'skipped' | 'unknown';
 
@@ -19,27 +20,6 @@ export interface RowResult {
   expires_at?: string;
   row_key?: string | null;
 }
-
-export const RESULT_COLUMNS = [
-  'row',
-  'owner_id',
-  'owner_name',
-  'session_id',
-  'token',
-  'auth_link_url',
-  'expires_at',
-  'row_key',
-] as const;
-export type ResultColumn = (typeof RESULT_COLUMNS)[number];
-export const DEFAULT_RESULT_COLUMNS: ResultColumn[] = [
-  'row',
-  'owner_id',
-  'owner_name',
-  'session_id',
-  'auth_link_url',
-  'token',
-  'expires_at',
-];
 
 export function parseColumns(text: string | undefined): ResultColumn[] {
   if (text === undefined) return DEFAULT_RESULT_COLUMNS;

@@ -1,11 +1,9 @@
 // Renders a list: a table for people, tab-separated rows without a header when piped, CSV with
 // a header, one JSON array, YAML, or one field per line.
 import type { Context } from '../context.js';
+import type { ListFormat } from './format.js';
 import { cellText, tsvEscape } from './record.js';
 import { toYaml } from './yaml.js';
-
-export const LIST_FORMATS = ['table', 'json', 'yaml', 'tsv', 'csv'] as const;
-export type ListFormat = (typeof LIST_FORMATS)[number];
 
 export interface Column<R> {
   header: string;

@@ -1,7 +1,7 @@
 // `cst accounts`: StackOne's linked accounts. Registers the verbs; each loads its code on use.
 import { Command, Option } from 'commander';
 import type { Context } from '../../context.js';
-import { LIST_FORMATS } from '../../output/rows.js';
+import { LIST_FORMATS } from '../../output/format.js';
 import { addOutputOptions, addTargetOptions, collect, examples } from '../shared.js';
 import type { AccountFlags } from './run.js';
 

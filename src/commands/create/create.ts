@@ -2,7 +2,7 @@
 import { Command, Option } from 'commander';
 import { CATEGORIES, SESSION_TYPES } from '../../api/constants.js';
 import { DEFAULT_RATE } from '../../bulk/pacer.js';
-import { RESULT_COLUMNS } from '../../bulk/results.js';
+import { RESULT_COLUMNS } from '../../bulk/columns.js';
 import { CREATE_FORMATS } from '../../output/format.js';
 import type { Context } from '../../context.js';
 import { DURATION_HELP } from '../../util/duration.js';

@@ -1,7 +1,7 @@
 // `cst list`: flags and help only.
 import { Command, Option } from 'commander';
 import type { Context } from '../../context.js';
-import { LIST_FORMATS } from '../../output/rows.js';
+import { LIST_FORMATS } from '../../output/format.js';
 import { collect, examples } from '../shared.js';
 import type { ListFlags, ListOptions } from './options.js';
 

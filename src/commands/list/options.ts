@@ -1,7 +1,8 @@
 import * as z from 'zod/mini';
 import { UsageError } from '../../errors.js';
 import type { SessionStatus } from '../../ledger/query.js';
-import { LIST_FORMATS, type ListFormat, type ListOutput } from '../../output/rows.js';
+import { LIST_FORMATS, type ListFormat } from '../../output/format.js';
+import type { ListOutput } from '../../output/rows.js';
 import { parseWhen } from '../../util/time.js';
 import { categoryList, durationMs, usageFromZod } from '../parse.js';
 
