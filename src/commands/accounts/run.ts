@@ -13,7 +13,7 @@ import { canPrompt, type Context } from '../../context.js';
 import { InterruptedError, UsageError } from '../../errors.js';
 import { parseOutputFlags, type OutputFlags } from '../../output/format.js';
 import { renderRecord } from '../../output/record.js';
-import { LIST_FORMATS, type ListFormat } from '../../output/format.js';
+import { LIST_FORMATS } from '../../output/format.js';
 import { renderRows } from '../../output/rows.js';
 import { relativeTime } from '../../util/time.js';
 import { withClient } from '../api-client.js';
@@ -117,16 +117,7 @@ function positive(flag: string, text: string | undefined, fallback: number): num
 }
 
 async function list(flags: AccountFlags, timeoutMs: number, ctx: Context): Promise<void> {
-  if (flags.output !== undefined && !(LIST_FORMATS as readonly string[]).includes(flags.output)) {
-    throw new UsageError(
-      `invalid --output "${flags.output}": use one of ${LIST_FORMATS.join(', ')}`,
-    );
-  }
-  if (flags.field !== undefined && !ACCOUNT_FIELDS.includes(flags.field)) {
-    throw new UsageError(
-      `unknown --field "${flags.field}": use one of ${ACCOUNT_FIELDS.join(', ')}`,
-    );
-  }
+  const output = parseOutputFlags(flags, ACCOUNT_FIELDS, LIST_FORMATS, 'one value per account');
   const pageSize = positive('--page-size', flags.pageSize, 25);
   const limit = flags.all ? Infinity : positive('--limit', flags.limit, 50);
   const target = await resolveTarget(ctx, {
@@ -179,7 +170,7 @@ async function list(flags: AccountFlags, timeoutMs: number, ctx: Context): Promi
       rows: shown,
       json: (a) => ({ ...a }),
     },
-    { format: flags.json ? 'json' : (flags.output as ListFormat | undefined), field: flags.field },
+    output,
   );
   if (accounts.length > limit)
     ctx.stderr.write(`showing the first ${limit}; use --all for every page\n`);

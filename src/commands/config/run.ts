@@ -11,6 +11,7 @@ import { writeFileAtomic } from '../../config/private-files.js';
 import { canPrompt, envValue, type Context } from '../../context.js';
 import { MissingFlagsError, UsageError } from '../../errors.js';
 import { warn } from '../../output/messages.js';
+import { parseOutputFlags, RECORD_FORMATS } from '../../output/format.js';
 import { renderRows } from '../../output/rows.js';
 import { readSecretFromStdin } from '../../util/stdin.js';
 import type { ConfigFlags } from './config.js';
@@ -115,7 +116,19 @@ async function storeKey(
   return { key_file: file };
 }
 
+const LIST_FIELDS = [
+  'organization',
+  'project',
+  'default',
+  'organization_id',
+  'project_id',
+  'base_url',
+  'key_source',
+  'key',
+];
+
 async function list(ctx: Context, config: ConfigFile, flags: ConfigFlags): Promise<void> {
+  const output = parseOutputFlags(flags, LIST_FIELDS, RECORD_FORMATS, 'one value per project');
   const rows: Record<string, string | boolean | null>[] = [];
   for (const [org, entry] of Object.entries(config.organizations)) {
     for (const [name, project] of Object.entries(entry.projects)) {
@@ -154,10 +167,7 @@ async function list(ctx: Context, config: ConfigFile, flags: ConfigFlags): Promi
       rows,
       json: (row) => row,
     },
-    {
-      format: flags.json ? 'json' : (flags.output as 'table' | 'json' | 'yaml' | 'tsv' | undefined),
-      field: flags.field,
-    },
+    output,
   );
   if (rows.length === 0 && ctx.stderr.isTTY)
     ctx.stderr.write('no projects configured: cst config add\n');

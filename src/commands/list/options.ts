@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { UsageError } from '../../errors.js';
 import type { SessionStatus } from '../../ledger/query.js';
-import { LIST_FORMATS, type ListFormat } from '../../output/format.js';
+import { LIST_FORMATS, parseOutputFlags } from '../../output/format.js';
 import type { ListOutput } from '../../output/rows.js';
 import { parseWhen } from '../../util/time.js';
 import { categoryList, durationMs, usageFromZod } from '../parse.js';
@@ -98,21 +98,7 @@ export function parseListOptions(flags: ListFlags, now: number): ListOptions {
       throw new UsageError(`${flag}: "${text}" is neither a date (2026-11-01) nor a duration (7d)`);
     return at;
   };
-  if (flags.output !== undefined && !(LIST_FORMATS as readonly string[]).includes(flags.output)) {
-    throw new UsageError(
-      `invalid --output "${flags.output}": use one of ${LIST_FORMATS.join(', ')}`,
-    );
-  }
-  if (flags.json && flags.output !== undefined && flags.output !== 'json')
-    throw new UsageError(`--json conflicts with --output ${flags.output}`);
-  if (flags.field !== undefined) {
-    if (flags.json || flags.output !== undefined)
-      throw new UsageError('--field prints one value per session: drop --json/--output');
-    if (!(LIST_FIELDS as readonly string[]).includes(flags.field))
-      throw new UsageError(
-        `unknown --field "${flags.field}": use one of ${LIST_FIELDS.join(', ')}`,
-      );
-  }
+  const output = parseOutputFlags(flags, LIST_FIELDS, LIST_FORMATS, 'one value per session');
   return {
     org: flags.org,
     project: flags.project,
@@ -126,9 +112,6 @@ export function parseListOptions(flags: ListFlags, now: number): ListOptions {
     sandbox: flags.sandbox === true,
     linked: flags.linked === true,
     timeoutMs: parsed.data.timeout,
-    output: {
-      format: flags.json ? 'json' : (flags.output as ListFormat | undefined),
-      field: flags.field,
-    },
+    output,
   };
 }
