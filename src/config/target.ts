@@ -46,17 +46,9 @@ async function configuredTarget(ctx: Context, flags: TargetFlags): Promise<Targe
           hint: 'add the project to the config, or drop --org/--project to use CST_API_KEY',
         });
       }
-    } else if (envKey !== undefined) {
-      return {
-        kind: 'env',
-        org: null,
-        project: null,
-        expectedOrganizationId: undefined,
-        expectedProjectId: undefined,
-        baseUrl: envBaseUrl ?? DEFAULT_BASE_URL,
-        apiKey: envKey,
-        close: noop,
-      };
+    } else {
+      const fromEnv = envTarget(ctx);
+      if (fromEnv) return fromEnv;
     }
     if (catalog.projects.length === 0) {
       throw new ConfigError(
@@ -96,6 +88,23 @@ async function configuredTarget(ctx: Context, flags: TargetFlags): Promise<Targe
     project: selected.project,
     expectedOrganizationId: org.id,
     expectedProjectId: project.id,
+    baseUrl,
+    apiKey,
+    close: noop,
+  };
+}
+
+/** CST_API_KEY and CST_BASE_URL, for scripts and CI with no project selected. */
+export function envTarget(ctx: Context): Target | undefined {
+  const apiKey = envValue(ctx.env, 'CST_API_KEY');
+  if (apiKey === undefined) return undefined;
+  const baseUrl = envValue(ctx.env, 'CST_BASE_URL') ?? DEFAULT_BASE_URL;
+  return {
+    kind: 'env',
+    org: null,
+    project: null,
+    expectedOrganizationId: undefined,
+    expectedProjectId: undefined,
     baseUrl,
     apiKey,
     close: noop,

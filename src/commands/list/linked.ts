@@ -1,10 +1,8 @@
 // --linked: for the projects involved, ask StackOne which accounts the listed owners linked, and
 // match each session with the first account of its owner created after it.
 import { type LinkedAccount, listAccounts } from '../../api/accounts.js';
-import { resolveTarget, type Target, type TargetFlags } from '../../config/target.js';
+import { envTarget, resolveTarget, type Target, type TargetFlags } from '../../config/target.js';
 import type { Context } from '../../context.js';
-import { envValue } from '../../context.js';
-import { DEFAULT_BASE_URL } from '../../api/constants.js';
 import { CliError } from '../../errors.js';
 import { targetId } from '../../ledger/record.js';
 import { warn } from '../../output/messages.js';
@@ -76,19 +74,9 @@ function targetFor(ctx: Context, row: ListedSession): Promise<Target> {
     });
   if (row.org !== null && row.project !== null)
     return resolveTarget(ctx, { org: row.org, project: row.project } satisfies TargetFlags);
-  const key = envValue(ctx.env, 'CST_API_KEY');
-  if (key === undefined) throw new CliError('CST_API_KEY is not set', 'no_credentials', 3);
-  const baseUrl = envValue(ctx.env, 'CST_BASE_URL') ?? DEFAULT_BASE_URL;
-  return Promise.resolve({
-    kind: 'env',
-    org: null,
-    project: null,
-    expectedOrganizationId: undefined,
-    expectedProjectId: undefined,
-    baseUrl,
-    apiKey: key,
-    close: () => Promise.resolve(),
-  });
+  const fromEnv = envTarget(ctx);
+  if (!fromEnv) throw new CliError('CST_API_KEY is not set', 'no_credentials', 3);
+  return Promise.resolve(fromEnv);
 }
 
 function firstAfter(accounts: LinkedAccount[], row: ListedSession): Linked['account'] {
