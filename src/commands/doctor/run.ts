@@ -62,6 +62,7 @@ export async function runDoctor(flags: DoctorFlags, ctx: Context): Promise<void>
           ? 'config default'
           : 'config';
   try {
+    // A check must not stop to ask which project: it reports what would be chosen.
     ctx.noInput = true;
     const target = await resolveTarget(ctx, { org: flags.org, project: flags.project });
     await target.close();
