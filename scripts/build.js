@@ -51,6 +51,32 @@ const lazyHttp2 = {
   },
 };
 
+/**
+ * undici destroys the connection when a server sends an interim `100 Continue` that cst did not
+ * ask for, so the 201 behind it is lost and a created session with it. RFC 9110 (15.2) says a
+ * client must accept unexpected 1xx responses; undici already skips every other one, and with
+ * this patch skips 100 the same way.
+ */
+const CONTINUE_CHECK = `    if (statusCode === 100) {
+      util.destroy(socket, new SocketError('bad response', util.getSocketInfo(socket)))
+      return -1
+    }
+`;
+const skipContinue = {
+  name: 'skip-continue',
+  setup(build) {
+    build.onLoad(
+      { filter: /[/\\]undici[/\\]lib[/\\]dispatcher[/\\]client-h1\.js$/ },
+      async (args) => {
+        const source = await readFile(args.path, 'utf8');
+        if (!source.includes(CONTINUE_CHECK))
+          throw new Error(`skip-continue: ${args.path} changed; review the patch`);
+        return { contents: source.replace(CONTINUE_CHECK, ''), loader: 'js' };
+      },
+    );
+  },
+};
+
 await rm(new URL('../dist', import.meta.url), { recursive: true, force: true });
 await build({
   entryPoints: ['src/main.ts'],
@@ -67,7 +93,7 @@ await build({
   banner: {
     js: "import { createRequire as __cstCreateRequire } from 'node:module'; const require = __cstCreateRequire(import.meta.url);",
   },
-  plugins: [lazyChildProcess, lazyHttp2],
+  plugins: [lazyChildProcess, lazyHttp2, skipContinue],
   // A native module: loaded from node_modules at run time, and only when a keyring is used.
   external: ['@napi-rs/keyring'],
   logLevel: 'warning',

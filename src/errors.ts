@@ -77,8 +77,8 @@ export class NetworkError extends CliError {
 
 /** The server answered something that does not match the spec. */
 export class InvalidResponseError extends CliError {
-  constructor(message: string, options: CliErrorOptions = {}) {
-    super(message, 'invalid_response', EXIT.invalidResponse, options);
+  constructor(message: string, options: CliErrorOptions & { code?: string } = {}) {
+    super(message, options.code ?? 'invalid_response', EXIT.invalidResponse, options);
   }
 }
 

@@ -2,6 +2,7 @@
 // paged GET /accounts walk that every command listing accounts shares.
 import * as z from 'zod/mini';
 import type { ApiClient } from './client.js';
+import { InvalidResponseError } from '../errors.js';
 
 const nullableString = z.nullish(z.string());
 
@@ -52,7 +53,11 @@ export interface PageOptions {
   pageSize: number;
   /** Stop after this many accounts. */
   limit: number;
+  /** A server that keeps inventing new ids must not keep cst walking forever (CST_MAX_PAGES). */
+  maxPages: number;
 }
+
+export const DEFAULT_MAX_PAGES = 1000;
 
 /**
  * Walks 1-based pages until a short or empty page. Ids are de-duplicated, and a page that brings
@@ -65,6 +70,15 @@ export async function listAccounts(
 ): Promise<LinkedAccount[]> {
   const seen = new Map<string, LinkedAccount>();
   for (let page = 1; seen.size < paging.limit; page++) {
+    if (page > paging.maxPages) {
+      throw new InvalidResponseError(
+        `GET /accounts still had more after ${paging.maxPages} pages of ${paging.pageSize}; stopped`,
+        {
+          code: 'page_limit',
+          hint: `set CST_MAX_PAGES to walk more than ${paging.maxPages} pages, or narrow the listing with filters`,
+        },
+      );
+    }
     const accounts = await client.request({
       method: 'GET',
       path: '/accounts',

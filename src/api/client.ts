@@ -5,7 +5,15 @@ import { request } from './undici.js';
 import { REDACTED, Redactor } from '../util/redact.js';
 import type * as z from 'zod/mini';
 import { type ApiError, ConfigError, InvalidResponseError, type NetworkError } from '../errors.js';
-import { errorCode, errorMessage, httpError, networkError } from './outcomes.js';
+import {
+  errorCode,
+  errorMessage,
+  httpError,
+  mayHaveActed,
+  networkError,
+  timeoutError,
+  tooLargeError,
+} from './outcomes.js';
 import { backoffMs, isCertificateCode, parseRetryAfter } from './retry.js';
 
 export interface ApiClientOptions {
@@ -26,7 +34,11 @@ export interface ApiClientOptions {
   redactor?: Redactor;
   /** The proxy requests go through (for messages: a refused proxy is the proxy's fault). */
   proxy?: string;
+  /** Response bodies larger than this are refused (CST_MAX_RESPONSE_SIZE). */
+  maxResponseBytes?: number;
 }
+
+export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 
 export interface RetryInfo {
   method: string;
@@ -74,9 +86,15 @@ export class ApiClient {
       random: Math.random,
       now: Date.now,
       redactor: new Redactor(),
+      maxResponseBytes: DEFAULT_MAX_RESPONSE_BYTES,
       ...options,
     };
     this.options.redactor.addApiKey(options.apiKey);
+  }
+
+  /** Debug lines are built only when someone reads them: redacting a large body is not free. */
+  private get debugging(): boolean {
+    return this.options.onDebug !== undefined;
   }
 
   private debug(line: string): void {
@@ -119,22 +137,28 @@ export class ApiClient {
     | { ok: true; value: z.output<S> }
     | {
         ok: false;
-        error: ApiError | NetworkError;
+        error: ApiError | NetworkError | InvalidResponseError;
         retryable: boolean;
         retryAfterMs?: number | undefined;
       }
   > {
     let response: Dispatcher.ResponseData;
-    let text: string;
+    let text: string | undefined;
     const started = this.options.now();
     const body = spec.body === undefined ? null : JSON.stringify(spec.body);
-    this.debug(
-      `→ ${spec.method} ${this.origin}${this.basePath}${spec.path}${queryString(spec.query)}`,
-    );
-    this.debug(
-      `  headers: authorization: Basic ${REDACTED}, user-agent: ${this.options.userAgent}`,
-    );
-    if (body !== null) this.debug(`  body: ${this.options.redactor.body(body)}`);
+    if (this.debugging) {
+      this.debug(
+        `→ ${spec.method} ${this.origin}${this.basePath}${spec.path}${queryString(spec.query)}`,
+      );
+      this.debug(
+        `  headers: authorization: Basic ${REDACTED}, user-agent: ${this.options.userAgent}`,
+      );
+      if (body !== null) this.debug(`  body: ${this.options.redactor.body(body)}`);
+    }
+    // --timeout bounds the whole attempt, connect to last byte: undici's own timers are idle
+    // timers, and a server that drips a byte a second would never trip them.
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), this.options.timeoutMs);
     try {
       response = await request(this.options.dispatcher, {
         origin: this.origin,
@@ -147,18 +171,15 @@ export class ApiClient {
           ...(spec.body === undefined ? {} : { 'content-type': 'application/json' }),
         },
         body,
+        signal: deadline.signal,
         headersTimeout: this.options.timeoutMs,
         bodyTimeout: this.options.timeoutMs,
       });
-      text = await response.body.text();
+      text = await readBody(response, this.options.maxResponseBytes);
     } catch (cause) {
-      const error = networkError(
-        cause,
-        label,
-        this.origin,
-        spec.retryAfterSend,
-        this.options.proxy,
-      );
+      const error = deadline.signal.aborted
+        ? timeoutError(label, this.origin, this.options.timeoutMs, spec.retryAfterSend)
+        : networkError(cause, label, this.origin, spec.retryAfterSend, this.options.proxy);
       this.debug(
         `✗ ${label} after ${this.options.now() - started} ms: ${error.message} (${errorCode(cause) || 'no code'})`,
       );
@@ -167,14 +188,30 @@ export class ApiClient {
         error,
         // A certificate the client rejects will be rejected again: no point retrying.
         retryable:
-          !isCertificateCode(errorCode(cause)) &&
-          (error.code !== 'network_after_send' || spec.retryAfterSend),
+          !isCertificateCode(errorCode(cause)) && (!mayHaveActed(error) || spec.retryAfterSend),
       };
+    } finally {
+      clearTimeout(timer);
+    }
+    if (text === undefined) {
+      const error = tooLargeError(
+        label,
+        response.statusCode,
+        this.options.maxResponseBytes,
+        spec.retryAfterSend,
+      );
+      this.debug(`✗ ${label}: ${error.message}`);
+      return { ok: false, error, retryable: false };
     }
 
     const status = response.statusCode;
     this.debug(`← ${status} ${label} in ${this.options.now() - started} ms`);
-    if (text !== '') this.debug(`  body: ${this.options.redactor.body(text)}`);
+    if (this.debugging && text !== '') {
+      const type = response.headers['content-type'];
+      this.debug(
+        `  body: ${this.options.redactor.body(text, typeof type === 'string' ? type : undefined)}`,
+      );
+    }
     if (status >= 200 && status < 300) {
       return { ok: true, value: parseBody(spec.schema, text, label, status) };
     }
@@ -183,6 +220,26 @@ export class ApiClient {
     const retryable = status === 429 || (spec.retryAfterSend && (status === 408 || status >= 500));
     return { ok: false, error, retryable, retryAfterMs };
   }
+}
+
+/** The body as text, or undefined when it is larger than `max` bytes (and is then dropped). */
+async function readBody(
+  response: Dispatcher.ResponseData,
+  max: number,
+): Promise<string | undefined> {
+  const declared = Number(response.headers['content-length']);
+  if (declared > max) {
+    response.body.destroy();
+    return undefined;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of response.body as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > max) return undefined;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 function parseBaseUrl(baseUrl: string): URL {

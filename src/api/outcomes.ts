@@ -1,6 +1,6 @@
 // What a failed request means, in one line a person can act on: HTTP statuses, network
 // failures (refused, DNS, TLS, lost after sending, a refusing proxy) and their hints.
-import { ApiError, EXIT, NetworkError } from '../errors.js';
+import { ApiError, EXIT, InvalidResponseError, NetworkError } from '../errors.js';
 import { isTlsCode, neverSent } from './retry.js';
 import { errorBodySchema } from './schemas.js';
 
@@ -15,7 +15,7 @@ export function errorMessage(text: string): string | undefined {
   }
 }
 
-const SERVER_MAY_HAVE_ACTED =
+export const SERVER_MAY_HAVE_ACTED =
   'the server may have acted on the request; check before running it again';
 
 export function httpError(
@@ -109,6 +109,62 @@ export function networkError(
     'network_after_send',
     { cause, hint },
   );
+}
+
+/** --timeout ran out before the whole response arrived; the request may have been sent. */
+export function timeoutError(
+  label: string,
+  origin: string,
+  timeoutMs: number,
+  retryAfterSend: boolean,
+): NetworkError {
+  return new NetworkError(
+    `no complete response from ${origin} within ${formatSeconds(timeoutMs)} (${label})`,
+    'timeout',
+    {
+      hint: retryAfterSend
+        ? 'raise --timeout if the server is slow'
+        : `${SERVER_MAY_HAVE_ACTED}; raise --timeout if the server is slow`,
+    },
+  );
+}
+
+/** A response body over the cap is dropped unread: it is not what StackOne sends. */
+export function tooLargeError(
+  label: string,
+  status: number,
+  maxBytes: number,
+  retryAfterSend: boolean,
+): InvalidResponseError {
+  return new InvalidResponseError(
+    `invalid response from ${label} (HTTP ${status}): the body is larger than ${formatBytes(maxBytes)}`,
+    {
+      status,
+      code: 'response_too_large',
+      hint: retryAfterSend
+        ? 'CST_MAX_RESPONSE_SIZE raises the limit'
+        : `${SERVER_MAY_HAVE_ACTED}; CST_MAX_RESPONSE_SIZE raises the limit`,
+    },
+  );
+}
+
+/** Errors after which the server may have acted on the request. */
+export function mayHaveActed(error: { code: string }): boolean {
+  return error.code === 'network_after_send' || error.code === 'timeout';
+}
+
+function formatSeconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
+}
+
+export function formatBytes(bytes: number): string {
+  for (const [unit, size] of [
+    ['GiB', 2 ** 30],
+    ['MiB', 2 ** 20],
+    ['KiB', 2 ** 10],
+  ] as const)
+    if (bytes >= size && bytes % size === 0) return `${bytes / size} ${unit}`;
+  return `${bytes} bytes`;
 }
 
 export function errorCode(error: unknown): string {

@@ -132,7 +132,7 @@ export async function send(
         session_id: session.id,
         token: session.token,
         auth_link_url: session.authLinkUrl,
-        expires_at: record.expires_at,
+        ...(record.expires_at === null ? {} : { expires_at: record.expires_at }),
         row_key: item.row.rowKey ?? null,
       });
     } catch (error) {

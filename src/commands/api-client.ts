@@ -1,6 +1,7 @@
 // An ApiClient for a resolved target, the same way in every command: one keep-alive pool, the
 // User-Agent, and retry notices on stderr.
-import { ApiClient, type RetryInfo } from '../api/client.js';
+import { ApiClient, DEFAULT_MAX_RESPONSE_BYTES, type RetryInfo } from '../api/client.js';
+import { DEFAULT_MAX_PAGES } from '../api/accounts.js';
 import { createDispatcher } from '../api/undici.js';
 import { readFile } from 'node:fs/promises';
 import { displayProxy, proxyFor, proxySettings } from '../config/proxy.js';
@@ -31,7 +32,8 @@ export async function openClient(
     );
     const client = new ApiClient({
       redactor: ctx.redactor,
-      onDebug: (line) => ctx.debug(line),
+      ...(ctx.debugEnabled ? { onDebug: (line: string) => ctx.debug(line) } : {}),
+      maxResponseBytes: maxResponseBytes(ctx),
       ...userAgentOf(ctx),
       baseUrl: target.baseUrl,
       apiKey: target.apiKey,
@@ -67,6 +69,33 @@ export async function withClient<T>(
   } finally {
     await target.close();
   }
+}
+
+/** CST_MAX_RESPONSE_SIZE: bytes, or a number with KiB, MiB or GiB (default 16 MiB). */
+export function maxResponseBytes(ctx: Context): number {
+  const text = envValue(ctx.env, 'CST_MAX_RESPONSE_SIZE');
+  if (text === undefined) return DEFAULT_MAX_RESPONSE_BYTES;
+  const match = /^(\d+)\s*(B|KiB|MiB|GiB)?$/i.exec(text.trim());
+  const unit = { b: 1, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30 }[
+    (match?.[2] ?? 'b').toLowerCase() as 'b'
+  ];
+  const bytes = match ? Number(match[1]) * unit : NaN;
+  if (!Number.isSafeInteger(bytes) || bytes < 1024)
+    throw new ConfigError(
+      `CST_MAX_RESPONSE_SIZE: "${text}" is not a size of at least 1KiB (e.g. 64MiB)`,
+      'config',
+    );
+  return bytes;
+}
+
+/** CST_MAX_PAGES: how many pages of a listing cst walks before it gives up (default 1000). */
+export function maxPages(ctx: Context): number {
+  const text = envValue(ctx.env, 'CST_MAX_PAGES');
+  if (text === undefined) return DEFAULT_MAX_PAGES;
+  const pages = /^\d+$/.test(text.trim()) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(pages) || pages < 1)
+    throw new ConfigError(`CST_MAX_PAGES: "${text}" is not a whole number of pages`, 'config');
+  return pages;
 }
 
 export function userAgentOf(ctx: Context): { userAgent: string } {

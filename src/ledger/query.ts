@@ -40,7 +40,7 @@ const ledgerRecordSchema = z.object({
   account_id: nullableString,
   type: nullableString,
   created_at: z.string(),
-  expires_at: z.string(),
+  expires_at: z.nullable(z.string()),
   token_fp: z.string(),
 });
 
@@ -99,7 +99,7 @@ function matches(record: LedgerRecord, query: LedgerQuery): boolean {
   const created = Date.parse(record.created_at);
   if (query.since !== undefined && created < query.since) return false;
   if (query.until !== undefined && created > query.until) return false;
-  const active = Date.parse(record.expires_at) > query.now;
+  const active = record.expires_at !== null && Date.parse(record.expires_at) > query.now;
   if (query.status === 'active' && !active) return false;
   if (query.status === 'expired' && active) return false;
   return true;

@@ -22,7 +22,8 @@ export interface LedgerRecord {
   account_id: string | null;
   type: string | null;
   created_at: string;
-  expires_at: string;
+  /** Null when the server's created_at leaves no expiry to compute (a date far out of range). */
+  expires_at: string | null;
   token_fp: string;
 }
 
@@ -42,6 +43,12 @@ export interface IssuedSession {
   org: string | null;
   project: string | null;
   expiresIn: number | undefined;
+}
+
+/** A time as RFC 3339, or null when it is outside what a Date can hold. */
+function isoOrNull(ms: number): string | null {
+  const date = new Date(ms);
+  return Number.isNaN(date.getTime()) ? null : date.toISOString();
 }
 
 export function ledgerRecord({
@@ -71,7 +78,7 @@ export function ledgerRecord({
     account_id: session.accountId,
     type: session.type,
     created_at: session.createdAt,
-    expires_at: new Date(expires).toISOString(),
+    expires_at: isoOrNull(expires),
     token_fp: fingerprint(session.token),
   };
 }

@@ -2,6 +2,7 @@
 // lines for pipes, JSON or YAML for programs, or one field's value alone.
 import type { Context } from '../context.js';
 import type { OutputOptions } from './format.js';
+import { boundDepth } from './depth.js';
 import { toYaml } from './yaml.js';
 
 export type Row = readonly [label: string, value: string];
@@ -15,9 +16,10 @@ export interface RecordView {
 
 export async function renderRecord(
   ctx: Context,
-  view: RecordView,
+  unbounded: RecordView,
   options: OutputOptions,
 ): Promise<void> {
+  const view = { ...unbounded, wire: boundDepth(unbounded.wire) };
   const out = ctx.stdout;
   if (options.field !== undefined) {
     out.write(cellText(view.wire[options.field]) + (out.isTTY ? '\n' : ''));

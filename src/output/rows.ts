@@ -3,6 +3,7 @@
 import type { Context } from '../context.js';
 import type { ListFormat } from './format.js';
 import { cellText, tsvEscape } from './record.js';
+import { boundDepth } from './depth.js';
 import { toYaml } from './yaml.js';
 
 export interface Column<R> {
@@ -32,6 +33,7 @@ export async function renderRows<R>(
   view: ListView<R>,
   output: ListOutput,
 ): Promise<void> {
+  view = { ...view, rows: view.rows.map(boundDepth) };
   const out = ctx.stdout;
   if (output.field !== undefined) {
     for (const row of view.rows) out.write(`${cellText(view.json(row)[output.field])}\n`);

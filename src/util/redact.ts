@@ -1,6 +1,7 @@
 // Secrets never reach stderr, logs or files not meant for them: every debug line and error
 // message passes through here. Secrets are scrubbed by field name (in JSON) and by value (the API
-// key, its Basic form, every token and auth link seen), and userinfo is cut from URLs.
+// key, its Basic form, every token and auth link seen), and userinfo is cut from URLs. Every pass
+// is linear in the text: server text and user files can be megabytes long.
 
 const SECRET_FIELDS = new Set([
   'authorization',
@@ -17,6 +18,11 @@ const SECRET_FIELDS = new Set([
 ]);
 
 export const REDACTED = '[redacted]';
+
+/** JSON deeper than this is summarised, not walked: a hostile body must not blow the stack. */
+const MAX_DEPTH = 64;
+/** How much of a body that is not JSON a debug line shows. */
+const PREVIEW_CHARS = 200;
 
 export class Redactor {
   private readonly secrets = new Set<string>();
@@ -35,32 +41,63 @@ export class Redactor {
   }
 
   text(text: string): string {
-    let result = text.replace(/(\w+:\/\/)[^/@\s]+@/g, `$1${REDACTED}@`);
+    let result = redactUserinfo(text);
     // Longest first, so that a key inside a longer secret does not leave the rest behind.
     for (const secret of [...this.secrets].sort((a, b) => b.length - a.length))
-      result = result.split(secret).join(REDACTED);
+      if (result.includes(secret)) result = result.split(secret).join(REDACTED);
     return result;
   }
 
-  json(value: unknown): unknown {
-    if (Array.isArray(value)) return value.map((item) => this.json(item));
+  json(value: unknown, depth = 0): unknown {
+    if (typeof value === 'object' && value !== null && depth >= MAX_DEPTH) return '[nested]';
+    if (Array.isArray(value)) return value.map((item) => this.json(item, depth + 1));
     if (typeof value === 'object' && value !== null) {
       return Object.fromEntries(
         Object.entries(value).map(([key, item]) => [
           key,
-          SECRET_FIELDS.has(key.toLowerCase()) && item !== null ? REDACTED : this.json(item),
+          SECRET_FIELDS.has(key.toLowerCase()) && item !== null
+            ? REDACTED
+            : this.json(item, depth + 1),
         ]),
       );
     }
     return typeof value === 'string' ? this.text(value) : value;
   }
 
-  /** A body as text: redacted as JSON when it is JSON. */
-  body(text: string): string {
+  /**
+   * A body for a debug line: redacted as JSON when it is JSON. A body that is not JSON may be a
+   * torn create response holding a live token, so only its size, its type and a short start with
+   * every token-shaped run cut are shown.
+   */
+  body(text: string, contentType?: string): string {
     try {
       return JSON.stringify(this.json(JSON.parse(text)));
     } catch {
-      return this.text(text);
+      const preview = redactTokenShaped(this.text(text.slice(0, PREVIEW_CHARS)));
+      return `${Buffer.byteLength(text)} bytes${contentType ? ` of ${contentType}` : ''}, not JSON: ${JSON.stringify(preview)}${text.length > PREVIEW_CHARS ? '…' : ''}`;
     }
   }
+}
+
+/** `scheme://user:pass@host` → `scheme://[redacted]@host`, in one pass over the text. */
+export function redactUserinfo(text: string): string {
+  let out = '';
+  let from = 0;
+  for (let at = text.indexOf('://'); at >= 0; at = text.indexOf('://', at + 3)) {
+    if (at === 0 || !/\w/.test(text[at - 1]!)) continue;
+    const start = at + 3;
+    let end = start;
+    // Stops at the next '/', so each stretch of text is scanned once (every '://' holds a '/').
+    while (end < text.length && !'/@'.includes(text[end]!) && !/\s/.test(text[end]!)) end++;
+    if (end > start && text[end] === '@') {
+      out += text.slice(from, start) + REDACTED;
+      from = end;
+    }
+  }
+  return from === 0 ? text : out + text.slice(from);
+}
+
+/** Runs of 20 or more token characters: what a session token, a key or a JWT looks like. */
+function redactTokenShaped(text: string): string {
+  return text.replace(/[A-Za-z0-9_\-.+/=]{20,}/g, REDACTED);
 }

@@ -34,6 +34,7 @@ async function walk(
   replies: (request: SeenRequest, page: number, size: number) => Reply,
   limit = Infinity,
   pageSize = 10,
+  maxPages = 1000,
 ) {
   server = await scriptedServer((request) => {
     const query = new URL(request.url, 'http://x').searchParams;
@@ -50,7 +51,7 @@ async function walk(
   const accounts = await listAccounts(
     client,
     { originOwnerIds: ['a', 'b c'], providers: ['x'] },
-    { pageSize, limit },
+    { pageSize, limit, maxPages },
   );
   return { ids: accounts.map((a) => a.id), urls: server.requests.map((r) => r.url) };
 }
@@ -92,6 +93,25 @@ describe('listAccounts', () => {
   it('stops at the limit', async () => {
     const { ids, urls } = await walk(pageOf(100), 15);
     expect([ids.length, urls.length]).toEqual([15, 2]);
+  });
+
+  it('gives up after the page limit when a server keeps inventing new ids', async () => {
+    let served = 0;
+    const walking = walk(
+      () => ({
+        status: 200,
+        body: Array.from({ length: 10 }, () => account(++served)),
+      }),
+      Infinity,
+      10,
+      5,
+    );
+    await expect(walking).rejects.toMatchObject({
+      code: 'page_limit',
+      exitCode: 11,
+      message: 'GET /accounts still had more after 5 pages of 10; stopped',
+    });
+    expect(server!.requests).toHaveLength(5);
   });
 
   it('accepts a {data: [...]} envelope', async () => {

@@ -202,9 +202,22 @@ describe('ApiClient', () => {
     server = await scriptedServer([{ hang: true }]);
     const error = await failure(create(client(server.baseUrl, { timeoutMs: 200 }).api));
     expect(server.requests).toHaveLength(1);
-    expect(error.message).toBe(
-      `timed out waiting for a response from ${server.baseUrl} after the request was sent (POST /connect_sessions)`,
-    );
+    expect([error.code, error.exitCode, error.message]).toEqual([
+      'timeout',
+      10,
+      `no complete response from ${server.baseUrl} within 200ms (POST /connect_sessions)`,
+    ]);
+    expect(error.hint).toMatch(/^the server may have acted on the request/);
+  });
+
+  it('refuses a body over the size cap without reading it all', async () => {
+    server = await scriptedServer([{ status: 200, raw: 'x'.repeat(5000) }]);
+    const error = await failure(create(client(server.baseUrl, { maxResponseBytes: 4096 }).api));
+    expect([error.code, error.exitCode, error.message]).toEqual([
+      'response_too_large',
+      11,
+      'invalid response from POST /connect_sessions (HTTP 200): the body is larger than 4 KiB',
+    ]);
   });
 
   it('retries a refused connection, which never reached a server, then reports it', async () => {

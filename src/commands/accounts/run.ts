@@ -16,7 +16,7 @@ import { renderRecord } from '../../output/record.js';
 import { LIST_FORMATS } from '../../output/format.js';
 import { renderRows } from '../../output/rows.js';
 import { relativeTime } from '../../util/time.js';
-import { withClient } from '../api-client.js';
+import { maxPages, withClient } from '../api-client.js';
 import { durationMs, usageFromZod } from '../parse.js';
 
 export interface AccountFlags extends OutputFlags {
@@ -135,7 +135,7 @@ async function list(flags: AccountFlags, timeoutMs: number, ctx: Context): Promi
         accountIds: flags.accountId,
         status: flags.status,
       },
-      { pageSize, limit: limit + 1 },
+      { pageSize, limit: limit + 1, maxPages: maxPages(ctx) },
     ),
   );
   const shown = accounts

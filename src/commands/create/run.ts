@@ -58,7 +58,7 @@ export async function runCreate(options: CreateOptions, ctx: Context): Promise<v
     const format = options.output.format ?? (ctx.stdout.isTTY ? 'table' : 'tsv');
     await renderRecord(
       ctx,
-      { wire: sessionToWire(session), extraRows: [['expires_at', record.expires_at]] },
+      { wire: sessionToWire(session), extraRows: [['expires_at', record.expires_at ?? '']] },
       options.output,
     );
     if (format === 'table' && options.output.field === undefined) {

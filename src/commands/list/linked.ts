@@ -6,7 +6,7 @@ import type { Context } from '../../context.js';
 import { CliError } from '../../errors.js';
 import { targetId } from '../../ledger/record.js';
 import { warn } from '../../output/messages.js';
-import { withClient } from '../api-client.js';
+import { maxPages, withClient } from '../api-client.js';
 import type { ListedSession } from './run.js';
 
 export interface Linked {
@@ -54,7 +54,7 @@ export async function linkedAccountsFor(
           ...(await listAccounts(
             client,
             { originOwnerIds: owners },
-            { pageSize: PAGE_SIZE, limit: Infinity },
+            { pageSize: PAGE_SIZE, limit: Infinity, maxPages: maxPages(ctx) },
           )),
         );
       }

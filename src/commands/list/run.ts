@@ -33,7 +33,8 @@ export async function runList(options: ListOptions, ctx: Context): Promise<void>
   }
   const rows: ListedSession[] = result.rows.map((record) => ({
     ...record,
-    status: Date.parse(record.expires_at) > now ? 'active' : 'expired',
+    status:
+      record.expires_at !== null && Date.parse(record.expires_at) > now ? 'active' : 'expired',
   }));
   if (options.linked) {
     // Asking StackOne needs the HTTP client: loaded only for --linked.
@@ -81,8 +82,11 @@ function columns(linked: boolean, now: number): Column<ListedSession>[] {
     {
       header: 'EXPIRES',
       human: (row) =>
-        (row.status === 'active' ? '' : 'expired ') + relativeTime(Date.parse(row.expires_at), now),
-      machine: (row) => row.expires_at,
+        row.expires_at === null
+          ? 'unknown'
+          : (row.status === 'active' ? '' : 'expired ') +
+            relativeTime(Date.parse(row.expires_at), now),
+      machine: (row) => row.expires_at ?? '',
       style: state,
     },
     { header: 'STATUS', human: (row) => row.status, machine: (row) => row.status, style: state },
