@@ -99,6 +99,19 @@ async function* readCsvRows(chunks: AsyncIterable<string>): AsyncGenerator<Input
   }
 }
 
+/** JSON.parse reads 1e400 as Infinity, which JSON.stringify would then send as null. */
+function nonFiniteKey(row: object): string | undefined {
+  for (const [key, item] of Object.entries(row)) {
+    const stack: unknown[] = [item];
+    for (let value = stack.pop(); stack.length > 0 || value !== undefined; value = stack.pop()) {
+      if (typeof value === 'number' && !Number.isFinite(value)) return key;
+      if (typeof value === 'object' && value !== null)
+        for (const child of Object.values(value)) stack.push(child);
+    }
+  }
+  return undefined;
+}
+
 async function* readNdjson(chunks: AsyncIterable<string>): AsyncGenerator<InputRow> {
   let buffered = '';
   let line = 0;
@@ -112,6 +125,9 @@ async function* readNdjson(chunks: AsyncIterable<string>): AsyncGenerator<InputR
     }
     if (typeof value !== 'object' || value === null || Array.isArray(value))
       return { line: at, error: 'not a JSON object' };
+    const infinite = nonFiniteKey(value);
+    if (infinite !== undefined)
+      return { line: at, error: `"${infinite}": a number too large to represent` };
     const values: Partial<Record<Column, unknown>> = {};
     for (const [key, item] of Object.entries(value)) {
       const column = columnName(key);

@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { SESSION_TYPES } from '../api/constants.js';
 import type { ConnectSessionCreate } from '../api/schemas.js';
-import { categoryList, durationMs, jsonObject } from '../commands/parse.js';
+import { categoryList, durationMs, expiresInProblem, jsonObject } from '../commands/parse.js';
 import type { Column } from './input.js';
 
 export interface RowRequest {
@@ -74,8 +74,9 @@ export function rowRequest(
         typeof expiresIn === 'number'
           ? { success: true as const, data: expiresIn * 1000 }
           : durationMs.safeParse(show(expiresIn));
-      if (!parsed.success || parsed.data < 1000)
-        return `expires_in: "${show(expiresIn)}" is not a duration of 1s or more`;
+      if (!parsed.success) return `expires_in: "${show(expiresIn)}" is not a duration`;
+      const problem = expiresInProblem(parsed.data);
+      if (problem !== undefined) return `expires_in: "${show(expiresIn)}" ${problem}`;
       request.expiresIn = parsed.data / 1000;
     }
     const metadata = values.metadata;

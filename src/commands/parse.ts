@@ -20,6 +20,27 @@ export const durationMs = z.pipe(
   }),
 );
 
+/**
+ * expires_in: from 1 second to 2^31-1 seconds (about 68 years), the range of the 32-bit integer
+ * a server stores it in and far inside what cst can compute an expiry for. Checked before the
+ * request is sent: a value that broke cst after the server acted would lose the session.
+ */
+export const MAX_EXPIRES_IN_SECONDS = 2 ** 31 - 1;
+
+export function expiresInProblem(ms: number): string | undefined {
+  return Number.isFinite(ms) && ms >= 1000 && ms <= MAX_EXPIRES_IN_SECONDS * 1000
+    ? undefined
+    : `must be from 1s to ${MAX_EXPIRES_IN_SECONDS}s (about 68 years)`;
+}
+
+export const expiresInSeconds = z.pipe(
+  durationMs,
+  z.transform((ms: number, ctx) => {
+    const problem = expiresInProblem(ms);
+    return problem === undefined ? ms / 1000 : fail(ctx, problem);
+  }),
+);
+
 /** Wire category values from one or more comma lists; camelCase spellings become wire values. */
 export const categoryList = z.pipe(
   z.array(z.string()),

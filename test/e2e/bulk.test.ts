@@ -148,7 +148,10 @@ describe('bulk create', () => {
   it('reads NDJSON from stdin with a journal, reporting invalid lines', async () => {
     const { env } = await sandbox(await isolatedEnv());
     const input =
-      '{"owner_id":"n1","owner_name":"N1","categories":["hris"],"expires_in":"1h"}\nnot json\n{"owner_id":"n2","owner_name":"N2","password":"x"}\n';
+      '{"owner_id":"n1","owner_name":"N1","categories":["hris"],"expires_in":"1h"}\nnot json\n{"owner_id":"n2","owner_name":"N2","password":"x"}\n' +
+      '{"owner_id":"n3","owner_name":"N3","expires_in":1e400}\n' +
+      '{"owner_id":"n4","owner_name":"N4","expires_in":"100000000d"}\n' +
+      '{"owner_id":"n5","owner_name":"N5","metadata":{"big":[1,-1e999]}}\n';
     const args = [
       'create',
       '--from-file',
@@ -169,6 +172,9 @@ describe('bulk create', () => {
       [1, 'issued', null],
       [2, 'failed', 'invalid JSON'],
       [3, 'failed', 'unknown column "password"'],
+      [4, 'failed', '"expires_in": a number too large to represent'],
+      [5, 'failed', 'expires_in: "100000000d" must be from 1s to 2147483647s (about 68 years)'],
+      [6, 'failed', '"metadata": a number too large to represent'],
     ]);
     const missing = await cst(['create', '--from-file', '-', '--results', 'r'], env, input);
     expect([missing.code, missing.stderr]).toEqual([

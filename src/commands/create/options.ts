@@ -11,6 +11,7 @@ import { parseColumns } from '../../bulk/results.js';
 import {
   categoryList,
   durationMs,
+  expiresInSeconds,
   jsonObject,
   keyValues,
   sessionId,
@@ -80,12 +81,7 @@ const createFlagsSchema = z.object({
   username: nonEmpty,
   accountId: nonEmpty,
   label: z.optional(z.string()),
-  expiresIn: z.optional(
-    z.pipe(
-      durationMs.check(z.refine((ms: number) => ms >= 1000, 'must be at least 1s')),
-      z.transform((ms: number) => ms / 1000),
-    ),
-  ),
+  expiresIn: z.optional(expiresInSeconds),
   metadata: z.optional(keyValues),
   metadataJson: z.optional(jsonObject),
   multiple: flag,

@@ -155,7 +155,16 @@ describe('cst create: parsing', () => {
       ['--expires-in', 'soon'],
       '--expires-in: "soon" is not a duration: use a number of seconds, or a number with a unit: ms, s, m, h, d (30m, 12h, 5d)',
     ],
-    ['too short a duration', ['--expires-in', '10ms'], '--expires-in: must be at least 1s'],
+    [
+      'too short a duration',
+      ['--expires-in', '10ms'],
+      '--expires-in: must be from 1s to 2147483647s (about 68 years)',
+    ],
+    [
+      'a duration no expiry can be computed for',
+      ['--expires-in', '100000000d'],
+      '--expires-in: must be from 1s to 2147483647s (about 68 years)',
+    ],
     ['metadata without =', ['--metadata', 'plan'], '--metadata: "plan" is not key=value'],
     [
       'metadata-json not an object',
