@@ -14,6 +14,8 @@ export interface OutputStream {
   write(chunk: string): boolean;
   isTTY?: boolean | undefined;
   columns?: number | undefined;
+  /** Resolves once everything written so far has arrived; rejects with the first write error. */
+  flush?(): Promise<void>;
 }
 
 export type ColorMode = 'auto' | 'always' | 'never';
@@ -37,6 +39,8 @@ export interface Context {
   prompter(): Promise<Prompter>;
   /** For commands that stop gracefully: resolves on the first SIGINT or SIGTERM. */
   untilSignal(): Promise<StopSignal>;
+  /** `work`, or the error `interrupted` makes if a signal arrives first. */
+  unlessSignalled<T>(work: Promise<T>, interrupted: (signal: StopSignal) => Error): Promise<T>;
   /** Called by main on a signal; false when no command asked to handle it. */
   deliverSignal(signal: StopSignal): boolean;
 }
@@ -54,7 +58,7 @@ export interface ContextInit {
 
 export function createContext(init: ContextInit): Context {
   let prompter: Promise<Prompter> | undefined;
-  const waiting: ((signal: StopSignal) => void)[] = [];
+  const waiting = new Set<(signal: StopSignal) => void>();
   const ctx: Context = {
     get stdin() {
       return init.stdin();
@@ -76,10 +80,20 @@ export function createContext(init: ContextInit): Context {
       prompter ??= import('./prompter.js').then((m) => m.createPrompter(ctx));
       return prompter;
     },
-    untilSignal: () => new Promise((resolve) => waiting.push(resolve)),
+    untilSignal: () => new Promise((resolve) => waiting.add(resolve)),
+    unlessSignalled(work, interrupted) {
+      let listener: ((signal: StopSignal) => void) | undefined;
+      const signalled = new Promise<never>((_, reject) => {
+        listener = (signal) => reject(interrupted(signal));
+        waiting.add(listener);
+      });
+      return Promise.race([work, signalled]).finally(() => waiting.delete(listener!));
+    },
     deliverSignal(signal) {
-      if (waiting.length === 0) return false;
-      for (const resolve of waiting.splice(0)) resolve(signal);
+      if (waiting.size === 0) return false;
+      const listeners = [...waiting];
+      waiting.clear();
+      for (const listener of listeners) listener(signal);
       return true;
     },
   };

@@ -15,6 +15,8 @@ export const EXIT = {
   network: 10,
   invalidResponse: 11,
   rejected: 12,
+  undelivered: 16,
+  stateUnwritable: 17,
   interrupted: 130,
   terminated: 143,
 } as const;
@@ -84,7 +86,55 @@ export class InvalidResponseError extends CliError {
 
 /** Ctrl-C in a prompt or during a request, or SIGTERM. */
 export class InterruptedError extends CliError {
-  constructor(signal: 'SIGINT' | 'SIGTERM' = 'SIGINT', message = 'interrupted') {
-    super(message, 'interrupted', signal === 'SIGINT' ? EXIT.interrupted : EXIT.terminated);
+  constructor(
+    signal: 'SIGINT' | 'SIGTERM' = 'SIGINT',
+    message = 'interrupted',
+    options: CliErrorOptions = {},
+  ) {
+    super(
+      message,
+      'interrupted',
+      signal === 'SIGINT' ? EXIT.interrupted : EXIT.terminated,
+      options,
+    );
+  }
+}
+
+/** What a failed write says, without Node's error code: "no space left on device". */
+export function ioReason(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  // Node's file-system messages read "ENOSPC: no space left on device, write".
+  const match = /^[A-Z]+: ([^,]+)/.exec(message);
+  return match?.[1] ?? message;
+}
+
+/** A command's output could not be written where it was going. */
+export class OutputError extends CliError {
+  constructor(where: string, cause: unknown) {
+    super(`cannot write to ${where}: ${ioReason(cause)}`, 'output_failed', EXIT.unexpected, {
+      cause,
+    });
+  }
+}
+
+/** The server created a session whose token cst could not put where the user asked. */
+export class UndeliveredError extends CliError {
+  constructor(message: string, options: CliErrorOptions = {}) {
+    super(message, 'undelivered', EXIT.undelivered, options);
+  }
+}
+
+/** cst's own state (ledger, journal, lock) could not be written: a full or read-only disk. */
+export class StateWriteError extends CliError {
+  constructor(what: string, path: string, cause: unknown, options: CliErrorOptions = {}) {
+    super(
+      `cannot write ${what} ${path}: ${ioReason(cause)}`,
+      'state_unwritable',
+      EXIT.stateUnwritable,
+      {
+        cause,
+        ...options,
+      },
+    );
   }
 }

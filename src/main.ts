@@ -1,6 +1,6 @@
 // Runs cst: the only place that turns errors into exit codes and one-line messages, and the
 // only place that touches the process (signals, a closed stdout).
-import type { Context, StopSignal } from './context.js';
+import type { Context, OutputStream, StopSignal } from './context.js';
 import type * as Errors from './errors.js';
 
 declare const __CST_VERSION__: string;
@@ -21,7 +21,7 @@ export async function main(argv: string[]): Promise<number> {
   const ctx = createContext({
     // Opening stdin costs start-up time, and most commands never read it.
     stdin: () => process.stdin,
-    stdout: process.stdout,
+    stdout: trackedStdout(process.stdout),
     stderr: process.stderr,
     env: process.env,
     version: __CST_VERSION__,
@@ -31,6 +31,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const { buildProgram } = await import('./program.js');
     await buildProgram(ctx).parseAsync(argv, { from: 'user' });
+    await flushStdout(ctx, errors);
     return EXIT.ok;
   } catch (error) {
     return report(ctx, error, jsonErrors, errors);
@@ -121,6 +122,44 @@ function wantsJson(argv: string[]): boolean {
   );
 }
 
+/** process.stdout, with a way to know that what was written arrived. */
+function trackedStdout(stream: NodeJS.WriteStream): OutputStream {
+  let outstanding = 0;
+  let failure: Error | undefined;
+  const waiters: (() => void)[] = [];
+  const settle = (error?: Error | null) => {
+    outstanding--;
+    // A closed pipe ends the process quietly (see attachProcessHandlers).
+    if (error && (error as NodeJS.ErrnoException).code !== 'EPIPE') failure ??= error;
+    if (outstanding === 0) for (const wake of waiters.splice(0)) wake();
+  };
+  return {
+    write(chunk) {
+      outstanding++;
+      return stream.write(chunk, settle);
+    },
+    get isTTY() {
+      return stream.isTTY;
+    },
+    get columns() {
+      return stream.columns;
+    },
+    async flush() {
+      if (outstanding > 0) await new Promise<void>((resolve) => waiters.push(resolve));
+      if (failure) throw failure;
+    },
+  };
+}
+
+/** Output that never arrived is a failure, not a success. */
+async function flushStdout(ctx: Context, { OutputError }: typeof Errors): Promise<void> {
+  try {
+    await ctx.stdout.flush?.();
+  } catch (error) {
+    throw new OutputError('stdout', error);
+  }
+}
+
 /** Signals and a closed stdout, for a real process only. */
 function attachProcessHandlers(ctx: Context, json: boolean, errors: typeof Errors): () => void {
   let received = 0;
@@ -130,9 +169,10 @@ function attachProcessHandlers(ctx: Context, json: boolean, errors: typeof Error
     const error = new errors.InterruptedError(signal);
     process.exit(report(ctx, error, json, errors));
   };
+  // A reader that went away is the end of the story; any other write error is reported by
+  // whoever flushes stdout (a create names the session it could not deliver).
   const onStdoutError = (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') process.exit(process.exitCode ?? errors.EXIT.ok);
-    throw error;
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);

@@ -12,7 +12,10 @@ import { warn } from '../output/messages.js';
 
 export interface OpenClient {
   client: ApiClient;
+  /** Waits for requests in flight. */
   close: () => Promise<void>;
+  /** Drops requests in flight: after an interruption nobody waits for them. */
+  destroy: () => Promise<void>;
 }
 
 export async function openClient(
@@ -45,7 +48,7 @@ export async function openClient(
         (({ attempt, waitMs, reason }) =>
           warn(ctx, `${reason}; retrying in ${(waitMs / 1000).toFixed(1)}s (retry ${attempt})`)),
     });
-    return { client, close: () => dispatcher.close() };
+    return { client, close: () => dispatcher.close(), destroy: () => dispatcher.destroy() };
   } catch (error) {
     void dispatcher.close();
     throw error;
@@ -60,11 +63,14 @@ export async function withClient<T>(
   fn: (client: ApiClient) => Promise<T>,
 ): Promise<T> {
   try {
-    const { client, close } = await openClient(ctx, target, timeoutMs);
+    const { client, close, destroy } = await openClient(ctx, target, timeoutMs);
+    let done = false;
     try {
-      return await fn(client);
+      const result = await fn(client);
+      done = true;
+      return result;
     } finally {
-      await close();
+      await (done ? close() : destroy());
     }
   } finally {
     await target.close();

@@ -235,7 +235,7 @@ describe('exit codes through the binary', () => {
   it.each<[NodeJS.Signals, number]>([
     ['SIGINT', 130],
     ['SIGTERM', 143],
-  ])('%s during a request: exit %i with one line', async (signal, code) => {
+  ])('%s during a create: exit %i, saying the session may exist', async (signal, code) => {
     const server = await scriptedServer([{ hang: true }]);
     try {
       const child = start(['create', ...owner], {
@@ -250,7 +250,8 @@ describe('exit codes through the binary', () => {
       expect([result.code, result.stdout, result.stderr]).toEqual([
         code,
         '',
-        'error: interrupted\n',
+        'error: interrupted while the session was being created\n' +
+          'hint: the server may have acted on the request; check before running it again\n',
       ]);
     } finally {
       await server.close();

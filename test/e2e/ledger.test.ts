@@ -1,8 +1,10 @@
 // Level C: the ledger, list, inspect, reissue and accounts through the built binary.
+import { spawn } from 'node:child_process';
+import { openSync } from 'node:fs';
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cst, isolatedEnv } from './cli.js';
+import { BIN, cst, finish, isolatedEnv } from './cli.js';
 
 const create = (env: Record<string, string>, owner: string, ...more: string[]) =>
   cst(
@@ -36,15 +38,35 @@ describe('the ledger through the binary', () => {
     expect(ledger).not.toContain('connect?token');
   });
 
-  it('a failed ledger write still prints the token, then warns and exits 1', async () => {
+  it('a failed ledger write still prints the token, then exits 17 naming the session', async () => {
     const env = await isolatedEnv();
     await mkdir(join(env.CST_STATE_DIR!, 'ledger-sandbox.jsonl'), { recursive: true });
     const result = await create(env, 'c1', '--field', 'token');
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(17);
     expect(result.stdout).toMatch(/^[\w-]{43}$/);
-    expect(result.stderr).toMatch(
-      /^error: session 1 was created but not recorded in the ledger .*ledger-sandbox\.jsonl: EISDIR/,
+    expect(result.stderr).toBe(
+      `error: cannot write the record of session 1 to the ledger ${join(env.CST_STATE_DIR!, 'ledger-sandbox.jsonl')}: illegal operation on a directory\n`,
     );
+  });
+
+  it('a token that cannot be written to stdout: exit 16 naming the session, which the ledger keeps', async () => {
+    const env = await isolatedEnv();
+    const child = spawn(
+      process.execPath,
+      [BIN, 'create', '--sandbox', '--owner-id', 'c1', '--owner-name', 'C1'],
+      {
+        env,
+        stdio: ['ignore', openSync('/dev/full', 'w'), 'pipe'],
+      },
+    );
+    const result = await finish(child);
+    expect(result.code).toBe(16);
+    expect(result.stderr).toBe(
+      'error: session 1 for owner c1 was created, but its token could not be written to stdout: no space left on device\n' +
+        "hint: 'cst create --from-session 1' issues a new one once stdout works\n",
+    );
+    const listed = await cst(['list', '--sandbox', '--field', 'id'], env);
+    expect(listed.stdout).toBe('1\n');
   });
 
   it('lists, warns about a torn line, and says what it left out', async () => {

@@ -11,7 +11,16 @@ import { CATEGORIES } from '../../api/constants.js';
 import { stateDir } from '../../config/paths.js';
 import { resolveTarget, type Target } from '../../config/target.js';
 import { canPrompt, type Context } from '../../context.js';
-import { CliError, ConfigError, EXIT, MissingFlagsError, UsageError } from '../../errors.js';
+import {
+  ConfigError,
+  InterruptedError,
+  ioReason,
+  MissingFlagsError,
+  StateWriteError,
+  UndeliveredError,
+  UsageError,
+} from '../../errors.js';
+import { SERVER_MAY_HAVE_ACTED } from '../../api/outcomes.js';
 import { queryLedger } from '../../ledger/query.js';
 import { ledgerRecord, targetId } from '../../ledger/record.js';
 import { appendRecord, ledgerPath } from '../../ledger/store.js';
@@ -45,7 +54,14 @@ export async function runCreate(options: CreateOptions, ctx: Context): Promise<v
       return;
     }
     warnIfActive(ctx, ledger, tid, request.originOwnerId);
-    const session = await createConnectSession(client, body);
+    const session = await ctx.unlessSignalled(
+      createConnectSession(client, body),
+      (signal) =>
+        new InterruptedError(signal, 'interrupted while the session was being created', {
+          hint: SERVER_MAY_HAVE_ACTED,
+        }),
+    );
+    // From here on the session exists: whatever fails, the user learns its id.
     ctx.redactor.add(session.token);
     ctx.redactor.add(session.authLinkUrl);
     const record = ledgerRecord({
@@ -55,23 +71,44 @@ export async function runCreate(options: CreateOptions, ctx: Context): Promise<v
       project: target.project,
       expiresIn: typeof body.expires_in === 'number' ? body.expires_in : undefined,
     });
-    const format = options.output.format ?? (ctx.stdout.isTTY ? 'table' : 'tsv');
-    await renderRecord(
-      ctx,
-      { wire: sessionToWire(session), extraRows: [['expires_at', record.expires_at ?? '']] },
-      options.output,
-    );
-    if (format === 'table' && options.output.field === undefined) {
-      note(ctx, 'cst keeps no copy of this token: save it now if you need it.');
+    let undelivered: unknown;
+    try {
+      await renderRecord(
+        ctx,
+        { wire: sessionToWire(session), extraRows: [['expires_at', record.expires_at ?? '']] },
+        options.output,
+      );
+      await ctx.stdout.flush?.();
+    } catch (error) {
+      undelivered = error;
     }
+    let unrecorded: unknown;
     try {
       await appendRecord(ledger, record);
     } catch (error) {
-      // The token is already printed: the session is not lost, only its record.
-      throw new CliError(
-        `session ${session.id} was created but not recorded in the ledger ${ledger}: ${(error as Error).message}`,
-        'ledger_write_failed',
-        EXIT.unexpected,
+      unrecorded = error;
+    }
+    if (undelivered !== undefined) {
+      throw new UndeliveredError(
+        `session ${session.id} for owner ${session.originOwnerId} was created, but its token could not be written to stdout: ${ioReason(undelivered)}`,
+        {
+          hint:
+            unrecorded === undefined
+              ? `'cst create --from-session ${session.id}' issues a new one once stdout works`
+              : `it is not in the ledger either (${ioReason(unrecorded)})`,
+        },
+      );
+    }
+    const format = options.output.format ?? (ctx.stdout.isTTY ? 'table' : 'tsv');
+    if (format === 'table' && options.output.field === undefined) {
+      note(ctx, 'cst keeps no copy of this token: save it now if you need it.');
+    }
+    if (unrecorded !== undefined) {
+      // The token is printed: the session is not lost, only its record.
+      throw new StateWriteError(
+        `the record of session ${session.id} to the ledger`,
+        ledger,
+        unrecorded,
       );
     }
     checkExpectedIds(target, session);

@@ -8,6 +8,8 @@ export const TOPICS: Record<string, string> = {
   CST_STATE_DIR               ledger, journals and sandbox state (default $XDG_STATE_HOME/cst)
   CST_NO_INPUT=1, CI          never prompt; fail at once on anything missing
   CST_DEBUG=1                 like --debug: requests and responses on stderr, secrets redacted
+  CST_MAX_RESPONSE_SIZE       largest response body cst reads, e.g. 64MiB (default 16MiB)
+  CST_MAX_PAGES               most pages of GET /accounts a listing walks (default 1000)
   HTTPS_PROXY, HTTP_PROXY,    proxies (lower-case forms too); http targets are forwarded,
   NO_PROXY                    https targets tunnel through CONNECT
   NODE_EXTRA_CA_CERTS         extra certificate authorities, PEM
@@ -18,7 +20,7 @@ export const TOPICS: Record<string, string> = {
   'exit-codes': `Exit codes:
 
   0    success
-  1    unexpected error; a session created but not recorded in the ledger; a journal in use
+  1    unexpected error; output that could not be written; a journal in use
   2    usage: bad flags or arguments, a missing value that could not be prompted for
   3    configuration or credentials, including a key that belongs to another project
   4    API key rejected (HTTP 401)
@@ -28,8 +30,10 @@ export const TOPICS: Record<string, string> = {
   8    server or upstream error (5xx), or request timeout (HTTP 408)
   9    a bulk run with rows failed or unknown
   10   network: connection refused, DNS, TLS, timeout, connection lost, proxy
-  11   invalid response: the body does not match StackOne's spec
+  11   invalid response: not per StackOne's spec, over CST_MAX_RESPONSE_SIZE, or endless
   12   request rejected by the API (HTTP 400, 409, 422)
+  16   a session was created but its token could not be delivered (stdout, --results)
+  17   cst's state (ledger, journal, lock) could not be written: disk full or read-only
   130  interrupted (Ctrl-C)
   143  terminated (SIGTERM)
 
