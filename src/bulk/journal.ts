@@ -6,7 +6,8 @@ import { dirname } from 'node:path';
 import { ensurePrivateDir } from '../config/private-files.js';
 import { acquireLock } from '../util/lock.js';
 
-export type RowState = 'pending' | 'issued' | 'failed' | 'unknown';
+/** `undelivered`: created, but its token never reached the results file; a re-run issues it anew. */
+export type RowState = 'pending' | 'issued' | 'failed' | 'unknown' | 'undelivered';
 
 export interface JournalEntry {
   key: string;

@@ -4,7 +4,13 @@ import type { Context } from '../context.js';
 import type { RowStatus } from './results.js';
 
 export class Progress {
-  readonly counts: Record<RowStatus, number> = { issued: 0, failed: 0, skipped: 0, unknown: 0 };
+  readonly counts: Record<RowStatus, number> = {
+    issued: 0,
+    failed: 0,
+    skipped: 0,
+    unknown: 0,
+    undelivered: 0,
+  };
   private readonly started = Date.now();
   private drawn = false;
   private lastDraw = 0;
@@ -26,14 +32,14 @@ export class Progress {
   draw(): void {
     if (!this.ctx.stderr.isTTY || Date.now() - this.lastDraw < 200) return;
     this.lastDraw = Date.now();
-    const { issued, failed, skipped, unknown } = this.counts;
-    const done = issued + failed + skipped + unknown;
+    const { issued, failed, skipped, unknown, undelivered } = this.counts;
+    const done = issued + failed + skipped + unknown + undelivered;
     const seconds = (Date.now() - this.started) / 1000;
     const rate = done / Math.max(seconds, 0.001);
     const eta =
       this.total !== undefined && rate > 0 ? `, ETA ${Math.ceil((this.total - done) / rate)}s` : '';
     this.ctx.stderr.write(
-      `\r\u001b[2K${done}${this.total === undefined ? '' : `/${this.total}`} rows: ${issued} issued, ${failed} failed, ${unknown} unknown, ${skipped} skipped · ${rate.toFixed(1)}/s${eta}`,
+      `\r\u001b[2K${done}${this.total === undefined ? '' : `/${this.total}`} rows: ${issued} issued, ${failed} failed, ${unknown} unknown, ${skipped} skipped${undelivered > 0 ? `, ${undelivered} undelivered` : ''} · ${rate.toFixed(1)}/s${eta}`,
     );
     this.drawn = true;
   }

@@ -10,7 +10,7 @@ import type { CreateOptions } from '../commands/create/options.js';
 import { stateDir } from '../config/paths.js';
 import { resolveTarget, type Target } from '../config/target.js';
 import type { Context } from '../context.js';
-import { CliError, EXIT, UsageError } from '../errors.js';
+import { CliError, EXIT, ioReason, StateWriteError, UsageError } from '../errors.js';
 import { targetId } from '../ledger/record.js';
 import { LockBusyError } from '../util/lock.js';
 import { openInput, readRows } from './input.js';
@@ -34,10 +34,12 @@ export interface BulkOptions {
   journal: string | undefined;
   retryUnknown: boolean;
   format: 'ndjson' | 'csv' | 'tsv' | undefined;
+  /** --force: --results may be a symbolic link. */
+  force: boolean;
 }
 
 export type Prepared =
-  | { line: number; error: { code: string; message: string } }
+  | { line: number; error: { code: string; message: string }; ownerId?: string | undefined }
   | { line: number; row: RowRequest; key: string; target: Connection };
 
 export interface Connection {
@@ -102,12 +104,23 @@ export async function runBulk(
           error: { code: 'invalid_row', message: input.error ?? 'invalid row' },
         };
       const row = rowRequest(input.line, input.values, options.request, options.target);
+      const ownerId =
+        typeof input.values.owner_id === 'string' ? input.values.owner_id.trim() : undefined;
       if (typeof row === 'string')
-        return { line: input.line, error: { code: 'invalid_row', message: row } };
-      const target =
-        row.org === options.target.org && row.project === options.target.project
-          ? fallback
-          : await connect(row.org, row.project);
+        return { line: input.line, ownerId, error: { code: 'invalid_row', message: row } };
+      let target: Connection;
+      try {
+        target =
+          row.org === options.target.org && row.project === options.target.project
+            ? fallback
+            : await connect(row.org, row.project);
+      } catch (error) {
+        // A row naming a project that is not configured is a bad row, not a bad run.
+        if (!(error instanceof CliError)) throw error;
+        const named = `org/project "${row.org ?? ''}/${row.project ?? ''}"`;
+        const message = `${named}: ${error.message.replace(/^--org\/--project: /, '')}`;
+        return { line: input.line, ownerId, error: { code: error.code, message } };
+      }
       const key = rowIdentity(row, target.id);
       const first = seen.get(key);
       if (first !== undefined)
@@ -159,17 +172,26 @@ export async function runBulk(
           'journal_locked',
           EXIT.unexpected,
         );
-      throw error;
+      throw new StateWriteError('the journal', journalPath, error);
     }
-    const results =
-      bulk.results === undefined ? undefined : new ResultsFile(bulk.results, bulk.columns);
+    let results: ResultsFile | undefined;
+    try {
+      results =
+        bulk.results === undefined
+          ? undefined
+          : new ResultsFile(bulk.results, bulk.columns, bulk.force);
+    } catch (error) {
+      await journal.close();
+      if (error instanceof CliError) throw error;
+      throw new UsageError(`--results: cannot write ${bulk.results}: ${ioReason(error)}`);
+    }
     try {
       // done/total and an ETA on a terminal; counting the rows of stdin would mean holding them.
       const total =
         ctx.stderr.isTTY && bulk.fromFile !== '-' ? await countRows(bulk.fromFile) : undefined;
       await send(ctx, options, bulk, prepared, journal, results, total);
     } finally {
-      results?.close();
+      await results?.close();
       await journal.close();
     }
   } finally {

@@ -7,7 +7,14 @@ import { openClient } from '../commands/api-client.js';
 import type { CreateOptions } from '../commands/create/options.js';
 import { stateDir } from '../config/paths.js';
 import type { Context, StopSignal } from '../context.js';
-import { CliError, EXIT, InterruptedError } from '../errors.js';
+import {
+  CliError,
+  EXIT,
+  InterruptedError,
+  ioReason,
+  StateWriteError,
+  UndeliveredError,
+} from '../errors.js';
 import { ledgerRecord } from '../ledger/record.js';
 import { appendRecord, ledgerPath } from '../ledger/store.js';
 import { warn } from '../output/messages.js';
@@ -35,9 +42,18 @@ export async function send(
   const progress = new Progress(ctx, total);
   const started = Date.now();
   let stopError: CliError | undefined;
+  let stateError: StateWriteError | undefined;
   let stopSignal: StopSignal | undefined;
   let networkFailures = 0;
-  let ledgerFailed = false;
+  let ledgerFailed: unknown;
+  /** Sessions created whose tokens could not be delivered: the customers to reissue. */
+  const undelivered: { row: number; session: number; owner: string }[] = [];
+  let undeliveredCause: string | undefined;
+  const stopped = () =>
+    stopError !== undefined ||
+    stateError !== undefined ||
+    stopSignal !== undefined ||
+    undelivered.length > 0;
   const ledger = ledgerPath(stateDir(ctx.env), options.target.sandbox === true);
   const iterator: AsyncIterator<Prepared> | Iterator<Prepared> =
     Symbol.asyncIterator in rows ? rows[Symbol.asyncIterator]() : rows[Symbol.iterator]();
@@ -49,12 +65,34 @@ export async function send(
   const next = () => (pulling = pulling.then(async () => iterator.next()));
   const inFlight = new Set<number>();
 
-  const report = (result: RowResult) => {
+  const report = (result: RowResult, written = false) => {
     progress.count(result.status);
     progress.clear();
-    writer.write(result);
-    if (result.status === 'issued' && results) results.write(result);
+    if (!written) writer.write(result);
     progress.draw();
+  };
+  /** The journal, or a stop: with no journal, a re-run could not tell what was sent. */
+  const journaled = (entry: Parameters<Journal['record']>[0]): boolean => {
+    try {
+      journal.record(entry);
+      return true;
+    } catch (error) {
+      stateError ??= new StateWriteError('the journal', journal.path, error);
+      return false;
+    }
+  };
+  /** Puts an issued row's token where the user asked: the results file, or stdout. */
+  const deliver = async (result: RowResult): Promise<unknown> => {
+    try {
+      if (results) await results.write(result);
+      else {
+        writer.write(result);
+        await ctx.stdout.flush?.();
+      }
+      return undefined;
+    } catch (error) {
+      return error;
+    }
   };
 
   const handle = async (item: Prepared): Promise<void> => {
@@ -62,7 +100,7 @@ export async function send(
       return report({
         row: item.line,
         status: 'failed',
-        owner_id: null,
+        owner_id: item.ownerId ?? null,
         session_id: null,
         error: item.error,
       });
@@ -99,14 +137,13 @@ export async function send(
       ({ waitMs }) => connection.pacer!.pauseFor(waitMs),
     );
     await connection.pacer.take();
-    if (stopError || stopSignal) return;
+    if (stopped()) return;
     const body = connectSessionCreateToWire(item.row.request);
-    journal.record({ key: item.key, state: 'pending', line: item.line });
+    if (!journaled({ key: item.key, state: 'pending', line: item.line })) return;
     inFlight.add(item.line);
     try {
       const session = await createConnectSession(connection.client.client, body);
       networkFailures = 0;
-      journal.record({ key: item.key, state: 'issued', line: item.line, session_id: session.id });
       const record = ledgerRecord({
         session,
         target: connection.id,
@@ -114,17 +151,7 @@ export async function send(
         project: connection.target.project,
         expiresIn: item.row.request.expiresIn,
       });
-      try {
-        await appendRecord(ledger, record);
-      } catch (error) {
-        if (!ledgerFailed)
-          warn(
-            ctx,
-            `issued sessions are not being recorded in the ledger ${ledger}: ${(error as Error).message}`,
-          );
-        ledgerFailed = true;
-      }
-      report({
+      const issued: RowResult = {
         row: item.line,
         status: 'issued',
         owner_id: owner,
@@ -134,10 +161,40 @@ export async function send(
         auth_link_url: session.authLinkUrl,
         ...(record.expires_at === null ? {} : { expires_at: record.expires_at }),
         row_key: item.row.rowKey ?? null,
-      });
+      };
+      // A row is issued only once its token is durably where the user asked for it.
+      const failure = await deliver(issued);
+      if (failure !== undefined) {
+        journaled({ key: item.key, state: 'undelivered', line: item.line, session_id: session.id });
+        const where = results ? `the results file ${results.path}` : 'stdout';
+        undelivered.push({ row: item.line, session: session.id, owner });
+        undeliveredCause ??= `${where}: ${ioReason(failure)}`;
+        return report({
+          row: item.line,
+          status: 'undelivered',
+          owner_id: owner,
+          session_id: session.id,
+          error: {
+            code: 'undelivered',
+            message: `session ${session.id} was created, but its token could not be written to ${where}: ${ioReason(failure)}`,
+          },
+        });
+      }
+      journaled({ key: item.key, state: 'issued', line: item.line, session_id: session.id });
+      try {
+        await appendRecord(ledger, record);
+      } catch (error) {
+        if (!ledgerFailed)
+          warn(
+            ctx,
+            `issued sessions are not being recorded in the ledger ${ledger}: ${ioReason(error)}`,
+          );
+        ledgerFailed ??= error;
+      }
+      report(issued, !results);
     } catch (error) {
       const outcome = outcomeOf(error);
-      journal.record({ key: item.key, state: outcome.status, line: item.line });
+      journaled({ key: item.key, state: outcome.status, line: item.line });
       networkFailures = outcome.network ? networkFailures + 1 : 0;
       const cli =
         error instanceof CliError
@@ -158,7 +215,7 @@ export async function send(
   };
 
   const worker = async () => {
-    while (!stopError && !stopSignal) {
+    while (!stopped()) {
       const item = await next();
       if (item.done) return;
       await handle(item.value);
@@ -177,13 +234,30 @@ export async function send(
   progress.done();
   const elapsed = (Date.now() - started) / 1000;
   const counts = progress.counts;
-  const done = counts.issued + counts.failed + counts.skipped + counts.unknown;
+  const done = counts.issued + counts.failed + counts.skipped + counts.unknown + counts.undelivered;
   ctx.stderr.write(
     `issued ${counts.issued}, failed ${counts.failed}, skipped ${counts.skipped}, unknown ${counts.unknown}` +
+      `${counts.undelivered > 0 ? `, undelivered ${counts.undelivered}` : ''}` +
       `${inFlight.size > 0 ? ` (${inFlight.size} in flight when stopped: unknown on a re-run)` : ''}` +
       ` in ${elapsed.toFixed(1)}s (${(done / Math.max(elapsed, 0.001)).toFixed(1)} rows/s)\n`,
   );
   if (stopSignal) throw new InterruptedError(stopSignal);
+  if (undelivered.length > 0) {
+    const listed = undelivered
+      .slice(0, 10)
+      .map(({ row, session, owner }) => `session ${session} for ${owner} (line ${row})`)
+      .join(', ');
+    throw new UndeliveredError(
+      `stopped: ${undelivered.length} session${undelivered.length === 1 ? ' was' : 's were'} created but not delivered to ${undeliveredCause}: ${listed}${undelivered.length > 10 ? `, and ${undelivered.length - 10} more (their result lines say which)` : ''}`,
+      {
+        hint: 'free the disk, then re-run the same command: undelivered rows are issued anew, issued ones skipped',
+      },
+    );
+  }
+  if (stateError)
+    throw new StateWriteError('the journal', journal.path, stateError.cause, {
+      hint: 'free the disk, then re-run the same command: the journal knows every row it recorded',
+    });
   if (stopError)
     throw new CliError(
       `stopped: ${stopError.message}; rows not yet sent are left for a re-run`,
@@ -201,10 +275,8 @@ export async function send(
       },
     );
   }
-  if (ledgerFailed)
-    throw new CliError(
-      'every row was issued, but not all are recorded in the ledger',
-      'ledger_write_failed',
-      EXIT.unexpected,
-    );
+  if (ledgerFailed !== undefined)
+    throw new StateWriteError('every issued row to the ledger', ledger, ledgerFailed, {
+      hint: 'the results file has every token; only the ledger (cst list) misses some',
+    });
 }

@@ -145,6 +145,27 @@ describe('bulk create', () => {
     expect((await stats(served)).sessions).toBe(2);
   });
 
+  it('a row naming an unconfigured project fails alone, keeping its owner; the rest are sent', async () => {
+    const { served, env } = await sandbox(await isolatedEnv());
+    const path = join(env.HOME!, 'targets.csv');
+    await writeFile(
+      path,
+      'owner_id,owner_name,org,project\nt1,T1,,\nt2,T2,nowhere,nothing\nt3,T3,,\n',
+    );
+    const result = await cst(bulk(path, '--results', join(env.HOME!, 'r.jsonl')), env);
+    expect(result.code).toBe(9);
+    const lines = parse(result).sort((a, b) => a.row - b.row);
+    expect(lines.map((l) => [l.row, l.status, l.owner_id])).toEqual([
+      [2, 'issued', 't1'],
+      [3, 'failed', 't2'],
+      [4, 'issued', 't3'],
+    ]);
+    expect(lines[1]?.error?.message).toMatch(
+      /^org\/project "nowhere\/nothing": no projects are configured in /,
+    );
+    expect((await stats(served)).sessions).toBe(2);
+  });
+
   it('reads NDJSON from stdin with a journal, reporting invalid lines', async () => {
     const { env } = await sandbox(await isolatedEnv());
     const input =

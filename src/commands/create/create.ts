@@ -67,7 +67,8 @@ export function createCommand(ctx: Context, run?: CreateRunner): Command {
     .option(
       '--retry-unknown',
       'bulk: send again rows whose earlier outcome is unknown (may duplicate)',
-    );
+    )
+    .option('--force', 'bulk: allow --results to be a symbolic link');
   addTargetOptions(command);
   addOutputOptions(command, CREATE_FORMATS);
   return command

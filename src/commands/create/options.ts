@@ -44,6 +44,7 @@ export interface CreateFlags {
   maxNetworkFailures?: string;
   journal?: string;
   retryUnknown?: boolean;
+  force?: boolean;
   dryRun?: boolean;
   org?: string;
   project?: string;
@@ -102,6 +103,7 @@ const BULK_ONLY = [
   'showSecrets',
   'journal',
   'retryUnknown',
+  'force',
 ] as const;
 
 export function parseCreateOptions(flags: CreateFlags): CreateOptions {
@@ -192,6 +194,7 @@ function parseBulkFlags(flags: CreateFlags): BulkOptions {
     maxNetworkFailures: wholeNumber('--max-network-failures', flags.maxNetworkFailures ?? '10', 1),
     journal: flags.journal,
     retryUnknown: flags.retryUnknown === true,
+    force: flags.force === true,
     format: flags.json ? 'ndjson' : (flags.output as BulkOptions['format']),
   };
 }

@@ -119,6 +119,7 @@ describe('cst create: parsing', () => {
           maxNetworkFailures: 10,
           journal: undefined,
           retryUnknown: false,
+          force: false,
           format: undefined,
         },
       },

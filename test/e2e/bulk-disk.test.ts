@@ -1,0 +1,155 @@
+// Level C: bulk runs on a disk that fills up mid-run, through the built binary. The file size
+// limit (ulimit -f) makes writes past a size fail with EFBIG, as a full disk fails with ENOSPC,
+// including a write torn halfway. Every created session is delivered or named as undelivered,
+// no row is reported twice, and a re-run finishes the job without a duplicate.
+import { spawn } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { request } from 'undici';
+import { afterEach, describe, expect, it } from 'vitest';
+import { BIN, cst, finish, isolatedEnv, type Result, serve, type Served } from './cli.js';
+
+const running: Served[] = [];
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((s) => s.stop()));
+});
+
+const ROWS = 40;
+const LIMIT_KIB = 64;
+
+async function setup() {
+  const base = await isolatedEnv();
+  const served = await serve(base);
+  running.push(served);
+  const env: Record<string, string> = {
+    ...base,
+    CST_BASE_URL: served.baseUrl,
+    CST_API_KEY: served.projects[0]!.api_key,
+  };
+  const input = join(env.HOME!, 'rows.csv');
+  const lines = ['owner_id,owner_name'];
+  for (let i = 1; i <= ROWS; i++) lines.push(`cus_${i},Customer ${i}`);
+  await writeFile(input, `${lines.join('\n')}\n`);
+  return { served, env, input };
+}
+
+/** cst with writes past LIMIT_KIB failing, in every file it writes. */
+function limited(args: string[], env: Record<string, string>): Promise<Result> {
+  const child = spawn(
+    'bash',
+    ['-c', `ulimit -f ${LIMIT_KIB}; exec "$0" "$@"`, process.execPath, BIN, ...args],
+    { env, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  return finish(child);
+}
+
+/** A file already this close to the limit: the next few rows' writes fail. */
+async function nearlyFull(path: string, spareBytes: number, line: (i: number) => string) {
+  let text = '';
+  for (let i = 0; text.length < LIMIT_KIB * 1024 - spareBytes; i++) text += line(i);
+  await writeFile(path, text.slice(0, LIMIT_KIB * 1024 - spareBytes));
+}
+
+interface Line {
+  row: number;
+  status: string;
+  owner_id: string | null;
+  session_id: number | null;
+  error?: { code: string; message: string };
+}
+const parse = (result: Result) =>
+  result.stdout
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Line);
+
+async function stats(served: Served) {
+  const response = await request(`${served.baseUrl}/_sandbox/stats`);
+  return (await response.body.json()) as { sessions: number; by_owner: Record<string, number> };
+}
+
+describe('bulk on a disk that fills up', () => {
+  it('a results file that stops taking writes: stops at once, each undelivered row named once', async () => {
+    const { served, env, input } = await setup();
+    const results = join(env.HOME!, 'results.jsonl');
+    // Room for a few rows' lines, then a torn one.
+    await nearlyFull(results, 1500, (i) => `${JSON.stringify({ earlier: i })}\n`);
+    const before = (await readFile(results, 'utf8')).length;
+    const args = ['create', '--from-file', input, '--results', results, '--rate', '0'];
+    const first = await limited([...args, '--concurrency', '4'], env);
+    expect(first.code).toBe(16);
+    expect(first.stderr).not.toMatch(/\n\s+at |EFBIG/);
+    const lines = parse(first);
+    // Each row reported once.
+    expect(new Set(lines.map((l) => l.row)).size).toBe(lines.length);
+    const issued = lines.filter((l) => l.status === 'issued');
+    const undelivered = lines.filter((l) => l.status === 'undelivered');
+    expect(issued.length).toBeGreaterThan(0);
+    expect(undelivered.length).toBeGreaterThan(0);
+    expect(undelivered.every((l) => typeof l.session_id === 'number')).toBe(true);
+    expect(undelivered[0]?.error?.message).toMatch(
+      /^session \d+ was created, but its token could not be written to the results file .*: file too large$/,
+    );
+    // The server created exactly the sessions cst reports, and stopped sending at once.
+    expect((await stats(served)).sessions).toBe(issued.length + undelivered.length);
+    expect(issued.length + undelivered.length).toBeLessThan(ROWS);
+    const summary = first.stderr.trimEnd().split('\n');
+    expect(summary[0]).toMatch(
+      new RegExp(
+        `^issued ${issued.length}, failed 0, skipped 0, unknown 0, undelivered ${undelivered.length} in `,
+      ),
+    );
+    expect(summary[1]).toMatch(
+      /^error: stopped: \d+ sessions? (was|were) created but not delivered to the results file .*: file too large: session \d+ for cus_\d+ \(line \d+\)/,
+    );
+    // Whole lines only, and exactly the issued rows' tokens: nothing torn counts as delivered.
+    const written = (await readFile(results, 'utf8')).slice(before);
+    const tokens = written
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as { session_id: number; token: string });
+    expect(tokens.map((t) => t.session_id).sort()).toEqual(issued.map((l) => l.session_id).sort());
+
+    // Room again: undelivered rows are issued anew, issued ones skipped, none twice.
+    const second = await cst([...args, '--concurrency', '4'], env);
+    expect(second.code).toBe(0);
+    const again = parse(second);
+    expect(again.filter((l) => l.status === 'skipped').length).toBe(issued.length);
+    expect(again.filter((l) => l.status === 'issued').length).toBe(ROWS - issued.length);
+    const byOwner = (await stats(served)).by_owner;
+    for (const line of undelivered) expect(byOwner[line.owner_id!]).toBe(2);
+    for (const line of issued) expect(byOwner[line.owner_id!]).toBe(1);
+  });
+
+  it('a journal that stops taking writes: exit 17 with the summary; a re-run duplicates nothing', async () => {
+    const { served, env, input } = await setup();
+    const journal = join(env.HOME!, 'journal.jsonl');
+    await nearlyFull(
+      journal,
+      600,
+      (i) =>
+        `${JSON.stringify({ key: `other-${i}`, state: 'issued', line: i, at: '2026-01-01T00:00:00.000Z' })}\n`,
+    );
+    const results = join(env.HOME!, 'results.csv');
+    const args = ['create', '--from-file', input, '--results', results, '--journal', journal];
+    const first = await limited([...args, '--rate', '0', '--concurrency', '2'], env);
+    expect(first.code).toBe(17);
+    const stderr = first.stderr.trimEnd().split('\n');
+    expect(stderr[0]).toMatch(/^issued \d+, failed 0, skipped 0, unknown 0 /);
+    expect(stderr[1]).toBe(`error: cannot write the journal ${journal}: file too large`);
+    expect(stderr[2]).toMatch(/^hint: free the disk, then re-run/);
+    const issued = parse(first).filter((l) => l.status === 'issued');
+    expect((await stats(served)).sessions).toBeGreaterThanOrEqual(issued.length);
+
+    // Rows whose 'issued' record did not make it are unknown, never silently sent twice.
+    const second = await cst([...args, '--rate', '0'], env);
+    const again = parse(second);
+    const unknown = again.filter((l) => l.status === 'unknown').length;
+    expect(second.code).toBe(unknown > 0 ? 9 : 0);
+    expect(again.filter((l) => l.status !== 'failed')).toHaveLength(ROWS);
+    const byOwner = (await stats(served)).by_owner;
+    expect(Object.keys(byOwner)).toHaveLength(ROWS);
+    expect(Object.values(byOwner).every((n) => n === 1)).toBe(true);
+  });
+});
