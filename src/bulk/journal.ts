@@ -1,9 +1,9 @@
 // The journal of a bulk run: each row's state, one write() per record with O_APPEND so that it
 // survives kill -9; fsync at batches and at the end. A re-run reads it to skip what was issued
 // and to refuse to guess about what may have been.
-import { closeSync, fchmodSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, readFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { ensurePrivateDir } from '../config/private-files.js';
+import { ensurePrivateDir, openPrivateAppend } from '../config/private-files.js';
 import { acquireLock } from '../util/lock.js';
 
 /** `undelivered`: created, but its token never reached the results file; a re-run issues it anew. */
@@ -28,7 +28,7 @@ export class Journal {
     readonly path: string,
     private readonly fd: number,
     private readonly states: Map<string, Known>,
-    private readonly release: () => Promise<void>,
+    private readonly release: () => void,
   ) {}
 
   /** Opens (and locks) the journal; a lock left by a dead run is taken over. */
@@ -50,8 +50,7 @@ export class Journal {
         // A record torn by kill -9 mid-write: its row stays whatever it was before.
       }
     }
-    const fd = openSync(path, 'a', 0o600);
-    fchmodSync(fd, 0o600);
+    const fd = openPrivateAppend(path);
     // A torn last record must not swallow the next one.
     if (text !== '' && !text.endsWith('\n')) writeSync(fd, '\n');
     return new Journal(path, fd, states, release);
@@ -77,10 +76,10 @@ export class Journal {
     this.unsynced = 0;
   }
 
-  async close(): Promise<void> {
+  close(): void {
     this.sync();
     closeSync(this.fd);
-    await this.release();
+    this.release();
   }
 }
 

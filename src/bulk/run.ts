@@ -181,7 +181,7 @@ export async function runBulk(
           ? undefined
           : new ResultsFile(bulk.results, bulk.columns, bulk.force);
     } catch (error) {
-      await journal.close();
+      journal.close();
       if (error instanceof CliError) throw error;
       throw new UsageError(`--results: cannot write ${bulk.results}: ${ioReason(error)}`);
     }
@@ -192,7 +192,7 @@ export async function runBulk(
       await send(ctx, options, bulk, prepared, journal, results, total);
     } finally {
       await results?.close();
-      await journal.close();
+      journal.close();
     }
   } finally {
     await closeAll();

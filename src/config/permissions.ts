@@ -15,3 +15,23 @@ export async function warnIfShared(ctx: Context, path: string): Promise<void> {
     // Missing files are reported by whoever needs them.
   }
 }
+
+/**
+ * A config or state directory that another user owns, or that others may write to, lets them
+ * swap cst's files (a planted key file, a ledger link): worth a warning with the fix.
+ */
+export async function warnIfUnsafeDir(ctx: Context, dir: string): Promise<void> {
+  try {
+    const { uid, mode } = await stat(dir);
+    const me = process.getuid?.();
+    if (me !== undefined && uid !== me)
+      warn(ctx, `${dir} belongs to another user (uid ${uid}); cst's files there are not safe`);
+    else if ((mode & 0o022) !== 0 && (mode & 0o1000) === 0)
+      warn(
+        ctx,
+        `${dir} can be written by others (mode ${(mode & 0o777).toString(8)}); run: chmod 700 ${dir}`,
+      );
+  } catch {
+    // Not there yet: cst creates it 0700.
+  }
+}

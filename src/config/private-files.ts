@@ -1,6 +1,7 @@
 // Every file cst writes is private: 0600 inside a 0700 directory, whatever the umask (mode
 // arguments are filtered by the umask, so the modes are set again explicitly).
 import { randomBytes } from 'node:crypto';
+import { constants, fchmodSync, openSync } from 'node:fs';
 import { chmod, mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
@@ -33,4 +34,27 @@ export async function writeFileAtomic(
   }
   await handle.close();
   await rename(temp, path);
+}
+
+/**
+ * Opens a file cst owns for appending: created 0600, its mode set again on the descriptor, and
+ * never through a symbolic link, which someone else could have planted to point anywhere.
+ */
+export function openPrivateAppend(path: string): number {
+  let fd: number;
+  try {
+    fd = openSync(
+      path,
+      constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND | constants.O_NOFOLLOW,
+      0o600,
+    );
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ELOOP')
+      throw new Error(`it is a symbolic link, which cst does not follow for its own files`, {
+        cause: error,
+      });
+    throw error;
+  }
+  fchmodSync(fd, 0o600);
+  return fd;
 }

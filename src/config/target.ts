@@ -5,8 +5,8 @@ import { envValue, type Context } from '../context.js';
 import { ConfigError, UsageError } from '../errors.js';
 import { type Catalog, label, pickProject, selectProject, type Selection } from './catalog.js';
 import { type ConfigFile, loadConfig, type ProjectConfig } from './config-file.js';
-import { configFile, expandPath, stateDir } from './paths.js';
-import { warnIfShared } from './permissions.js';
+import { configDir, configFile, expandPath, stateDir } from './paths.js';
+import { warnIfShared, warnIfUnsafeDir } from './permissions.js';
 
 export interface Target {
   kind: 'sandbox' | 'project' | 'env';
@@ -27,6 +27,10 @@ export interface TargetFlags extends Selection {
 const noop = () => Promise.resolve();
 
 export async function resolveTarget(ctx: Context, flags: TargetFlags): Promise<Target> {
+  await Promise.all([
+    warnIfUnsafeDir(ctx, configDir(ctx.env)),
+    warnIfUnsafeDir(ctx, stateDir(ctx.env)),
+  ]);
   return flags.sandbox ? sandboxTarget(ctx, flags) : configuredTarget(ctx, flags);
 }
 

@@ -1,10 +1,11 @@
 // The ledger: append-only JSON lines in the state directory, one write() per record with
 // O_APPEND so parallel cst processes never interleave. Reads go from the end of the file in
 // fixed-size chunks, so memory stays flat and the newest records come first.
-import { closeSync, fchmodSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
-import { readFile, rename, rm, stat } from 'node:fs/promises';
+import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ensurePrivateDir, writeFileAtomic } from '../config/private-files.js';
+import { ensurePrivateDir, openPrivateAppend, writeFileAtomic } from '../config/private-files.js';
+import { acquireLockSync, withLock } from '../util/lock.js';
 import type { LedgerRecord } from './record.js';
 
 const CHUNK = 1 << 20;
@@ -18,15 +19,22 @@ export function ledgerPath(stateDir: string, sandbox: boolean): string {
 
 export async function appendRecord(path: string, record: LedgerRecord): Promise<void> {
   await ensurePrivateDir(join(path, '..'));
-  // Synchronous: one open, one write, one close, with no thread-pool round trips in between.
-  const fd = openSync(path, 'a', 0o600);
+  // Synchronous: lock, open, write, close, unlock, with no thread-pool round trips between. The
+  // lock is what keeps a prune from rewriting the file under an append.
+  const release = acquireLockSync(lockPath(path));
   try {
-    fchmodSync(fd, 0o600);
-    writeSync(fd, `${JSON.stringify(record)}\n`);
+    const fd = openPrivateAppend(path);
+    try {
+      writeSync(fd, `${JSON.stringify(record)}\n`);
+    } finally {
+      closeSync(fd);
+    }
   } finally {
-    closeSync(fd);
+    release();
   }
 }
+
+const lockPath = (ledger: string) => `${ledger}.lock`;
 
 export interface ScanOptions {
   /** Only lines containing these bytes are looked at: a cheap prefilter before parsing. */
@@ -167,14 +175,15 @@ function visit(line: string, options: ScanOptions, result: ScanResult): 'stop' |
 }
 
 /**
- * Rewrites the ledger without records created before `before`. Appends are lock-free, so the
- * rewrite is retried if the file grew while it was being written.
+ * Rewrites the ledger without records created before `before`, under the lock every append
+ * takes, so no record appended meanwhile is lost. A record torn by a crash is dropped, but never
+ * the valid record that was appended onto its line.
  */
 export async function prune(
   path: string,
   before: number,
 ): Promise<{ removed: number; kept: number }> {
-  for (let attempt = 0; attempt < 5; attempt++) {
+  return withLock(lockPath(path), async () => {
     let text: string;
     try {
       text = await readFile(path, 'utf8');
@@ -182,22 +191,26 @@ export async function prune(
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { removed: 0, kept: 0 };
       throw error;
     }
-    const lines = text.split('\n').filter((line) => line !== '');
-    const kept = lines.filter((line) => {
-      try {
-        return Date.parse((JSON.parse(line) as { created_at: string }).created_at) >= before;
-      } catch {
-        return false;
-      }
-    });
-    const temp = `${path}.prune`;
-    await writeFileAtomic(temp, kept.map((line) => `${line}\n`).join(''));
-    if ((await stat(path)).size !== Buffer.byteLength(text)) {
-      await rm(temp, { force: true });
-      continue;
+    const records = text.split('\n').flatMap(recordsOf);
+    const kept = records.filter((record) => Date.parse(record.created_at) >= before);
+    await writeFileAtomic(path, kept.map((record) => `${record.line}\n`).join(''));
+    return { removed: records.length - kept.length, kept: kept.length };
+  });
+}
+
+/** The valid records on one line: a torn record leaves the next one on its line. */
+function recordsOf(line: string): { line: string; created_at: string }[] {
+  const found: { line: string; created_at: string }[] = [];
+  for (let start = 0; start >= 0 && start < line.length;) {
+    const next = line.indexOf(RECORD_START, start + 1);
+    const candidate = line.slice(start, next < 0 ? undefined : next);
+    try {
+      const { created_at } = JSON.parse(candidate) as { created_at: unknown };
+      if (typeof created_at === 'string') found.push({ line: candidate, created_at });
+    } catch {
+      // A torn record: dropped.
     }
-    await rename(temp, path);
-    return { removed: lines.length - kept.length, kept: kept.length };
+    start = next;
   }
-  throw new Error(`${path} kept changing while it was pruned; try again`);
+  return found;
 }

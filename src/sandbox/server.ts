@@ -55,7 +55,12 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   const faults = new FaultPlan(options.faults);
 
   const server = createServer((request, response) => {
-    void serve(request, response);
+    // Whatever goes wrong in one request is that request's 500, never the server's end.
+    serve(request, response).catch(() => {
+      if (!response.headersSent)
+        send(response, 500, errorBody(500, 'Internal server error', now()));
+      else response.destroy();
+    });
   });
 
   async function serve(request: IncomingMessage, response: ServerResponse): Promise<void> {

@@ -3,9 +3,10 @@
 // an append-only file beside it, so that a bulk run of 100k rows does not rewrite them all each
 // time. Tokens are kept only as hashes. `cst sandbox serve` and `--sandbox` commands share both.
 import { createHash, randomBytes } from 'node:crypto';
-import { appendFile, readFile, writeFile } from 'node:fs/promises';
+import { closeSync, writeSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ensurePrivateDir, writeFileAtomic } from '../config/private-files.js';
+import { ensurePrivateDir, openPrivateAppend, writeFileAtomic } from '../config/private-files.js';
 import { withLock } from '../util/lock.js';
 
 export interface SandboxProject {
@@ -94,9 +95,14 @@ export class SandboxStore {
   async addSession(
     make: (id: number, state: SandboxState) => SandboxSession,
   ): Promise<SandboxSession> {
-    return this.update(async (state) => {
+    return this.update((state) => {
       const session = make(state.nextSessionId++, state);
-      await appendFile(this.sessionsPath, `${JSON.stringify(session)}\n`, { mode: 0o600 });
+      const fd = openPrivateAppend(this.sessionsPath);
+      try {
+        writeSync(fd, `${JSON.stringify(session)}\n`);
+      } finally {
+        closeSync(fd);
+      }
       return session;
     });
   }
@@ -109,10 +115,7 @@ export class SandboxStore {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw error;
     }
-    return text
-      .split('\n')
-      .filter((line) => line !== '')
-      .map((line) => JSON.parse(line) as SandboxSession);
+    return text.split('\n').flatMap(parseSessions);
   }
 
   async findSession(tokenHash: string): Promise<SandboxSession | undefined> {
@@ -124,7 +127,7 @@ export class SandboxStore {
     return this.update(async (state) => {
       state.accounts = [];
       state.nextSessionId = 1;
-      await writeFile(this.sessionsPath, '', { mode: 0o600 });
+      await writeFileAtomic(this.sessionsPath, '', { durable: false });
     });
   }
 
@@ -162,5 +165,19 @@ export class SandboxStore {
     } catch {
       throw new Error(`the sandbox state ${this.path} is corrupt; delete it to start afresh`);
     }
+  }
+}
+
+/**
+ * The sessions on one line of the sessions file: one, or none when a crash tore it mid-write. A
+ * torn record has no newline, so the record appended after it starts on the same line.
+ */
+function parseSessions(line: string): SandboxSession[] {
+  if (line === '') return [];
+  try {
+    return [JSON.parse(line) as SandboxSession];
+  } catch {
+    const next = line.indexOf('{"id":', 1);
+    return next > 0 ? parseSessions(line.slice(next)) : [];
   }
 }

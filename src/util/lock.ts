@@ -1,52 +1,96 @@
 // A lock file holding the owner's pid. A lock left by a dead process is taken over, so a crash
-// (even kill -9) never leaves the next command hanging.
-import { open, readFile, rm, stat } from 'node:fs/promises';
+// (even kill -9) never leaves the next command hanging; the takeover itself is guarded, so two
+// processes that find the same dead lock can never both come away holding it.
+import { closeSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 
 const STALE_MS = 2_000;
 const WAIT_MS = 10_000;
 
 export async function withLock<T>(path: string, fn: () => Promise<T>): Promise<T> {
-  await acquireLock(path);
+  const release = await acquireLock(path);
   try {
     return await fn();
   } finally {
-    await rm(path, { force: true });
+    release();
   }
 }
 
 /** Takes the lock, waiting up to `waitMs` for a live holder; returns how to release it. */
-export async function acquireLock(path: string, waitMs = WAIT_MS): Promise<() => Promise<void>> {
+export async function acquireLock(path: string, waitMs = WAIT_MS): Promise<() => void> {
   const deadline = Date.now() + waitMs;
   for (let delay = 2; ; delay = Math.min(delay * 2, 50)) {
-    try {
-      const handle = await open(path, 'wx', 0o600);
-      await handle.writeFile(String(process.pid));
-      await handle.close();
-      return () => rm(path, { force: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-    if (await isStale(path)) {
-      await rm(path, { force: true });
-      continue;
-    }
-    if (Date.now() > deadline) throw new LockBusyError(path, await holder(path));
+    if (tryTake(path)) return () => rmSync(path, { force: true });
+    if (takeOverIfStale(path)) continue;
+    if (Date.now() > deadline) throw new LockBusyError(path, holder(path));
     await new Promise((resolve) => setTimeout(resolve, delay));
   }
 }
 
-async function isStale(path: string): Promise<boolean> {
+/** The same, for a critical section of a few synchronous calls (a ledger append). */
+export function acquireLockSync(path: string, waitMs = WAIT_MS): () => void {
+  const deadline = Date.now() + waitMs;
+  const sleeper = new Int32Array(new SharedArrayBuffer(4));
+  for (let delay = 1; ; delay = Math.min(delay * 2, 20)) {
+    if (tryTake(path)) return () => rmSync(path, { force: true });
+    if (takeOverIfStale(path)) continue;
+    if (Date.now() > deadline) throw new LockBusyError(path, holder(path));
+    Atomics.wait(sleeper, 0, 0, delay);
+  }
+}
+
+/** O_EXCL: exactly one creator wins, and a symbolic link at the path is never followed. */
+function tryTake(path: string): boolean {
+  let fd: number;
   try {
-    const [text, info] = await Promise.all([readFile(path, 'utf8'), stat(path)]);
+    fd = openSync(path, 'wx', 0o600);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+  try {
+    writeSync(fd, String(process.pid));
+  } finally {
+    closeSync(fd);
+  }
+  return true;
+}
+
+/**
+ * Removes a lock whose holder is dead. Deciding "stale" and removing it must be one step, or a
+ * second process could remove the lock the first one has just taken: only the holder of the
+ * takeover guard may do it, and it decides again once it holds the guard.
+ */
+function takeOverIfStale(path: string): boolean {
+  const guard = `${path}.takeover`;
+  if (!tryTake(guard)) {
+    // A taker that died inside this short section leaves its guard: old ones are removed.
+    if (holderState(guard) === 'dead') rmSync(guard, { force: true });
+    return false;
+  }
+  try {
+    const state = holderState(path);
+    // Gone: released meanwhile, and maybe taken again already: not ours to remove.
+    if (state === 'live') return false;
+    if (state === 'dead') rmSync(path, { force: true });
+    return true;
+  } finally {
+    rmSync(guard, { force: true });
+  }
+}
+
+function holderState(path: string): 'live' | 'dead' | 'gone' {
+  try {
+    const text = readFileSync(path, 'utf8');
     const pid = Number(text);
     // A lock without a pid is a holder caught between creating and writing it, or a crash there.
-    if (!Number.isInteger(pid) || pid <= 0) return Date.now() - info.mtimeMs > STALE_MS;
+    if (!Number.isInteger(pid) || pid <= 0)
+      return Date.now() - statSync(path).mtimeMs > STALE_MS ? 'dead' : 'live';
     process.kill(pid, 0);
-    return false;
+    return 'live';
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    // ESRCH: no such process. ENOENT: released while we looked.
-    return code === 'ESRCH';
+    // EPERM: a live process of another user.
+    return code === 'ESRCH' ? 'dead' : code === 'ENOENT' ? 'gone' : 'live';
   }
 }
 
@@ -59,7 +103,12 @@ export class LockBusyError extends Error {
   }
 }
 
-async function holder(path: string): Promise<number | undefined> {
-  const pid = Number(await readFile(path, 'utf8').catch(() => ''));
+function holder(path: string): number | undefined {
+  let pid = NaN;
+  try {
+    pid = Number(readFileSync(path, 'utf8'));
+  } catch {
+    // Released meanwhile.
+  }
   return Number.isInteger(pid) && pid > 0 ? pid : undefined;
 }

@@ -2,7 +2,9 @@
 import { appendFile, mkdtemp, readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { bundleModule } from '../helpers/bundle.js';
 import { queryLedger, type LedgerQuery } from '../../src/ledger/query.js';
 import { appendRecord, prune } from '../../src/ledger/store.js';
 import { record } from '../helpers/ledger-record.js';
@@ -110,5 +112,51 @@ describe('ledger', () => {
     expect(await prune(path, Date.parse(record(8).created_at))).toEqual({ removed: 7, kept: 3 });
     expect(queryLedger(path, all).rows.map((r) => r.id)).toEqual([10, 9, 8]);
     expect((await stat(path)).mode & 0o777).toBe(0o600);
+  });
+
+  it('prune drops a torn record but keeps the valid one appended onto its line', async () => {
+    const path = await ledgerWith(3);
+    await appendFile(path, `{"v":1,"id":9,"tar${JSON.stringify(record(4))}\n`);
+    expect(await prune(path, 0)).toEqual({ removed: 0, kept: 4 });
+    expect(queryLedger(path, all).rows.map((r) => r.id)).toEqual([4, 3, 2, 1]);
+  });
+
+  it('prune loses no record appended by other processes while it runs', async () => {
+    const path = await ledgerWith(200);
+    const store = await bundleModule('ledger/store.ts');
+    // Two processes append 500 records each, created after everything the prunes remove.
+    const appender = (from: number) =>
+      new Promise<number | null>((resolve) => {
+        const child = spawn(
+          process.execPath,
+          [
+            '--input-type=module',
+            '-e',
+            `const { appendRecord } = await import(process.argv[1]);
+             const [, , path, from, template] = process.argv;
+             for (let i = 0; i < 500; i++)
+               await appendRecord(path, { ...JSON.parse(template), id: Number(from) + i });`,
+            store,
+            path,
+            String(from),
+            JSON.stringify(record(1000)),
+          ],
+          { stdio: 'ignore' },
+        );
+        child.on('exit', resolve);
+      });
+    const appending = Promise.all([appender(10_000), appender(20_000)]);
+    let done = false;
+    void appending.then(() => (done = true));
+    let prunes = 0;
+    for (let cutoff = 2; !done || prunes < 3; cutoff = Math.min(cutoff + 20, 200), prunes++) {
+      await prune(path, Date.parse(record(cutoff).created_at));
+      // A prune is a one-off: between them, the appenders get their turn.
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(await appending).toEqual([0, 0]);
+    const ids = queryLedger(path, all).rows.map((r) => r.id);
+    expect(ids.filter((id) => id >= 10_000)).toHaveLength(1000);
+    expect(new Set(ids).size).toBe(ids.length);
   });
 });

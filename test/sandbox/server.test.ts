@@ -1,5 +1,5 @@
 // Level B: the sandbox over real HTTP on loopback.
-import { mkdtemp, readFile, stat } from 'node:fs/promises';
+import { appendFile, mkdtemp, readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -52,6 +52,26 @@ describe('sandbox', () => {
       auth_link_url: `${baseUrl}/connect?token=${String(session.token)}`,
     });
     expect(session.token).toMatch(/^[\w-]{43}$/);
+  });
+
+  it('survives a record torn by a crash in its sessions file', async () => {
+    const { baseUrl, key, stateDir } = await sandbox();
+    const first = (await call(baseUrl, 'POST', '/connect_sessions', key, owner)).body as {
+      token: string;
+    };
+    await appendFile(join(stateDir, 'sandbox-sessions.jsonl'), '{"id":2,"organizationId":"10');
+    const second = (await call(baseUrl, 'POST', '/connect_sessions', key, owner)).body as {
+      token: string;
+    };
+    for (const { token } of [first, second]) {
+      const answer = await call(baseUrl, 'POST', '/connect_sessions/authenticate', key, { token });
+      expect(answer.status).toBe(201);
+    }
+    const stats = await fetch(`${baseUrl}/_sandbox/stats`);
+    expect([stats.status, await stats.json()]).toEqual([
+      200,
+      { sessions: 2, by_owner: { cus_1: 2 } },
+    ]);
   });
 
   it('answers 401 with the spec body for a missing or wrong key', async () => {

@@ -64,6 +64,8 @@ async function add(
   const required = (value: string) => (value.trim() === '' ? 'required' : true);
   const org = flags.org ?? (await prompter!.input('Organization name', required)).trim();
   const projectName = flags.project ?? (await prompter!.input('Project name', required)).trim();
+  checkName('--org', org);
+  checkName('--project', projectName);
   const name = `${org}/${projectName}`;
   if (flags.baseUrl !== undefined && !/^https?:\/\//.test(flags.baseUrl))
     throw new UsageError(`--base-url: "${flags.baseUrl}" is not an http(s) URL`);
@@ -259,4 +261,12 @@ async function forgetKey(ctx: Context, name: string, project: ProjectConfig): Pr
   } else if (project.key_file?.startsWith(join(configDir(ctx.env), 'keys'))) {
     await rm(project.key_file, { force: true });
   }
+}
+
+/** Names become file names (a key file): no path separators, no "..", nothing hidden. */
+function checkName(flag: string, name: string): void {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name))
+    throw new UsageError(
+      `${flag}: "${name}" is not a valid name: up to 64 letters, digits, '.', '_' and '-', starting with a letter or digit`,
+    );
 }
