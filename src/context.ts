@@ -2,6 +2,7 @@
 // them with their own streams, environment and clock, and so --help never loads anything heavy:
 // the prompter is created on first use.
 import type { Prompter } from './prompter.js';
+import { visible } from './output/visible.js';
 import { Redactor } from './util/redact.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -74,7 +75,7 @@ export function createContext(init: ContextInit): Context {
     caFile: undefined,
     redactor: new Redactor(),
     debug(line) {
-      if (ctx.debugEnabled) ctx.stderr.write(`debug: ${ctx.redactor.text(line)}\n`);
+      if (ctx.debugEnabled) ctx.stderr.write(`debug: ${visible(ctx.redactor.text(line))}\n`);
     },
     prompter() {
       prompter ??= import('./prompter.js').then((m) => m.createPrompter(ctx));

@@ -40,37 +40,38 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-function report(
-  ctx: Context,
-  error: unknown,
-  json: boolean,
-  { CliError, EXIT }: typeof Errors,
-): number {
+function report(ctx: Context, error: unknown, json: boolean, errors: typeof Errors): number {
+  const { CliError, EXIT } = errors;
   if (isCommanderError(error)) {
     if (error.exitCode === 0) return EXIT.ok;
     // A command group run without its subcommand: commander has already shown the help.
     if (error.code === 'commander.help') return EXIT.usage;
     const message = error.message.replace(/^error: /, '');
-    write(ctx, json, {
-      code: 'usage',
-      message,
-      exit: EXIT.usage,
-      hint: "run 'cst --help' for usage",
-    });
+    write(
+      ctx,
+      json,
+      { code: 'usage', message, exit: EXIT.usage, hint: "run 'cst --help' for usage" },
+      errors,
+    );
     return EXIT.usage;
   }
   if (error instanceof CliError) {
-    write(ctx, json, {
-      code: error.code,
-      message: error.message,
-      exit: error.exitCode,
-      status: error.status,
-      hint: error.hint,
-    });
+    write(
+      ctx,
+      json,
+      {
+        code: error.code,
+        message: error.message,
+        exit: error.exitCode,
+        status: error.status,
+        hint: error.hint,
+      },
+      errors,
+    );
     return error.exitCode;
   }
   const message = error instanceof Error ? error.message : String(error);
-  write(ctx, json, { code: 'unexpected', message, exit: EXIT.unexpected });
+  write(ctx, json, { code: 'unexpected', message, exit: EXIT.unexpected }, errors);
   return EXIT.unexpected;
 }
 
@@ -88,7 +89,7 @@ interface Report {
   hint?: string | undefined;
 }
 
-function write(ctx: Context, json: boolean, unsafe: Report): void {
+function write(ctx: Context, json: boolean, unsafe: Report, { visible }: typeof Errors): void {
   // Error messages can quote URLs and server text: never let a secret through.
   const report = {
     ...unsafe,
@@ -107,8 +108,9 @@ function write(ctx: Context, json: boolean, unsafe: Report): void {
     ctx.stderr.write(`${JSON.stringify({ error })}\n`);
     return;
   }
-  ctx.stderr.write(`error: ${report.message}\n`);
-  if (report.hint) ctx.stderr.write(`hint: ${report.hint}\n`);
+  // Messages can quote a server or a file: no escape sequence of theirs reaches a terminal.
+  ctx.stderr.write(`error: ${visible(report.message)}\n`);
+  if (report.hint) ctx.stderr.write(`hint: ${visible(report.hint)}\n`);
 }
 
 /** JSON-mode errors are decided from argv itself, since they must work when parsing fails. */

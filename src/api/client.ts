@@ -2,6 +2,7 @@
 // outcome into either validated data or a typed error, and retries only what is safe to retry.
 import type { Dispatcher } from 'undici';
 import { request } from './undici.js';
+import { isLoopback } from '../util/loopback.js';
 import { REDACTED, Redactor } from '../util/redact.js';
 import type * as z from 'zod/mini';
 import { type ApiError, ConfigError, InvalidResponseError, type NetworkError } from '../errors.js';
@@ -57,8 +58,6 @@ export interface RequestSpec<S extends z.ZodMiniType> {
   /** False for requests the server may act on twice (creating a session): no idempotency keys. */
   retryAfterSend: boolean;
 }
-
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 
 export class ApiClient {
   readonly origin: string;
@@ -242,7 +241,7 @@ async function readBody(
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function parseBaseUrl(baseUrl: string): URL {
+export function parseBaseUrl(baseUrl: string): URL {
   try {
     const url = new URL(baseUrl);
     if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('protocol');
@@ -252,10 +251,6 @@ function parseBaseUrl(baseUrl: string): URL {
       hint: 'a base URL looks like https://api.stackone.com',
     });
   }
-}
-
-export function isLoopback(hostname: string): boolean {
-  return LOOPBACK_HOSTS.has(hostname) || /^127\.\d+\.\d+\.\d+$/.test(hostname);
 }
 
 function queryString(query: RequestSpec<z.ZodMiniType>['query']): string {

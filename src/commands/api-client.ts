@@ -1,14 +1,21 @@
 // An ApiClient for a resolved target, the same way in every command: one keep-alive pool, the
 // User-Agent, and retry notices on stderr.
-import { ApiClient, DEFAULT_MAX_RESPONSE_BYTES, type RetryInfo } from '../api/client.js';
+import {
+  ApiClient,
+  DEFAULT_MAX_RESPONSE_BYTES,
+  parseBaseUrl,
+  type RetryInfo,
+} from '../api/client.js';
 import { DEFAULT_MAX_PAGES } from '../api/accounts.js';
 import { createDispatcher } from '../api/undici.js';
 import { readFile } from 'node:fs/promises';
-import { displayProxy, proxyFor, proxySettings } from '../config/proxy.js';
+import { displayProxy, effectiveProxies, proxyFor, proxySettings } from '../config/proxy.js';
 import { ConfigError } from '../errors.js';
 import type { Target } from '../config/target.js';
 import { type Context, envValue } from '../context.js';
 import { warn } from '../output/messages.js';
+
+const NO_PROXIES = { httpProxy: undefined, httpsProxy: undefined, noProxy: undefined };
 
 export interface OpenClient {
   client: ApiClient;
@@ -24,8 +31,12 @@ export async function openClient(
   timeoutMs: number,
   onRetry?: (info: RetryInfo) => void,
 ): Promise<OpenClient> {
-  const proxies = proxySettings(ctx.env);
-  const proxy = proxyFor(new URL(target.baseUrl), proxies);
+  const url = parseBaseUrl(target.baseUrl);
+  // The in-process sandbox never goes through a proxy; nor does plain http to loopback, unless
+  // the proxy is on loopback too.
+  const proxies =
+    target.kind === 'sandbox' ? NO_PROXIES : effectiveProxies(url, proxySettings(ctx.env));
+  const proxy = proxyFor(url, proxies);
   const dispatcher = await createDispatcher(timeoutMs, proxies, await trustedAuthorities(ctx));
   try {
     ctx.redactor.addApiKey(target.apiKey);

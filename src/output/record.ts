@@ -3,6 +3,7 @@
 import type { Context } from '../context.js';
 import type { OutputOptions } from './format.js';
 import { boundDepth } from './depth.js';
+import { visible } from './visible.js';
 import { toYaml } from './yaml.js';
 
 export type Row = readonly [label: string, value: string];
@@ -22,7 +23,9 @@ export async function renderRecord(
   const view = { ...unbounded, wire: boundDepth(unbounded.wire) };
   const out = ctx.stdout;
   if (options.field !== undefined) {
-    out.write(cellText(view.wire[options.field]) + (out.isTTY ? '\n' : ''));
+    // Exactly the value for a pipe; on a terminal, with any escape sequence in it shown.
+    const value = cellText(view.wire[options.field]);
+    out.write(out.isTTY ? `${visible(value)}\n` : value);
     return;
   }
   switch (options.format ?? (out.isTTY ? 'table' : 'tsv')) {
@@ -55,11 +58,7 @@ export function cellText(value: unknown): string {
 
 /** Tabs, newlines and backslashes escaped, so that one value stays one TSV cell. */
 export function tsvEscape(text: string): string {
-  return text
-    .replace(/\\/g, '\\\\')
-    .replace(/\t/g, '\\t')
-    .replace(/\n/g, '\\n')
-    .replace(/\r/g, '\\r');
+  return visible(text.replace(/\\/g, '\\\\').replace(/\r/g, '\\r'));
 }
 
 function wireRows(wire: Record<string, unknown>): Row[] {

@@ -3,6 +3,7 @@
 import Table from 'cli-table3';
 import type { Context } from '../context.js';
 import { colorsFor } from './color.js';
+import { visibleLines } from './visible.js';
 import type { Row } from './record.js';
 import type { ListView } from './rows.js';
 
@@ -17,7 +18,7 @@ export function recordTable(ctx: Context, rows: Row[]): string {
   const valueWidth = Math.max(20, terminalColumns(ctx) - labelWidth - 7);
   const table = new Table({ style: { head: [], border: [] }, chars: COMPACT });
   for (const [label, value] of rows) {
-    if (value !== '') table.push([chalk.bold(label), hardWrap(value, valueWidth)]);
+    if (value !== '') table.push([chalk.bold(label), hardWrap(visibleLines(value), valueWidth)]);
   }
   return table.toString();
 }
@@ -61,7 +62,9 @@ export function listTable<R>(ctx: Context, view: ListView<R>): string {
       middle: '  ',
     },
   });
-  const cells = view.rows.map((row) => view.columns.map((column) => column.human(row)));
+  const cells = view.rows.map((row) =>
+    view.columns.map((column) => visibleLines(column.human(row))),
+  );
   const widths = fitWidths(
     view.columns.map((column, i) =>
       Math.max(column.header.length, ...cells.map((row) => longestLine(row[i]!))),

@@ -97,6 +97,33 @@ describe('against a hostile server', () => {
     },
   );
 
+  it('escape sequences in server text never reach the terminal raw', async () => {
+    const message = '\u001b[2J\u001b]0;pwned\u0007bad \u009b31m';
+    const rejected = await createAgainst({
+      status: 400,
+      json: { statusCode: 400, message, timestamp: '2026-11-25T10:00:00.000Z' },
+    });
+    expect(rejected.code).toBe(12);
+    expect(rejected.stderr).toContain('\\x1b[2J\\x1b]0;pwned\\x07bad \\x9b31m');
+    expect(rejected.stderr).not.toMatch(/[\u001b\u0007\u009b]/);
+    const created = await createAgainst({ json: { ...SESSION, label: '\u001b[31mred' } }, [
+      '-o',
+      'tsv',
+    ]);
+    expect(created.stdout).toContain('label\t\\x1b[31mred\n');
+    expect(created.stdout).not.toContain('\u001b');
+  });
+
+  it('--debug never prints a torn create body raw: size, type and a redacted start', async () => {
+    const torn = JSON.stringify(SESSION).slice(0, -40);
+    const result = await createAgainst({ text: torn }, ['--debug']);
+    expect(result.code).toBe(11);
+    expect(result.stderr).toContain(
+      `debug:   body: ${torn.length} bytes of application/json, not JSON: `,
+    );
+    expect(result.stderr).not.toContain(SESSION.token);
+  });
+
   it('an interim 100 Continue before the 201 is skipped', async () => {
     const result = await createAgainst('continue-then-201', ['--field', 'token']);
     expect([result.code, result.stdout, result.stderr]).toEqual([0, SESSION.token, '']);

@@ -76,6 +76,24 @@ describe('network hygiene', () => {
     expect(result.stderr).not.toContain('hunter22');
   });
 
+  it('never sends plain http to loopback through a remote proxy; --sandbox never uses one', async () => {
+    // Were either sent through this proxy, the name would not resolve and the create would fail.
+    const remote = { HTTP_PROXY: 'http://proxy.invalid:3128', HTTPS_PROXY: 'proxy.invalid:3128' };
+    const local = await cst(['create', ...owner, '--debug', '--field', 'id'], {
+      ...env,
+      ...remote,
+      CST_BASE_URL: served.baseUrl,
+      CST_API_KEY: served.projects[0]!.api_key,
+    });
+    expect(local.code).toBe(0);
+    expect(local.stderr).toContain(`at ${served.baseUrl}, proxy: none`);
+    const sandbox = await cst(['create', '--sandbox', ...owner, '--field', 'id'], {
+      ...env,
+      ...remote,
+    });
+    expect(sandbox.code).toBe(0);
+  });
+
   it('--debug shows requests and responses with every secret redacted', async () => {
     const key = served.projects[0]!.api_key;
     const base = { ...env, CST_BASE_URL: served.baseUrl, CST_API_KEY: key };

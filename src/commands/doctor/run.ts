@@ -2,11 +2,11 @@
 // keyring; proxies; and whether each configured base URL answers. Exit 1 when something fails.
 import { stat } from 'node:fs/promises';
 import { DEFAULT_BASE_URL } from '../../api/constants.js';
-import { createDispatcher } from '../../api/undici.js';
+import { createDispatcher, type ProxySettings } from '../../api/undici.js';
 import { request } from '../../api/undici.js';
 import { loadConfig } from '../../config/config-file.js';
 import { configFile, stateDir } from '../../config/paths.js';
-import { displayProxy, proxyFor, proxySettings } from '../../config/proxy.js';
+import { displayProxy, effectiveProxies, proxyFor, proxySettings } from '../../config/proxy.js';
 import { resolveTarget } from '../../config/target.js';
 import { envValue, type Context } from '../../context.js';
 import { CliError, EXIT } from '../../errors.js';
@@ -105,13 +105,19 @@ export async function runDoctor(flags: DoctorFlags, ctx: Context): Promise<void>
       : `not reachable: ${keyring.reason}; keys are kept in 0600 files`,
   );
 
-  const proxies = proxySettings(ctx.env);
+  let proxies: ProxySettings = { httpProxy: undefined, httpsProxy: undefined, noProxy: undefined };
+  try {
+    proxies = proxySettings(ctx.env);
+  } catch (error) {
+    add('proxy', 'fail', `${(error as CliError).message}; ${(error as CliError).hint}`);
+  }
   const shown = [
     proxies.httpsProxy && `HTTPS_PROXY=${displayProxy(proxies.httpsProxy)}`,
     proxies.httpProxy && `HTTP_PROXY=${displayProxy(proxies.httpProxy)}`,
     proxies.noProxy && `NO_PROXY=${proxies.noProxy}`,
   ].filter(Boolean);
-  add('proxy', 'ok', shown.length > 0 ? shown.join(', ') : 'none');
+  if (!checks.some((c) => c.check === 'proxy'))
+    add('proxy', 'ok', shown.length > 0 ? shown.join(', ') : 'none');
 
   const baseUrls = new Set<string>();
   for (const org of Object.values(configured.organizations))
@@ -191,9 +197,10 @@ async function reach(
   } catch {
     return ['fail', `${baseUrl} is not a URL`];
   }
-  const proxy = proxyFor(url, proxies);
+  const used = effectiveProxies(url, proxies);
+  const proxy = proxyFor(url, used);
   const via = proxy === undefined ? '' : ` via ${displayProxy(proxy)}`;
-  const dispatcher = await createDispatcher(timeoutMs, proxies);
+  const dispatcher = await createDispatcher(timeoutMs, used);
   const started = Date.now();
   try {
     const response = await request(dispatcher, {
