@@ -1,5 +1,6 @@
 // A streaming RFC 4180 CSV reader: quoted fields may hold commas, doubled quotes and line
-// breaks; CRLF and a leading BOM are accepted. Each record carries the physical line it starts
+// breaks; LF, CRLF and CR-only line ends (old Mac exports) and a leading BOM are accepted; a
+// line of nothing but spaces is blank. Each record carries the physical line it starts
 // on, and a malformed record becomes an error for that line while reading goes on.
 
 export type CsvRecord = { line: number; fields: string[] } | { line: number; error: string };
@@ -15,12 +16,14 @@ export async function* readCsv(chunks: AsyncIterable<string>): AsyncGenerator<Cs
   let recordLine = 1;
   let blank = true;
   let first = true;
+  /** The last character was a CR: an LF right after it ends nothing more. */
+  let afterCr = false;
 
   function take(): CsvRecord | undefined {
     const record: CsvRecord | undefined =
       bad !== undefined
         ? { line: recordLine, error: bad }
-        : blank
+        : blank || (fields.length === 0 && field.trim() === '' && state === 'field')
           ? undefined
           : { line: recordLine, fields: [...fields, field] };
     fields = [];
@@ -37,6 +40,9 @@ export async function* readCsv(chunks: AsyncIterable<string>): AsyncGenerator<Cs
       first = false;
     }
     for (const char of chunk) {
+      const crlf = afterCr && char === '\n';
+      afterCr = char === '\r';
+      if (crlf) continue;
       if (state === 'quote-in-quoted') {
         if (char === '"') {
           field += '"';
@@ -48,8 +54,8 @@ export async function* readCsv(chunks: AsyncIterable<string>): AsyncGenerator<Cs
       if (state === 'quoted') {
         if (char === '"') state = 'quote-in-quoted';
         else {
-          if (char === '\n') line++;
-          field += char;
+          if (char === '\n' || char === '\r') line++;
+          field += char === '\r' ? '\n' : char;
         }
         continue;
       }
@@ -58,13 +64,11 @@ export async function* readCsv(chunks: AsyncIterable<string>): AsyncGenerator<Cs
         field = '';
         state = 'field';
         blank = false;
-      } else if (char === '\n') {
+      } else if (char === '\n' || char === '\r') {
         const record = take();
         if (record) yield record;
         line++;
         recordLine = line;
-      } else if (char === '\r') {
-        // CRLF line ends; a lone CR outside quotes carries nothing.
       } else if (char === '"') {
         if (field === '' && state === 'field') state = 'quoted';
         else bad ??= 'bad quoting: a quote inside an unquoted field';

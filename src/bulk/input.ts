@@ -2,6 +2,7 @@
 // keyed by canonical column names, or as an error for the physical line it starts on.
 import { createReadStream } from 'node:fs';
 import type { Context } from '../context.js';
+import { UsageError } from '../errors.js';
 import { readCsv } from './csv.js';
 
 export const COLUMNS = [
@@ -63,28 +64,44 @@ export async function* readRows(
     },
   };
   const ndjson = /\.(nd)?jsonl?$/i.test(path) || /^\uFEFF?\s*\{/.test(head.value);
-  yield* ndjson ? readNdjson(rest) : readCsvRows(rest);
+  yield* ndjson ? readNdjson(rest) : readCsvRows(rest, path);
 }
 
-async function* readCsvRows(chunks: AsyncIterable<string>): AsyncGenerator<InputRow> {
-  let header: (Column | undefined)[] | undefined;
-  let unknown: string[] = [];
+/**
+ * A header with an unknown or repeated column would make every row wrong the same way: the run
+ * fails once, before anything is sent.
+ */
+function checkHeader(fields: string[], source: string, line: number): Column[] {
+  const columns = fields.map(columnName);
+  const unknown = fields.filter((_, i) => columns[i] === undefined);
+  if (unknown.length > 0)
+    throw new UsageError(
+      `${source} line ${line}: unknown column${unknown.length > 1 ? 's' : ''} ${unknown.map((c) => `"${c}"`).join(', ')}; known: ${COLUMNS.join(', ')}`,
+    );
+  const first = new Map<Column, number>();
+  columns.forEach((column, i) => {
+    const earlier = first.get(column!);
+    if (earlier !== undefined)
+      throw new UsageError(
+        `${source} line ${line}: columns ${earlier + 1} ("${fields[earlier]}") and ${i + 1} ("${fields[i]}") both name ${column}`,
+      );
+    first.set(column!, i);
+  });
+  return columns as Column[];
+}
+
+async function* readCsvRows(chunks: AsyncIterable<string>, path: string): AsyncGenerator<InputRow> {
+  let header: Column[] | undefined;
   for await (const record of readCsv(chunks)) {
     if ('error' in record) {
       yield record;
       continue;
     }
     if (!header) {
-      header = record.fields.map(columnName);
-      unknown = record.fields.filter((_, i) => header![i] === undefined);
+      header = checkHeader(record.fields, path === '-' ? 'stdin' : path, record.line);
       continue;
     }
-    if (unknown.length > 0) {
-      yield {
-        line: record.line,
-        error: `unknown column${unknown.length > 1 ? 's' : ''} ${unknown.map((c) => `"${c}"`).join(', ')}`,
-      };
-    } else if (record.fields.length !== header.length) {
+    if (record.fields.length !== header.length) {
       yield {
         line: record.line,
         error: `${record.fields.length} fields where the header has ${header.length}`,
@@ -92,7 +109,7 @@ async function* readCsvRows(chunks: AsyncIterable<string>): AsyncGenerator<Input
     } else {
       const values: Partial<Record<Column, unknown>> = {};
       header.forEach((column, i) => {
-        if (record.fields[i] !== '') values[column!] = record.fields[i];
+        if (record.fields[i] !== '') values[column] = record.fields[i];
       });
       yield { line: record.line, values };
     }

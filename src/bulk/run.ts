@@ -12,6 +12,7 @@ import { resolveTarget, type Target } from '../config/target.js';
 import type { Context } from '../context.js';
 import { CliError, EXIT, ioReason, StateWriteError, UsageError } from '../errors.js';
 import { targetId } from '../ledger/record.js';
+import { warn } from '../output/messages.js';
 import { LockBusyError } from '../util/lock.js';
 import { openInput, readRows } from './input.js';
 import { Journal } from './journal.js';
@@ -131,9 +132,17 @@ export async function runBulk(
       seen.set(key, input.line);
       return { line: input.line, row, key, target };
     };
+    const rows = readRows(openInput(ctx, bulk.fromFile), bulk.fromFile);
+    // The header is read and checked before anything is written or sent.
+    const head = await rows.next();
+    if (head.done)
+      warn(
+        ctx,
+        `${bulk.fromFile === '-' ? 'stdin' : bulk.fromFile} holds no rows; nothing to send`,
+      );
     let prepared: AsyncIterable<Prepared> | Iterable<Prepared> = (async function* () {
-      for await (const input of readRows(openInput(ctx, bulk.fromFile), bulk.fromFile))
-        yield await prepare(input);
+      if (!head.done) yield await prepare(head.value);
+      for await (const input of rows) yield await prepare(input);
     })();
 
     if (bulk.strict || options.dryRun) {

@@ -43,4 +43,26 @@ describe('readCsv', () => {
       { line: 2, fields: ['1', '2'] },
     ]);
   });
+
+  it.each([1, 2, 5, 1000])('reads CR-only line ends, in chunks of %i', async (size) => {
+    expect(await parse('a,b\r1,"x\ry"\r2,3\r', size)).toEqual([
+      { line: 1, fields: ['a', 'b'] },
+      { line: 2, fields: ['1', 'x\ny'] },
+      { line: 4, fields: ['2', '3'] },
+    ]);
+  });
+
+  it('CRLF split across chunks ends one line, not two', async () => {
+    expect(await parse('a,b\r\n1,2\r\n', 4)).toEqual([
+      { line: 1, fields: ['a', 'b'] },
+      { line: 2, fields: ['1', '2'] },
+    ]);
+  });
+
+  it('skips leading blank and whitespace-only lines', async () => {
+    expect(await parse('\n  \r\na,b\n \n1,2\n', 3)).toEqual([
+      { line: 3, fields: ['a', 'b'] },
+      { line: 5, fields: ['1', '2'] },
+    ]);
+  });
 });

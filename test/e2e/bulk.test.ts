@@ -1,5 +1,6 @@
 // Level C: bulk provisioning through the built binary against `cst sandbox serve` with faults:
 // every row ends in exactly one outcome, re-runs never duplicate, signals stop cleanly.
+import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { request } from 'undici';
@@ -164,6 +165,28 @@ describe('bulk create', () => {
       /^org\/project "nowhere\/nothing": no projects are configured in /,
     );
     expect((await stats(served)).sessions).toBe(2);
+  });
+
+  it('a header with an unknown or repeated column fails once, before anything is written', async () => {
+    const { served, env } = await sandbox(await isolatedEnv());
+    const path = join(env.HOME!, 'header.csv');
+    const results = join(env.HOME!, 'r.jsonl');
+    await writeFile(path, 'owner_id,owner_name,pasword\nc1,C1,x\n');
+    const unknown = await cst(bulk(path, '--results', results), env);
+    expect([unknown.code, unknown.stdout, unknown.stderr]).toEqual([
+      2,
+      '',
+      `error: ${path} line 1: unknown column "pasword"; known: owner_id, owner_name, categories, provider, username, account_id, label, expires_in, metadata, multiple, type, integration_id, org, project, row_key\n`,
+    ]);
+    await writeFile(path, '\r\nowner_id,Owner-Name,origin_owner_name\r\nc1,C1,C2\r\n');
+    const repeated = await cst(bulk(path, '--results', results), env);
+    expect([repeated.code, repeated.stderr]).toEqual([
+      2,
+      `error: ${path} line 2: columns 2 ("Owner-Name") and 3 ("origin_owner_name") both name owner_name\n`,
+    ]);
+    expect(existsSync(results)).toBe(false);
+    expect(existsSync(join(env.CST_STATE_DIR!, 'journals'))).toBe(false);
+    expect((await stats(served)).sessions).toBe(0);
   });
 
   it('reads NDJSON from stdin with a journal, reporting invalid lines', async () => {
