@@ -154,12 +154,15 @@ async function* readNdjson(chunks: AsyncIterable<string>): AsyncGenerator<InputR
     return { line: at, values };
   };
   for await (const chunk of chunks) {
+    // Only the new chunk is searched: a line of megabytes is scanned once, not once per chunk.
+    let from = buffered.length;
     buffered += chunk;
     let newline;
-    while ((newline = buffered.indexOf('\n')) >= 0) {
+    while ((newline = buffered.indexOf('\n', from)) >= 0) {
       line++;
       const row = parse(buffered.slice(0, newline).replace(/^\uFEFF/, ''), line);
       buffered = buffered.slice(newline + 1);
+      from = 0;
       if (row) yield row;
     }
   }
