@@ -104,11 +104,15 @@ export class ResultsFile {
 
   private append(line: string): void {
     if (this.failure) throw this.failure;
-    const bytes = Buffer.from(line);
+    const length = Buffer.byteLength(line);
     try {
-      for (let done = 0; done < bytes.length;)
-        done += writeSync(this.fd, bytes, done, bytes.length - done);
-      this.size += bytes.length;
+      // A string write allocates no buffer; a short write (a disk filling up) goes on in bytes.
+      let done = writeSync(this.fd, line);
+      if (done < length) {
+        const bytes = Buffer.from(line);
+        while (done < length) done += writeSync(this.fd, bytes, done, length - done);
+      }
+      this.size += length;
     } catch (error) {
       throw this.fail(error);
     }

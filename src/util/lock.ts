@@ -26,14 +26,17 @@ export async function acquireLock(path: string, waitMs = WAIT_MS): Promise<() =>
   }
 }
 
+let sleeper: Int32Array | undefined;
+
 /** The same, for a critical section of a few synchronous calls (a ledger append). */
 export function acquireLockSync(path: string, waitMs = WAIT_MS): () => void {
   const deadline = Date.now() + waitMs;
-  const sleeper = new Int32Array(new SharedArrayBuffer(4));
   for (let delay = 1; ; delay = Math.min(delay * 2, 20)) {
     if (tryTake(path)) return () => rmSync(path, { force: true });
     if (takeOverIfStale(path)) continue;
     if (Date.now() > deadline) throw new LockBusyError(path, holder(path));
+    // Made only when there is a wait: each one is external memory that V8 collects late.
+    sleeper ??= new Int32Array(new SharedArrayBuffer(4));
     Atomics.wait(sleeper, 0, 0, delay);
   }
 }

@@ -5,8 +5,8 @@
 import { spawn } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
+import { parse, stats } from './bulk-output.js';
 import { BIN, cst, finish, isolatedEnv, type Result, serve, type Served } from './cli.js';
 
 const running: Served[] = [];
@@ -48,25 +48,6 @@ async function nearlyFull(path: string, spareBytes: number, line: (i: number) =>
   let text = '';
   for (let i = 0; text.length < LIMIT_KIB * 1024 - spareBytes; i++) text += line(i);
   await writeFile(path, text.slice(0, LIMIT_KIB * 1024 - spareBytes));
-}
-
-interface Line {
-  row: number;
-  status: string;
-  owner_id: string | null;
-  session_id: number | null;
-  error?: { code: string; message: string };
-}
-const parse = (result: Result) =>
-  result.stdout
-    .trim()
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as Line);
-
-async function stats(served: Served) {
-  const response = await request(`${served.baseUrl}/_sandbox/stats`);
-  return (await response.body.json()) as { sessions: number; by_owner: Record<string, number> };
 }
 
 describe('bulk on a disk that fills up', () => {
