@@ -9,6 +9,7 @@ import { configCommand } from './commands/config/config.js';
 import { doctorCommand } from './commands/doctor/doctor.js';
 import { createCommand, type CreateRunner } from './commands/create/create.js';
 import { inspectCommand } from './commands/inspect/inspect.js';
+import { waitCommand } from './commands/wait/wait.js';
 import { ledgerCommand } from './commands/ledger/ledger.js';
 import { listCommand, type ListRunner } from './commands/list/list.js';
 import { sandboxCommand } from './commands/sandbox/sandbox.js';
@@ -73,6 +74,7 @@ export function buildProgram(ctx: Context, runners: Runners = {}): Command {
   program.addCommand(createCommand(ctx, runners.create));
   program.addCommand(listCommand(ctx, runners.list));
   program.addCommand(inspectCommand(ctx));
+  program.addCommand(waitCommand(ctx));
   program.addCommand(ledgerCommand(ctx));
   program.addCommand(accountsCommand(ctx));
   program.addCommand(configCommand(ctx));

@@ -27,7 +27,7 @@ export const CATEGORY_ALIASES: Readonly<Record<string, Category>> = {
   stackOne: 'stackone',
 };
 
-export const SESSION_TYPES = ['production', 'test'] as const;
+export const SESSION_TYPES = ['production', 'test', 'unmapped_value'] as const;
 
 export const DEFAULT_EXPIRES_IN_SECONDS = 1800;
 
@@ -50,6 +50,8 @@ export const SESSION_TOKEN_FIELDS = [
   'external_trigger_token',
   'type',
   'integration_id',
+  'connector_profile_id',
+  'latest_connection_attempt',
   'token',
   'auth_link_url',
 ] as const;

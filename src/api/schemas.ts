@@ -12,7 +12,48 @@ const organizationId = z.pipe(
   z.transform((value: number | string) => String(value)),
 );
 
-const connectSessionWire = z.object({
+/**
+ * `latest_connection_attempt`: the newest attempt to link an account through this session
+ * (docs.stackone.com, "Create Connect Session" and "Authenticate Connect Session"). Poll it for
+ * OAuth completion: `authenticated` puts the account at `account_secure_id`. `status` is open:
+ * pending, authenticated, error, cancelled, expired are known today. Fields cst does not know are
+ * kept as sent.
+ */
+const connectionAttemptWire = z.looseObject({
+  id: z.string(),
+  created_at: nullableString,
+  updated_at: nullableString,
+  status: z.string(),
+  account_secure_id: nullableString,
+  oauth_error_code: nullableString,
+  oauth_error_description: nullableString,
+});
+export type ConnectionAttempt = z.output<typeof connectionAttemptWire>;
+
+/** Fields a session may carry that no spec in cst names: passed through to --json and -o yaml. */
+const KNOWN_SESSION_FIELDS = new Set([
+  'id',
+  'organization_id',
+  'project_id',
+  'categories',
+  'provider',
+  'origin_owner_id',
+  'origin_owner_name',
+  'origin_username',
+  'account_id',
+  'label',
+  'created_at',
+  'metadata',
+  'external_trigger_token',
+  'type',
+  'integration_id',
+  'connector_profile_id',
+  'latest_connection_attempt',
+  'token',
+  'auth_link_url',
+]);
+
+const connectSessionWire = z.looseObject({
   id: z.number(),
   organization_id: organizationId,
   project_id: z.string(),
@@ -28,6 +69,8 @@ const connectSessionWire = z.object({
   external_trigger_token: nullableString,
   type: nullableString,
   integration_id: nullableString,
+  connector_profile_id: nullableString,
+  latest_connection_attempt: z.nullish(connectionAttemptWire),
 });
 
 function toSession(wire: z.output<typeof connectSessionWire>) {
@@ -47,6 +90,12 @@ function toSession(wire: z.output<typeof connectSessionWire>) {
     externalTriggerToken: wire.external_trigger_token ?? null,
     type: wire.type ?? null,
     integrationId: wire.integration_id ?? null,
+    connectorProfileId: wire.connector_profile_id ?? null,
+    latestConnectionAttempt: wire.latest_connection_attempt ?? null,
+    /** Fields newer than cst, as the server sent them. */
+    unknownFields: Object.fromEntries(
+      Object.entries(wire).filter(([key]) => !KNOWN_SESSION_FIELDS.has(key)),
+    ),
   };
 }
 
@@ -88,7 +137,9 @@ export interface ConnectSessionCreate {
   metadata?: Record<string, unknown>;
   multiple?: boolean;
   type?: string;
+  /** Deprecated by StackOne: an alias of connectorProfileId. */
   integrationId?: string;
+  connectorProfileId?: string;
 }
 
 /** Outbound: only the fields that were set, in snake_case. */
@@ -106,6 +157,7 @@ export function connectSessionCreateToWire(create: ConnectSessionCreate): Record
     multiple: create.multiple,
     type: create.type,
     integration_id: create.integrationId,
+    connector_profile_id: create.connectorProfileId,
   };
   return Object.fromEntries(Object.entries(wire).filter(([, value]) => value !== undefined));
 }
@@ -130,6 +182,9 @@ export function sessionToWire(
     external_trigger_token: session.externalTriggerToken,
     type: session.type,
     integration_id: session.integrationId,
+    connector_profile_id: session.connectorProfileId,
+    latest_connection_attempt: session.latestConnectionAttempt,
+    ...session.unknownFields,
   };
   if ('token' in session) {
     wire.token = session.token;

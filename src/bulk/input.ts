@@ -18,6 +18,7 @@ export const COLUMNS = [
   'multiple',
   'type',
   'integration_id',
+  'connector_profile_id',
   'org',
   'project',
   'row_key',

@@ -64,10 +64,13 @@ export function rowRequest(
       ['account_id', 'accountId'],
       ['label', 'label'],
       ['integration_id', 'integrationId'],
+      ['connector_profile_id', 'connectorProfileId'],
     ] as const) {
       const value = text(column);
       if (value !== undefined) request[field] = value;
     }
+    if (request.integrationId !== undefined && request.connectorProfileId !== undefined)
+      return 'integration_id and connector_profile_id name the same thing: keep connector_profile_id';
     const expiresIn = values.expires_in;
     if (expiresIn !== undefined) {
       const parsed =

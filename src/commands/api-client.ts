@@ -72,9 +72,10 @@ export async function withClient<T>(
   target: Target,
   timeoutMs: number,
   fn: (client: ApiClient) => Promise<T>,
+  onRetry?: (info: RetryInfo) => void,
 ): Promise<T> {
   try {
-    const { client, close, destroy } = await openClient(ctx, target, timeoutMs);
+    const { client, close, destroy } = await openClient(ctx, target, timeoutMs, onRetry);
     let done = false;
     try {
       const result = await fn(client);

@@ -214,3 +214,28 @@ function recordsOf(line: string): { line: string; created_at: string }[] {
   }
   return found;
 }
+
+/** Outcomes learnt after a create (a linked account), beside the ledger: `ledger-outcomes.jsonl`. */
+export function outcomesPath(ledger: string): string {
+  return ledger.replace(/\.jsonl$/, '-outcomes.jsonl');
+}
+
+export interface OutcomeRecord {
+  v: 1;
+  session_id: number;
+  target: string;
+  outcome: 'linked';
+  account_id: string;
+  at: string;
+}
+
+export async function appendOutcome(ledger: string, outcome: OutcomeRecord): Promise<void> {
+  const path = outcomesPath(ledger);
+  await ensurePrivateDir(join(path, '..'));
+  const fd = openPrivateAppend(path);
+  try {
+    writeSync(fd, `${JSON.stringify(outcome)}\n`);
+  } finally {
+    closeSync(fd);
+  }
+}

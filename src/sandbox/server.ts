@@ -6,14 +6,24 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { DEFAULT_EXPIRES_IN_SECONDS } from '../api/constants.js';
 import {
+  errorPage,
+  finishAttempt,
+  hubPage,
+  liveSession,
+  openAttempt,
+  type Outcome,
+  resultPage,
+} from './hub.js';
+import {
   hashToken,
+  type SandboxAttempt,
   type SandboxProject,
   type SandboxSession,
   type SandboxState,
   SandboxStore,
 } from './state.js';
 import { validateCreate } from './validate.js';
-import { errorBody, HttpError, readJson, send } from './http.js';
+import { errorBody, HttpError, readJson, readText, send, sendHtml } from './http.js';
 import { accountRoutes } from './accounts.js';
 import { AFTER_ACTING, type FaultOptions, FaultPlan } from './faults.js';
 import { injectAfter, injectBefore, stats } from './misbehave.js';
@@ -42,6 +52,7 @@ const ECHOED_FIELDS = [
   'metadata',
   'type',
   'integration_id',
+  'connector_profile_id',
 ];
 
 export async function startSandbox(options: SandboxOptions): Promise<RunningSandbox> {
@@ -71,6 +82,9 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     };
     if (request.method === 'GET' && request.url === '/_sandbox/stats')
       return send(response, 200, await stats(store));
+    // The Hub is a page for people: no key, no rate limit, no injected faults.
+    if (new URL(request.url ?? '/', 'http://sandbox').pathname === '/connect')
+      return hub(request, response);
     const delay = faults.delayMs();
     if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
     const fault = faults.draw();
@@ -83,6 +97,37 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     }
     if (fault) return injectAfter(fault, response, answer, now());
     send(response, answer[0], answer[1]);
+  }
+
+  async function hub(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const gone = () =>
+      sendHtml(response, 404, errorPage('This link is unknown or has expired. Ask for a new one.'));
+    if (request.method === 'GET') {
+      const token = new URL(request.url ?? '/', 'http://sandbox').searchParams.get('token') ?? '';
+      const session = await liveSession(store, token, now());
+      if (!session) return gone();
+      await openAttempt(store, session, now());
+      return sendHtml(response, 200, hubPage(session, token));
+    }
+    if (request.method !== 'POST') return sendHtml(response, 405, errorPage('Use the form.'));
+    const form = new URLSearchParams(await readText(request));
+    const outcome = form.get('outcome') ?? '';
+    const provider = form.get('provider') ?? '';
+    if (!OUTCOMES.includes(outcome as Outcome) || provider === '')
+      return sendHtml(response, 400, errorPage('Choose a provider, then a button.'));
+    try {
+      const { attempt } = await finishAttempt(
+        store,
+        form.get('token') ?? '',
+        outcome as Outcome,
+        provider,
+        now(),
+      );
+      return sendHtml(response, 200, resultPage(attempt, provider));
+    } catch (error) {
+      if ((error as Error).message === 'token unknown or expired') return gone();
+      throw error;
+    }
   }
 
   async function handle(request: IncomingMessage): Promise<[number, unknown]> {
@@ -137,7 +182,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       };
     });
     const authLinkUrl = `${baseUrl}/connect?token=${encodeURIComponent(token)}`;
-    return [201, { ...sessionBody(session), token, auth_link_url: authLinkUrl }];
+    return [201, { ...sessionBody(session, undefined), token, auth_link_url: authLinkUrl }];
   }
 
   async function authenticateToken(
@@ -155,7 +200,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     ) {
       throw new HttpError(404, 'Connect session not found');
     }
-    return [201, sessionBody(session)];
+    return [201, sessionBody(session, await store.latestAttempt(session.id))];
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -175,15 +220,22 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   };
 }
 
-function sessionBody(session: SandboxSession): Record<string, unknown> {
+function sessionBody(
+  session: SandboxSession,
+  attempt: SandboxAttempt | undefined,
+): Record<string, unknown> {
+  const latest = attempt && (({ session_id: _session, ...wire }) => wire)(attempt);
   return {
     id: session.id,
     organization_id: session.organizationId,
     project_id: session.projectId,
     ...session.fields,
     created_at: session.createdAt,
+    latest_connection_attempt: latest ?? null,
   };
 }
+
+const OUTCOMES: readonly Outcome[] = ['authenticated', 'error', 'cancelled'];
 
 function authenticate(state: SandboxState, header: string | undefined): SandboxProject {
   const match = /^Basic\s+(\S+)$/i.exec(header ?? '');

@@ -46,6 +46,18 @@ export interface SandboxAccount {
   };
 }
 
+/** A connection attempt through the Hub, as `latest_connection_attempt` serves it. */
+export interface SandboxAttempt {
+  session_id: number;
+  id: string;
+  created_at: string;
+  updated_at: string;
+  status: 'pending' | 'authenticated' | 'error' | 'cancelled';
+  account_secure_id: string | null;
+  oauth_error_code: string | null;
+  oauth_error_description: string | null;
+}
+
 export interface SandboxState {
   version: 1;
   nextSessionId: number;
@@ -83,11 +95,13 @@ export function hashToken(token: string): string {
 export class SandboxStore {
   readonly path: string;
   readonly sessionsPath: string;
+  readonly attemptsPath: string;
   private readonly lockPath: string;
 
   constructor(readonly dir: string) {
     this.path = join(dir, 'sandbox.json');
     this.sessionsPath = join(dir, 'sandbox-sessions.jsonl');
+    this.attemptsPath = join(dir, 'sandbox-attempts.jsonl');
     this.lockPath = join(dir, 'sandbox.json.lock');
   }
 
@@ -97,14 +111,36 @@ export class SandboxStore {
   ): Promise<SandboxSession> {
     return this.update((state) => {
       const session = make(state.nextSessionId++, state);
-      const fd = openPrivateAppend(this.sessionsPath);
-      try {
-        writeSync(fd, `${JSON.stringify(session)}\n`);
-      } finally {
-        closeSync(fd);
-      }
+      appendLine(this.sessionsPath, session);
       return session;
     });
+  }
+
+  /** Records the newest state of a connection attempt; the last record of a session wins. */
+  async recordAttempt(attempt: SandboxAttempt): Promise<void> {
+    await ensurePrivateDir(this.dir);
+    appendLine(this.attemptsPath, attempt);
+  }
+
+  /** The latest attempt of a session, if any. */
+  async latestAttempt(sessionId: number): Promise<SandboxAttempt | undefined> {
+    let text: string;
+    try {
+      text = await readFile(this.attemptsPath, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+    let latest: SandboxAttempt | undefined;
+    for (const line of text.split('\n')) {
+      try {
+        const attempt = JSON.parse(line) as SandboxAttempt;
+        if (attempt.session_id === sessionId) latest = attempt;
+      } catch {
+        // Blank, or torn by a crash: skipped.
+      }
+    }
+    return latest;
   }
 
   async sessions(): Promise<SandboxSession[]> {
@@ -128,6 +164,7 @@ export class SandboxStore {
       state.accounts = [];
       state.nextSessionId = 1;
       await writeFileAtomic(this.sessionsPath, '', { durable: false });
+      await writeFileAtomic(this.attemptsPath, '', { durable: false });
     });
   }
 
@@ -179,5 +216,14 @@ function parseSessions(line: string): SandboxSession[] {
   } catch {
     const next = line.indexOf('{"id":', 1);
     return next > 0 ? parseSessions(line.slice(next)) : [];
+  }
+}
+
+function appendLine(path: string, record: object): void {
+  const fd = openPrivateAppend(path);
+  try {
+    writeSync(fd, `${JSON.stringify(record)}\n`);
+  } finally {
+    closeSync(fd);
   }
 }

@@ -26,6 +26,7 @@ const CREATE_FIELDS: Record<string, Check> = {
   account_id: optionalString,
   label: optionalString,
   integration_id: optionalString,
+  connector_profile_id: optionalString,
   expires_in: (value) =>
     value === null || (typeof value === 'number' && Number.isFinite(value) && value > 0)
       ? undefined

@@ -79,6 +79,8 @@ export const SESSION_BODY = {
   metadata: { plan: 'pro' },
   type: 'production',
   integration_id: null,
+  connector_profile_id: null,
+  latest_connection_attempt: null,
   token: 'tok_abc123',
   auth_link_url: 'https://app.stackone.com/connect?token=tok_abc123',
 };

@@ -48,6 +48,7 @@ describe('sandbox', () => {
       metadata: { a: 1 },
       type: 'test',
       created_at: '2026-11-25T10:00:00.000Z',
+      latest_connection_attempt: null,
       token: session.token,
       auth_link_url: `${baseUrl}/connect?token=${String(session.token)}`,
     });
@@ -92,7 +93,11 @@ describe('sandbox', () => {
       { ...owner, categories: ['hrisLegacy'] },
       'categories must contain only ats, hris, hris-legacy, crm, iam, marketing, lms, stackone, documents, ticketing, screening, messaging, accounting, scheduling',
     ],
-    ['an unknown type', { ...owner, type: 'staging' }, 'type must be one of production, test'],
+    [
+      'an unknown type',
+      { ...owner, type: 'staging' },
+      'type must be one of production, test, unmapped_value',
+    ],
     ['a body that is not JSON', '{', 'Body must be valid JSON'],
   ])('answers 400 for %s', async (_name, body, message) => {
     const { baseUrl, key } = await sandbox();
@@ -116,6 +121,7 @@ describe('sandbox', () => {
       project_id: 'acme-production',
       ...owner,
       created_at: '2026-11-25T10:00:00.000Z',
+      latest_connection_attempt: null,
     });
     expect(
       (

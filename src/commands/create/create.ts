@@ -34,13 +34,21 @@ export function createCommand(ctx: Context, run?: CreateRunner): Command {
     .option('--multiple', 'allow several accounts for the same owner and provider')
     .option('--no-multiple', 'send multiple: false')
     .addOption(new Option('--type <type>', 'account type').choices(SESSION_TYPES))
-    .option('--integration-id <id>', 'integration to use')
+    .option('--connector-profile <id>', 'connector_profile_id: route to this connector profile')
+    .option('--integration-id <id>', 'deprecated by StackOne: use --connector-profile')
     .option('--body-json <json>', 'extra request fields, merged last (for fields newer than cst)')
     .option(
       '--from-session <id>',
       'reissue: owner, categories, provider, label and type of a session cst issued',
     );
   command
+    .option('--wait', 'then wait until the customer links an account (as cst wait)')
+    .option('--interval <duration>', 'with --wait: time between polls', '3s')
+    .option(
+      '--wait-timeout <duration>',
+      'with --wait: give up after this long (exit 15); 0 waits until the link expires',
+      '15m',
+    )
     .option('--dry-run', 'print the exact requests as JSON and send nothing')
     .option(
       '--from-file <path>',

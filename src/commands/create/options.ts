@@ -32,6 +32,10 @@ export interface CreateFlags {
   multiple?: boolean;
   type?: string;
   integrationId?: string;
+  connectorProfile?: string;
+  wait?: boolean;
+  interval?: string;
+  waitTimeout?: string;
   bodyJson?: string;
   fromSession?: string;
   fromFile?: string;
@@ -69,6 +73,8 @@ export interface CreateOptions {
   target: TargetFlags;
   timeoutMs: number;
   output: OutputOptions;
+  /** --wait: after the create, wait for the customer like `cst wait`. */
+  wait?: { intervalMs: number; waitTimeoutMs: number } | undefined;
 }
 
 const nonEmpty = z.optional(z.string().check(z.trim(), z.minLength(1, 'must not be empty')));
@@ -88,12 +94,17 @@ const createFlagsSchema = z.object({
   multiple: flag,
   type: z.optional(z.string()),
   integrationId: nonEmpty,
+  connectorProfile: nonEmpty,
   bodyJson: z.optional(jsonObject),
   fromSession: z.optional(sessionId),
   org: nonEmpty,
   project: nonEmpty,
   sandbox: flag,
   timeout: durationMs.check(z.refine((ms: number) => ms > 0, 'must be more than 0')),
+  interval: z.optional(
+    durationMs.check(z.refine((ms: number) => ms >= 1000, 'must be at least 1s')),
+  ),
+  waitTimeout: z.optional(durationMs),
 });
 
 const BULK_ONLY = [
@@ -119,6 +130,8 @@ export function parseCreateOptions(flags: CreateFlags): CreateOptions {
         `--output ${flags.output} is for bulk runs; use table, json, yaml or tsv`,
       );
   }
+  if (bulk && flags.wait)
+    throw new UsageError('--wait is for a single create; for a bulk run, cst wait --session <id>');
   if (bulk && flags.fromSession !== undefined)
     throw new UsageError('--from-session and --from-file do not go together');
   const output = bulk
@@ -127,6 +140,10 @@ export function parseCreateOptions(flags: CreateFlags): CreateOptions {
   const parsed = createFlagsSchema.safeParse(flags);
   if (!parsed.success) throw usageFromZod(parsed.error);
   const f = parsed.data;
+  if (f.integrationId !== undefined && f.connectorProfile !== undefined)
+    throw new UsageError(
+      '--integration-id and --connector-profile name the same thing: use --connector-profile',
+    );
   const metadata = f.metadataJson || f.metadata ? { ...f.metadataJson, ...f.metadata } : undefined;
   const request: Partial<ConnectSessionCreate> = defined({
     originOwnerId: f.ownerId,
@@ -141,6 +158,7 @@ export function parseCreateOptions(flags: CreateFlags): CreateOptions {
     multiple: f.multiple,
     type: f.type,
     integrationId: f.integrationId,
+    connectorProfileId: f.connectorProfile,
   });
   if (f.bodyJson && Object.keys(f.bodyJson).length === 0)
     throw new UsageError('--body-json: the object is empty');
@@ -153,6 +171,9 @@ export function parseCreateOptions(flags: CreateFlags): CreateOptions {
     target: defined({ org: f.org, project: f.project, sandbox: f.sandbox }),
     timeoutMs: f.timeout,
     output,
+    ...(flags.wait
+      ? { wait: { intervalMs: f.interval ?? 3000, waitTimeoutMs: f.waitTimeout ?? 900_000 } }
+      : {}),
   };
 }
 

@@ -30,6 +30,8 @@ import { describeCreate, withClient } from '../api-client.js';
 import type { CreateOptions } from './options.js';
 
 export async function runCreate(options: CreateOptions, ctx: Context): Promise<void> {
+  if (options.request.integrationId !== undefined)
+    warn(ctx, '--integration-id is deprecated by StackOne: use --connector-profile');
   if (options.bulk) return (await import('../../bulk/run.js')).runBulk(options, options.bulk, ctx);
   if (options.fromSession !== undefined) options = fromSession(ctx, options, options.fromSession);
   const interactive = canPrompt(ctx);
@@ -112,6 +114,20 @@ export async function runCreate(options: CreateOptions, ctx: Context): Promise<v
       );
     }
     checkExpectedIds(target, session);
+    if (options.wait) {
+      // The session is printed already: the admin needs the link to send it. The outcome goes
+      // to stderr and the exit code, so stdout stays what it is without --wait.
+      const { waitForToken } = await import('../wait/engine.js');
+      const { recordLinked } = await import('../wait/run.js');
+      const linked = await waitForToken(ctx, client, session.token, {
+        ...options.wait,
+        expiresAt: record.expires_at === null ? undefined : Date.parse(record.expires_at),
+      });
+      await recordLinked(ledger, tid, linked, ctx);
+      ctx.stderr.write(
+        `linked: ${session.originOwnerId} connected ${linked.provider ?? 'an account'}: account ${linked.account_id}${linked.account_status ? ` (${linked.account_status})` : ''}\n`,
+      );
+    }
   });
 }
 

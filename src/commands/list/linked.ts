@@ -4,7 +4,7 @@ import { type LinkedAccount, listAccounts } from '../../api/accounts.js';
 import { envTarget, resolveTarget, type Target, type TargetFlags } from '../../config/target.js';
 import type { Context } from '../../context.js';
 import { CliError } from '../../errors.js';
-import { targetId } from '../../ledger/record.js';
+import { type LedgerRecord, targetId } from '../../ledger/record.js';
 import { warn } from '../../output/messages.js';
 import { maxPages, withClient } from '../api-client.js';
 import type { ListedSession } from './run.js';
@@ -65,7 +65,11 @@ export async function linkedAccountsFor(
   return result;
 }
 
-function targetFor(ctx: Context, row: ListedSession): Promise<Target> {
+/** The target that issued a ledger record, as configured now. */
+export function targetFor(
+  ctx: Context,
+  row: Pick<LedgerRecord, 'target' | 'org' | 'project'>,
+): Promise<Target> {
   if (row.target === 'sandbox')
     return resolveTarget(ctx, {
       sandbox: true,
@@ -79,7 +83,11 @@ function targetFor(ctx: Context, row: ListedSession): Promise<Target> {
   return Promise.resolve(fromEnv);
 }
 
-function firstAfter(accounts: LinkedAccount[], row: ListedSession): Linked['account'] {
+/** The first account of the record's owner created after the session: the one it linked. */
+export function firstAfter(
+  accounts: LinkedAccount[],
+  row: Pick<LedgerRecord, 'owner_id' | 'created_at'>,
+): Linked['account'] {
   const created = Date.parse(row.created_at);
   const candidates = accounts
     .filter(

@@ -5,7 +5,7 @@ import type { Context } from '../../context.js';
 import { CliError, EXIT, UsageError } from '../../errors.js';
 import { ledgerPath } from '../../ledger/store.js';
 import { renderRecord } from '../../output/record.js';
-import { linkAccount } from '../../sandbox/accounts.js';
+import { finishAttempt, type Outcome } from '../../sandbox/hub.js';
 import { SandboxStore } from '../../sandbox/state.js';
 import { readSecretFromStdin } from '../../util/stdin.js';
 import type { LinkFlags } from './sandbox.js';
@@ -18,11 +18,12 @@ export async function runLink(
   if ((argument === undefined) === (flags.tokenStdin !== true))
     throw new UsageError('give the token as an argument or with --token-stdin');
   const token = argument ?? (await readSecretFromStdin(ctx, '--token-stdin'));
-  let account;
+  let finished;
   try {
-    account = await linkAccount(
+    finished = await finishAttempt(
       new SandboxStore(stateDir(ctx.env)),
       token,
+      (flags.outcome as Outcome | undefined) ?? 'authenticated',
       flags.provider,
       ctx.now(),
     );
@@ -32,8 +33,13 @@ export async function runLink(
     }
     throw error;
   }
-  const wire = redactAccount(linkedAccountSchema.parse(account), false);
-  await renderRecord(ctx, { wire }, { format: flags.json ? 'json' : undefined, field: undefined });
+  const output = { format: flags.json ? ('json' as const) : undefined, field: undefined };
+  if (!finished.account) {
+    const { session_id: _session, ...attempt } = finished.attempt;
+    return renderRecord(ctx, { wire: attempt }, output);
+  }
+  const wire = redactAccount(linkedAccountSchema.parse(finished.account), false);
+  await renderRecord(ctx, { wire }, output);
 }
 
 export async function runReset(ctx: Context): Promise<void> {

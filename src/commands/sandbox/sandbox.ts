@@ -1,11 +1,12 @@
 // `cst sandbox`: registers its subcommands only.
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import type { Context } from '../../context.js';
 import { examples } from '../shared.js';
 import { serveCommand } from './serve.js';
 
 export interface LinkFlags {
   provider: string;
+  outcome?: string;
   tokenStdin?: boolean;
   json?: boolean;
 }
@@ -27,11 +28,18 @@ export function sandboxCommand(ctx: Context): Command {
     .argument('[token]', 'the session token (or --token-stdin)')
     .option('--token-stdin', 'read the token from stdin')
     .requiredOption('--provider <key>', 'the provider the customer connected (e.g. bamboohr)')
-    .option('--json', 'print the linked account as JSON')
+    .addOption(
+      new Option('--outcome <outcome>', 'fail or cancel instead of connecting').choices([
+        'error',
+        'cancelled',
+      ]),
+    )
+    .option('--json', 'print the linked account (or the attempt) as JSON')
     .addHelpText(
       'after',
       examples([
         'cst create --sandbox --owner-id c1 --owner-name C1 --field token | cst sandbox link --token-stdin --provider bamboohr',
+        'cst sandbox link "$TOKEN" --provider bamboohr --outcome error   # the customer denied access',
       ]),
     )
     .action(async (token: string | undefined, flags: LinkFlags) =>

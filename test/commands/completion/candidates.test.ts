@@ -41,7 +41,7 @@ describe('completion candidates', () => {
     ],
     [
       ['create', '--type', ''],
-      ['production', 'test'],
+      ['production', 'test', 'unmapped_value'],
     ],
     [
       ['list', '-o', ''],

@@ -177,7 +177,7 @@ describe('cst create: parsing', () => {
     [
       'unknown field',
       ['--field', 'nope'],
-      'unknown --field "nope": use one of id, organization_id, project_id, categories, provider, origin_owner_id, origin_owner_name, origin_username, account_id, label, created_at, metadata, external_trigger_token, type, integration_id, token, auth_link_url',
+      'unknown --field "nope": use one of id, organization_id, project_id, categories, provider, origin_owner_id, origin_owner_name, origin_username, account_id, label, created_at, metadata, external_trigger_token, type, integration_id, connector_profile_id, latest_connection_attempt, token, auth_link_url',
     ],
     [
       'field with json',
@@ -232,7 +232,7 @@ describe('cst create: parsing', () => {
     [
       'bad type',
       ['--type', 'prod'],
-      "error: option '--type <type>' argument 'prod' is invalid. Allowed choices are production, test.",
+      "error: option '--type <type>' argument 'prod' is invalid. Allowed choices are production, test, unmapped_value.",
     ],
     [
       'bad output',

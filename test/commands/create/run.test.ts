@@ -63,6 +63,8 @@ describe('runCreate output', () => {
         'external_trigger_token\t',
         'type\tproduction',
         'integration_id\t',
+        'connector_profile_id\t',
+        'latest_connection_attempt\t',
         'token\ttok_abc123',
         'auth_link_url\thttps://app.stackone.com/connect?token=tok_abc123',
         '',
@@ -80,6 +82,27 @@ describe('runCreate output', () => {
   it('prints the API object as JSON, snake_case keys, nothing around it', async () => {
     const { stdout } = await run({ ...owner, json: true }, { env: await scripted() });
     expect(JSON.parse(stdout())).toEqual({ ...SESSION_BODY, external_trigger_token: null });
+  });
+
+  it('passes through fields newer than cst, validating the ones it knows', async () => {
+    const attempt = {
+      id: 'att_1',
+      created_at: '2026-11-25T10:01:00.000Z',
+      updated_at: '2026-11-25T10:02:00.000Z',
+      status: 'pending',
+      account_secure_id: null,
+      oauth_error_code: null,
+      oauth_error_description: null,
+      future_detail: 'kept',
+    };
+    const body = {
+      ...SESSION_BODY,
+      connector_profile_id: 'cp_1',
+      latest_connection_attempt: attempt,
+      future_field: { nested: [1, 2] },
+    };
+    const { stdout } = await run({ ...owner, json: true }, { env: await scripted(body) });
+    expect(JSON.parse(stdout())).toEqual({ ...body, external_trigger_token: null });
   });
 
   it('prints YAML', async () => {
@@ -104,6 +127,8 @@ describe('runCreate output', () => {
         'external_trigger_token: null',
         'type: production',
         'integration_id: null',
+        'connector_profile_id: null',
+        'latest_connection_attempt: null',
         'token: tok_abc123',
         'auth_link_url: "https://app.stackone.com/connect?token=tok_abc123"',
         '',

@@ -1,0 +1,255 @@
+// Following a session from issued to connected: poll POST /connect_sessions/authenticate and
+// read latest_connection_attempt, or, for a ledger session whose token cst never kept, watch for
+// the owner's linked account. Shared by `cst wait` and `cst create --wait`.
+import { getAccount, listAccounts } from '../../api/accounts.js';
+import type { ApiClient } from '../../api/client.js';
+import { authenticateConnectSession } from '../../api/connect-sessions.js';
+import type { ConnectSession } from '../../api/schemas.js';
+import type { Context } from '../../context.js';
+import { ApiError, CliError, EXIT, NetworkError } from '../../errors.js';
+import type { LedgerRecord } from '../../ledger/record.js';
+import { visible } from '../../output/visible.js';
+import { maxPages } from '../api-client.js';
+import { firstAfter } from '../list/linked.js';
+
+export interface WaitPlan {
+  intervalMs: number;
+  /** 0: until the session expires. */
+  waitTimeoutMs: number;
+  /** When the session expires, when cst knows (its ledger record, or the create it just made). */
+  expiresAt: number | undefined;
+}
+
+export interface Linked {
+  method: 'token' | 'account';
+  session_id: number;
+  owner_id: string;
+  account_id: string;
+  provider: string | null;
+  account_status: string | null;
+}
+
+/** How long a poll may be late: a sleep ends on a timer, not on the dot. */
+const JITTER = 0.2;
+
+/** The token's session, polled until its latest attempt is final. */
+export async function waitForToken(
+  ctx: Context,
+  client: ApiClient,
+  token: string,
+  plan: WaitPlan,
+): Promise<Linked> {
+  const clock = new Clock(ctx, plan);
+  let seen: ConnectSession | undefined;
+  let lastFailure: CliError | undefined;
+  try {
+    for (let failures = 0; ;) {
+      let session: ConnectSession;
+      try {
+        session = await authenticateConnectSession(client, token);
+        failures = 0;
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 404) {
+          // StackOne forgets a token when its session expires.
+          if (seen || clock.expired()) throw expired(seen?.id, seen?.originOwnerId);
+          throw new ApiError('token unknown or expired', 'not_found', EXIT.notFound, {
+            status: 404,
+          });
+        }
+        if (!transient(error)) throw error;
+        lastFailure = error;
+        failures++;
+        if (clock.atDeadline()) throw error;
+        await clock.sleep(Math.min(30_000, plan.intervalMs * 2 ** failures));
+        continue;
+      }
+      seen = session;
+      const attempt = session.latestConnectionAttempt;
+      clock.show(session.originOwnerName, session.originOwnerId, attempt?.status ?? 'not opened');
+      switch (attempt?.status) {
+        case 'authenticated':
+          return await linkedAccount(client, session, attempt.account_secure_id);
+        case 'error':
+          throw new CliError(
+            `the customer's link failed: ${[attempt.oauth_error_code, attempt.oauth_error_description].filter(Boolean).join(': ') || 'no reason given'} (session ${session.id}, ${session.originOwnerId})`,
+            'link_failed',
+            EXIT.linkFailed,
+            { hint: `'cst create --from-session ${session.id}' issues a new link` },
+          );
+        case 'cancelled':
+          throw new CliError(
+            `the customer cancelled the link (session ${session.id}, ${session.originOwnerId})`,
+            'link_cancelled',
+            EXIT.linkFailed,
+            { hint: `'cst create --from-session ${session.id}' issues a new link` },
+          );
+        case 'expired':
+          throw expired(session.id, session.originOwnerId);
+      }
+      if (clock.expired()) throw expired(session.id, session.originOwnerId);
+      if (clock.atDeadline()) throw clock.timedOut(session.id, session.originOwnerId);
+      await clock.sleep(plan.intervalMs);
+    }
+  } catch (error) {
+    if (error === lastFailure && error instanceof NetworkError)
+      throw new NetworkError(`${error.message}; gave up waiting`, error.code, {
+        hint: error.hint,
+      });
+    throw error;
+  } finally {
+    clock.done();
+  }
+}
+
+/** A ledger session: no token, so the owner's first account created after it is the link. */
+export async function waitForAccount(
+  ctx: Context,
+  client: ApiClient,
+  record: LedgerRecord,
+  plan: WaitPlan,
+): Promise<Linked> {
+  const clock = new Clock(ctx, plan);
+  try {
+    for (let failures = 0; ;) {
+      let found;
+      try {
+        const accounts = await listAccounts(
+          client,
+          { originOwnerIds: [record.owner_id] },
+          { pageSize: 100, limit: Infinity, maxPages: maxPages(ctx) },
+        );
+        found = firstAfter(accounts, record);
+        failures = 0;
+      } catch (error) {
+        if (!transient(error) || clock.atDeadline()) throw error;
+        failures++;
+        await clock.sleep(Math.min(30_000, plan.intervalMs * 2 ** failures));
+        continue;
+      }
+      clock.show(record.owner_name, record.owner_id, found ? 'linked' : 'no account yet');
+      if (found)
+        return {
+          method: 'account',
+          session_id: record.id,
+          owner_id: record.owner_id,
+          account_id: found.id,
+          provider: found.provider,
+          account_status: found.status,
+        };
+      if (clock.expired()) throw expired(record.id, record.owner_id);
+      if (clock.atDeadline()) throw clock.timedOut(record.id, record.owner_id);
+      await clock.sleep(plan.intervalMs);
+    }
+  } finally {
+    clock.done();
+  }
+}
+
+async function linkedAccount(
+  client: ApiClient,
+  session: ConnectSession,
+  accountId: string | null | undefined,
+): Promise<Linked> {
+  const base = {
+    method: 'token' as const,
+    session_id: session.id,
+    owner_id: session.originOwnerId,
+  };
+  if (!accountId)
+    return { ...base, account_id: '', provider: session.provider, account_status: null };
+  const account = await getAccount(client, accountId);
+  return {
+    ...base,
+    account_id: account.id,
+    provider: account.provider,
+    account_status: account.status,
+  };
+}
+
+/** Worth polling again: the network, a 5xx, a 408, or a 429 after the client's own retries. */
+function transient(error: unknown): error is CliError {
+  return (
+    error instanceof CliError &&
+    (error.exitCode === EXIT.network ||
+      error.exitCode === EXIT.server ||
+      error.exitCode === EXIT.rateLimited)
+  );
+}
+
+function expired(sessionId: number | undefined, owner: string | undefined): CliError {
+  return new CliError(
+    `the session expired before the customer linked an account${sessionId === undefined ? '' : ` (session ${sessionId}, ${owner})`}`,
+    'session_expired',
+    EXIT.sessionExpired,
+    {
+      hint:
+        sessionId === undefined
+          ? 'issue a new link with cst create'
+          : `'cst create --from-session ${sessionId}' issues a new link`,
+    },
+  );
+}
+
+/** Deadlines, sleeps with jitter, and one status line on a terminal. */
+class Clock {
+  private readonly started = Date.now();
+  private readonly deadline: number;
+  private drawn = false;
+
+  constructor(
+    private readonly ctx: Context,
+    private readonly plan: WaitPlan,
+  ) {
+    const byTimeout = plan.waitTimeoutMs === 0 ? Infinity : this.started + plan.waitTimeoutMs;
+    this.deadline = Math.min(byTimeout, plan.expiresAt ?? Infinity);
+  }
+
+  expired(): boolean {
+    return this.plan.expiresAt !== undefined && Date.now() >= this.plan.expiresAt;
+  }
+
+  atDeadline(): boolean {
+    return Date.now() >= this.deadline;
+  }
+
+  timedOut(sessionId: number, owner: string): CliError {
+    return new CliError(
+      `still waiting for the customer after ${formatDuration(Date.now() - this.started)} (session ${sessionId}, ${owner})`,
+      'wait_timeout',
+      EXIT.waitTimeout,
+      { hint: `'cst wait' again later, or raise --wait-timeout (0: until the link expires)` },
+    );
+  }
+
+  /** Never past the deadline: the last poll happens at it. */
+  sleep(ms: number): Promise<void> {
+    const jittered = ms * (1 - JITTER / 2 + Math.random() * JITTER);
+    const wait = Math.max(0, Math.min(jittered, this.deadline - Date.now()));
+    return new Promise((resolve) => setTimeout(resolve, wait));
+  }
+
+  show(name: string, owner: string, status: string): void {
+    if (!this.ctx.stderr.isTTY) return;
+    const left =
+      this.plan.expiresAt === undefined
+        ? ''
+        : ` · link expires in ${formatDuration(Math.max(0, this.plan.expiresAt - Date.now()))}`;
+    this.ctx.stderr.write(
+      `\r\u001b[2Kwaiting for ${visible(name)} (${visible(owner)}): ${visible(status)} · ${formatDuration(Date.now() - this.started)}${left}`,
+    );
+    this.drawn = true;
+  }
+
+  done(): void {
+    if (this.drawn) this.ctx.stderr.write('\r\u001b[2K');
+  }
+}
+
+/** 42s, 3m05s, 1h02m. */
+export function formatDuration(ms: number): string {
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 60) return `${seconds}s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes}m${String(seconds % 60).padStart(2, '0')}s`;
+  return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m`;
+}

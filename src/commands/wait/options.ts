@@ -1,0 +1,75 @@
+// Raw wait flags → typed WaitOptions. Every problem is a UsageError naming the flag.
+import * as z from 'zod/mini';
+import type { TargetFlags } from '../../config/target.js';
+import { UsageError } from '../../errors.js';
+import { type OutputFlags, type OutputOptions, parseOutputFlags } from '../../output/format.js';
+import { durationMs, sessionId, usageFromZod } from '../parse.js';
+
+export interface WaitFlags extends OutputFlags {
+  tokenStdin?: boolean;
+  session?: string;
+  interval: string;
+  waitTimeout: string;
+  org?: string;
+  project?: string;
+  sandbox?: boolean;
+  timeout: string;
+}
+
+export type WaitSource =
+  { kind: 'token'; token: string } | { kind: 'stdin' } | { kind: 'session'; id: number };
+
+export interface WaitOptions {
+  source: WaitSource;
+  intervalMs: number;
+  waitTimeoutMs: number;
+  target: TargetFlags;
+  timeoutMs: number;
+  output: OutputOptions;
+}
+
+/** What `--field` can pick, and what --json prints. */
+export const WAIT_FIELDS = [
+  'status',
+  'method',
+  'session_id',
+  'owner_id',
+  'account_id',
+  'provider',
+  'account_status',
+] as const;
+
+const waitFlagsSchema = z.object({
+  session: z.optional(sessionId),
+  interval: durationMs.check(z.refine((ms: number) => ms >= 1000, 'must be at least 1s')),
+  waitTimeout: durationMs,
+  timeout: durationMs.check(z.refine((ms: number) => ms > 0, 'must be more than 0')),
+});
+
+export function parseWaitOptions(token: string | undefined, flags: WaitFlags): WaitOptions {
+  const given = [token !== undefined, flags.tokenStdin === true, flags.session !== undefined];
+  if (given.filter(Boolean).length !== 1)
+    throw new UsageError('give one of: a token, --token-stdin, or --session <id>');
+  const output = parseOutputFlags(flags, WAIT_FIELDS);
+  const parsed = waitFlagsSchema.safeParse(flags);
+  if (!parsed.success) throw usageFromZod(parsed.error);
+  const f = parsed.data;
+  const source: WaitSource =
+    f.session !== undefined
+      ? { kind: 'session', id: f.session }
+      : token !== undefined
+        ? { kind: 'token', token }
+        : { kind: 'stdin' };
+  return {
+    source,
+    intervalMs: f.interval,
+    waitTimeoutMs: f.waitTimeout,
+    target: {
+      ...(flags.org === undefined ? {} : { org: flags.org }),
+      ...(flags.project === undefined ? {} : { project: flags.project }),
+      ...(flags.sandbox === undefined ? {} : { sandbox: flags.sandbox }),
+    },
+    timeoutMs: f.timeout,
+    output,
+  };
+}

@@ -1,0 +1,127 @@
+// runWait: find what to wait for (a token, or a ledger session), poll until the outcome is
+// final, record a linked account in the ledger, and print it.
+import { stateDir } from '../../config/paths.js';
+import { resolveTarget, type Target } from '../../config/target.js';
+import type { Context } from '../../context.js';
+import { UsageError } from '../../errors.js';
+import { fingerprint } from '../../ledger/fingerprint.js';
+import { queryLedger } from '../../ledger/query.js';
+import { type LedgerRecord, targetId } from '../../ledger/record.js';
+import { appendOutcome, ledgerPath } from '../../ledger/store.js';
+import { note, warn } from '../../output/messages.js';
+import { renderRecord } from '../../output/record.js';
+import { readSecretFromStdin } from '../../util/stdin.js';
+import { withClient } from '../api-client.js';
+import { targetFor } from '../list/linked.js';
+import { type Linked, type WaitPlan, waitForAccount, waitForToken } from './engine.js';
+import { parseWaitOptions, type WaitFlags } from './options.js';
+
+export async function runWait(
+  argument: string | undefined,
+  flags: WaitFlags,
+  ctx: Context,
+): Promise<void> {
+  const options = parseWaitOptions(argument, flags);
+  const sandbox = options.target.sandbox === true;
+  const ledger = ledgerPath(stateDir(ctx.env), sandbox);
+  const plan = (record: LedgerRecord | undefined): WaitPlan => ({
+    intervalMs: options.intervalMs,
+    waitTimeoutMs: options.waitTimeoutMs,
+    expiresAt: record?.expires_at ? Date.parse(record.expires_at) : undefined,
+  });
+  const lookup = (query: { id?: number; tokenFp?: string }) =>
+    queryLedger(ledger, { ...query, status: 'all', limit: 1, now: ctx.now().getTime() }).rows[0];
+
+  let linked: Linked;
+  let target: Target;
+  if (options.source.kind === 'session') {
+    const id = options.source.id;
+    const record = lookup({ id });
+    if (!record)
+      throw new UsageError(
+        `--session: no session ${id} in the ${sandbox ? 'sandbox ' : ''}ledger`,
+        {
+          hint: `'cst list${sandbox ? ' --sandbox' : ''}' shows the sessions cst issued`,
+        },
+      );
+    note(
+      ctx,
+      `cst keeps no tokens: waiting for the first account of ${record.owner_id} created after session ${id}`,
+    );
+    target =
+      options.target.org !== undefined || options.target.project !== undefined
+        ? await resolveTarget(ctx, options.target)
+        : await targetFor(ctx, record);
+    const { id: tid } = identify(target);
+    linked = await withClient(
+      ctx,
+      target,
+      options.timeoutMs,
+      (client) => waitForAccount(ctx, client, record, plan(record)),
+      quiet,
+    );
+    await recordLinked(ledger, tid, linked, ctx);
+  } else {
+    if (options.source.kind === 'token')
+      warn(ctx, 'a token given as an argument lands in shell history; prefer --token-stdin');
+    const token =
+      options.source.kind === 'token'
+        ? options.source.token
+        : await readSecretFromStdin(ctx, '--token-stdin');
+    ctx.redactor.add(token);
+    // The ledger knows when a session cst issued expires; the API does not say.
+    const record = lookup({ tokenFp: fingerprint(token) });
+    target = await resolveTarget(ctx, options.target);
+    const { id: tid } = identify(target);
+    linked = await withClient(
+      ctx,
+      target,
+      options.timeoutMs,
+      (client) => waitForToken(ctx, client, token, plan(record)),
+      quiet,
+    );
+    await recordLinked(ledger, tid, linked, ctx);
+  }
+  await renderRecord(ctx, { wire: linkedWire(linked) }, options.output);
+}
+
+/** The result as --json and the table print it. */
+export function linkedWire(linked: Linked): Record<string, unknown> {
+  return {
+    status: 'authenticated',
+    method: linked.method,
+    session_id: linked.session_id,
+    owner_id: linked.owner_id,
+    account_id: linked.account_id,
+    provider: linked.provider,
+    account_status: linked.account_status,
+  };
+}
+
+/** So that `cst list` knows the session is linked without asking StackOne again. */
+export async function recordLinked(
+  ledger: string,
+  target: string,
+  linked: Linked,
+  ctx: Context,
+): Promise<void> {
+  try {
+    await appendOutcome(ledger, {
+      v: 1,
+      session_id: linked.session_id,
+      target,
+      outcome: 'linked',
+      account_id: linked.account_id,
+      at: ctx.now().toISOString(),
+    });
+  } catch (error) {
+    warn(ctx, `the link is not recorded in the ledger: ${(error as Error).message}`);
+  }
+}
+
+/** A wait polls again anyway: the client's own retries need no line each. */
+const quiet = () => {};
+
+function identify(target: Target): { id: string } {
+  return { id: targetId(target.kind, target.baseUrl, target.apiKey) };
+}

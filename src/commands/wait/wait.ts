@@ -1,0 +1,42 @@
+// `cst wait`: flags and help only.
+import { Command } from 'commander';
+import type { Context } from '../../context.js';
+import { DURATION_HELP } from '../../util/duration.js';
+import { addOutputOptions, addTargetOptions, examples } from '../shared.js';
+import type { WaitFlags } from './options.js';
+
+export function waitCommand(ctx: Context): Command {
+  const command = new Command('wait')
+    .description(
+      'Wait until the customer finishes the Hub: exit 0 when an account is linked, 13 when the link failed or was cancelled, 14 when it expired',
+    )
+    .argument(
+      '[token]',
+      'the session token (prefer --token-stdin: arguments land in shell history)',
+    )
+    .option('--token-stdin', 'read the token from stdin')
+    .option(
+      '--session <id>',
+      'a session from the ledger; cst keeps no tokens, so it watches for the owner’s new account',
+    )
+    .option('--interval <duration>', `time between polls, with jitter: ${DURATION_HELP}`, '3s')
+    .option(
+      '--wait-timeout <duration>',
+      'give up after this long (exit 15); 0 waits until the link expires',
+      '15m',
+    );
+  addTargetOptions(command);
+  addOutputOptions(command);
+  return command
+    .addHelpText(
+      'after',
+      examples([
+        'cst create -c hris --owner-id cus_42 --owner-name "Acme Ltd" --field token | cst wait --token-stdin',
+        'cst wait --session 1234 --wait-timeout 0',
+        'cst create --sandbox -c hris --owner-id c1 --owner-name "C One" --wait',
+      ]),
+    )
+    .action(async (token: string | undefined, flags: WaitFlags) =>
+      (await import('./run.js')).runWait(token, flags, ctx),
+    );
+}

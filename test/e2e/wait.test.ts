@@ -1,0 +1,267 @@
+// Level C: cst wait and create --wait through the built binary, against `cst sandbox serve` and
+// scripted servers: every outcome, its exit code, and one line for every fault.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { scriptedServer, SESSION_BODY } from '../helpers/scripted-server.js';
+import { cst, finish, isolatedEnv, type Result, serve, type Served, start } from './cli.js';
+
+const running: Served[] = [];
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((s) => s.stop().catch(() => undefined)));
+});
+
+async function sandbox() {
+  const base = await isolatedEnv();
+  const served = await serve(base);
+  running.push(served);
+  const env: Record<string, string> = {
+    ...base,
+    CST_BASE_URL: served.baseUrl,
+    CST_API_KEY: served.projects[0]!.api_key,
+  };
+  return { served, env };
+}
+
+async function issue(env: Record<string, string>, owner: string, ...more: string[]) {
+  const result = await cst(
+    ['create', '--owner-id', owner, '--owner-name', `Name ${owner}`, '--field', 'token', ...more],
+    env,
+  );
+  expect(result.code).toBe(0);
+  return result.stdout;
+}
+
+/** `cst wait` in the background, and a link made while it polls. */
+async function waitWhile(
+  env: Record<string, string>,
+  token: string,
+  act: () => Promise<Result>,
+  ...more: string[]
+) {
+  const child = start(['wait', '--token-stdin', '--interval', '1s', ...more], env);
+  child.stdin?.end(token);
+  const done = finish(child);
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const acted = await act();
+  expect([acted.code, acted.stderr]).toEqual([0, '']);
+  return done;
+}
+
+const link = (env: Record<string, string>, token: string, ...more: string[]) =>
+  cst(['sandbox', 'link', token, '--provider', 'bamboohr', ...more], env);
+
+describe('cst wait', () => {
+  it('authenticated: exit 0 with the account, recorded in the ledger', async () => {
+    const { env } = await sandbox();
+    const token = await issue(env, 'c1');
+    const result = await waitWhile(env, token, () => link(env, token), '--json');
+    expect([result.code, result.stderr]).toEqual([0, '']);
+    const linked = JSON.parse(result.stdout) as Record<string, unknown>;
+    expect(linked).toMatchObject({
+      status: 'authenticated',
+      method: 'token',
+      session_id: 1,
+      owner_id: 'c1',
+      provider: 'bamboohr',
+      account_status: 'active',
+    });
+    expect(linked.account_id).toMatch(/^acc_/);
+    const outcomes = await readFile(join(env.CST_STATE_DIR!, 'ledger-outcomes.jsonl'), 'utf8');
+    expect(JSON.parse(outcomes)).toMatchObject({
+      session_id: 1,
+      outcome: 'linked',
+      account_id: linked.account_id,
+    });
+    expect(outcomes).not.toContain(token);
+  });
+
+  it.each([
+    ['error', 'link_failed', /the customer's link failed: access_denied: /],
+    ['cancelled', 'link_cancelled', /the customer cancelled the link \(session 1, c1\)/],
+  ])('%s: exit 13, %s, one line and a hint', async (outcome, code, message) => {
+    const { env } = await sandbox();
+    const token = await issue(env, 'c1');
+    const result = await waitWhile(
+      env,
+      token,
+      () => link(env, token, '--outcome', outcome),
+      '--json',
+    );
+    expect(result.code).toBe(13);
+    const { error } = JSON.parse(result.stderr) as { error: { code: string; message: string } };
+    expect([error.code, error.message]).toEqual([code, expect.stringMatching(message)]);
+  });
+
+  it('a link that expires first: exit 14, never polling past the expiry', async () => {
+    const { env } = await sandbox();
+    const token = await issue(env, 'c1', '--expires-in', '2s');
+    const child = start(['wait', '--token-stdin', '--interval', '1s'], env);
+    child.stdin?.end(token);
+    const result = await finish(child);
+    expect([result.code, result.stdout]).toEqual([14, '']);
+    expect(result.stderr).toBe(
+      'error: the session expired before the customer linked an account (session 1, c1)\n' +
+        "hint: 'cst create --from-session 1' issues a new link\n",
+    );
+  });
+
+  it('still pending at --wait-timeout: exit 15', async () => {
+    const { env } = await sandbox();
+    const token = await issue(env, 'c1');
+    const result = await cst(
+      ['wait', '--token-stdin', '--interval', '1s', '--wait-timeout', '1s'],
+      env,
+      token,
+    );
+    expect(result.code).toBe(15);
+    expect(result.stderr).toMatch(
+      /^error: still waiting for the customer after \ds \(session 1, c1\)\n/,
+    );
+  });
+
+  it('--session: watches for the owner’s new account, and says how', async () => {
+    const { env } = await sandbox();
+    const token = await issue(env, 'c1');
+    const child = start(
+      ['wait', '--session', '1', '--interval', '1s', '--field', 'account_id'],
+      env,
+    );
+    const done = finish(child);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await link(env, token);
+    const result = await done;
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^acc_\w+$/);
+    expect(result.stderr).toContain(
+      'cst keeps no tokens: waiting for the first account of c1 created after session 1',
+    );
+  });
+
+  it.each([
+    ['an unknown token', ['--token-stdin'], 'not-a-token', 6, 'error: token unknown or expired\n'],
+    [
+      'an unknown session',
+      ['--session', '99'],
+      '',
+      2,
+      "error: --session: no session 99 in the ledger\nhint: 'cst list' shows the sessions cst issued\n",
+    ],
+    [
+      'both a token and a session',
+      ['tok', '--session', '1'],
+      '',
+      2,
+      'error: give one of: a token, --token-stdin, or --session <id>\n',
+    ],
+    [
+      'a sub-second interval',
+      ['--token-stdin', '--interval', '200ms'],
+      'x',
+      2,
+      'error: --interval: must be at least 1s\n',
+    ],
+  ])('%s: one line and its exit code', async (_, args, input, code, stderr) => {
+    const { env } = await sandbox();
+    const result = await cst(['wait', ...args], env, input);
+    expect([result.code, result.stderr]).toEqual([code, stderr]);
+  });
+
+  it('a revoked key: exit 4 at once', async () => {
+    const { env } = await sandbox();
+    const token = await issue(env, 'c1');
+    const result = await cst(
+      ['wait', '--token-stdin'],
+      { ...env, CST_API_KEY: 'sk_revoked' },
+      token,
+    );
+    expect(result.code).toBe(4);
+  });
+
+  it('a server that disappears: retried with backoff until --wait-timeout, then exit 10', async () => {
+    const server = await scriptedServer([{ status: 201, body: SESSION_BODY }]);
+    const env = {
+      ...(await isolatedEnv()),
+      CST_BASE_URL: server.baseUrl,
+      CST_API_KEY: 'k',
+    };
+    const child = start(['wait', '--token-stdin', '--interval', '1s', '--wait-timeout', '3s'], env);
+    child.stdin?.end('tok_abc123');
+    const done = finish(child);
+    while (server.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    await server.close();
+    const result = await done;
+    expect(result.code).toBe(10);
+    expect(result.stderr).toMatch(/^error: connection refused by .*; gave up waiting\n$/);
+  });
+
+  it('a malformed latest_connection_attempt: exit 11 naming the field', async () => {
+    const server = await scriptedServer([
+      { status: 201, body: { ...SESSION_BODY, latest_connection_attempt: { status: 7 } } },
+    ]);
+    try {
+      const env = { ...(await isolatedEnv()), CST_BASE_URL: server.baseUrl, CST_API_KEY: 'k' };
+      const result = await cst(['wait', '--token-stdin'], env, 'tok_abc123');
+      expect([result.code, result.stderr]).toEqual([
+        11,
+        'error: invalid response from POST /connect_sessions/authenticate (HTTP 201): field "latest_connection_attempt.id": expected string\n',
+      ]);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('cst create --wait', () => {
+  it('--sandbox keeps its sandbox up while it waits: the printed link works until linked', async () => {
+    const env = await isolatedEnv();
+    const child = start(
+      [
+        'create',
+        '--sandbox',
+        '-c',
+        'hris',
+        '--owner-id',
+        'c1',
+        '--owner-name',
+        'C1',
+        '--wait',
+        '--interval',
+        '1s',
+        '-o',
+        'tsv',
+      ],
+      env,
+    );
+    const done = finish(child);
+    const link = (await printedLine(child, 'auth_link_url\t')).slice('auth_link_url\t'.length);
+    const token = new URL(link).searchParams.get('token')!;
+    const opened = await fetch(link);
+    expect([opened.status, await opened.text()]).toEqual([200, expect.stringContaining('C1')]);
+    const connected = await fetch(new URL('/connect', link), {
+      method: 'POST',
+      body: new URLSearchParams({ token, provider: 'personio', outcome: 'authenticated' }),
+    });
+    expect(connected.status).toBe(200);
+    const result = await done;
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`token\t${token}\n`);
+    expect(result.stderr).toMatch(/^linked: c1 connected personio: account acc_\w+ \(active\)\n$/);
+  });
+});
+
+/** Resolves with the first stdout line of a running child that starts with `prefix`. */
+function printedLine(child: ReturnType<typeof start>, prefix: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let buffered = '';
+    const timer = setTimeout(() => reject(new Error(`no ${prefix} line`)), 10_000);
+    child.stdout?.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString();
+      const line = buffered.split('\n').find((l) => l.startsWith(prefix));
+      if (line !== undefined) {
+        clearTimeout(timer);
+        resolve(line);
+      }
+    });
+  });
+}
