@@ -1,0 +1,144 @@
+// Level C: the sandbox's Hub in a real browser (Debian's chromium, driven by playwright-core,
+// with JavaScript off, as the page promises to work without it), opened from the link a real
+// `cst create --sandbox --wait` printed; the waiting process reports what the click did.
+import { existsSync } from 'node:fs';
+import { type Browser, type BrowserContext, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cst, finish, isolatedEnv, serve, start } from './cli.js';
+
+const CHROMIUM = process.env.CST_CHROMIUM ?? '/usr/bin/chromium';
+
+let browser: Browser;
+let context: BrowserContext;
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM))
+    throw new Error(`no browser at ${CHROMIUM}: apt-get install chromium (or set CST_CHROMIUM)`);
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  context = await browser.newContext({ javaScriptEnabled: false });
+}, 30_000);
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** `cst create --sandbox --wait`, and the auth link it printed. */
+async function createAndWait(owner: string) {
+  const env = await isolatedEnv();
+  const child = start(
+    [
+      'create',
+      '--sandbox',
+      '-c',
+      'hris,ats',
+      '--owner-id',
+      owner,
+      '--owner-name',
+      'Acme Ltd',
+      '--wait',
+      '--interval',
+      '1s',
+      '-o',
+      'tsv',
+    ],
+    env,
+  );
+  const done = finish(child, 30_000);
+  const link = await new Promise<string>((resolve, reject) => {
+    let printed = '';
+    const timer = setTimeout(() => reject(new Error('no auth link printed')), 15_000);
+    child.stdout?.on('data', (chunk: string | Buffer) => {
+      printed += chunk.toString();
+      const line = printed.split('\n').find((l) => l.startsWith('auth_link_url\t'));
+      if (line) {
+        clearTimeout(timer);
+        resolve(line.slice('auth_link_url\t'.length));
+      }
+    });
+  });
+  return { link, done };
+}
+
+describe('the Hub, in a browser', () => {
+  it('Connect: the waiting create exits 0 with the account', async () => {
+    const { link, done } = await createAndWait('cus_web');
+    const page = await context.newPage();
+    const opened = await page.goto(link);
+    expect(opened?.status()).toBe(200);
+    expect(await page.textContent('#owner')).toBe('Acme Ltd');
+    expect(await page.textContent('#categories')).toBe('hris, ats');
+    await page.check('input[value="greenhouse"]');
+    await page.click('button[value="authenticated"]');
+    expect(await page.textContent('#result')).toBe('Connected');
+    const account = await page.textContent('#account');
+    const result = await done;
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe(
+      `linked: cus_web connected greenhouse: account ${account} (active)\n`,
+    );
+    await page.close();
+  });
+
+  it.each([
+    ['error', 'Fail', 'Connection failed', /^error: the customer's link failed: access_denied: /],
+    ['cancelled', 'Cancel', 'Cancelled', /^error: the customer cancelled the link /],
+  ])('%s: %s exits 13', async (outcome, _button, heading, message) => {
+    const { link, done } = await createAndWait(`cus_${outcome}`);
+    const page = await context.newPage();
+    await page.goto(link);
+    await page.click(`button[value="${outcome}"]`);
+    expect(await page.textContent('#result')).toBe(heading);
+    const result = await done;
+    expect(result.code).toBe(13);
+    expect(result.stderr).toMatch(message);
+    await page.close();
+  });
+
+  it('an expired link: a 404 page, and cst wait exits 14', async () => {
+    const base = await isolatedEnv();
+    const served = await serve(base);
+    try {
+      const env = {
+        ...base,
+        CST_BASE_URL: served.baseUrl,
+        CST_API_KEY: served.projects[0]!.api_key,
+      };
+      const created = await cst(
+        [
+          'create',
+          '--owner-id',
+          'cus_late',
+          '--owner-name',
+          'Late',
+          '--expires-in',
+          '1s',
+          '--json',
+        ],
+        env,
+      );
+      const { token, auth_link_url: link } = JSON.parse(created.stdout) as {
+        token: string;
+        auth_link_url: string;
+      };
+      await new Promise((resolve) => setTimeout(resolve, 1200));
+      const page = await context.newPage();
+      const opened = await page.goto(link);
+      expect(opened?.status()).toBe(404);
+      expect(await page.textContent('h1')).toBe('Link not found');
+      await page.close();
+      const waited = await cst(['wait', '--token-stdin'], env, token);
+      expect(waited.code).toBe(14);
+    } finally {
+      await served.stop();
+    }
+  });
+});
