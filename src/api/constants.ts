@@ -27,7 +27,8 @@ export const CATEGORY_ALIASES: Readonly<Record<string, Category>> = {
   stackOne: 'stackone',
 };
 
-export const SESSION_TYPES = ['production', 'test', 'unmapped_value'] as const;
+/** Request values; responses may also say unmapped_value, and are read as open strings. */
+export const SESSION_TYPES = ['production', 'test'] as const;
 
 export const DEFAULT_EXPIRES_IN_SECONDS = 1800;
 

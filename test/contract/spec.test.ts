@@ -8,6 +8,7 @@ import { Ajv } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCreateOptions } from '../../src/commands/create/options.js';
 import { runCreate } from '../../src/commands/create/run.js';
+import { finishAttempt, type Outcome } from '../../src/sandbox/hub.js';
 import { type RunningSandbox, startSandbox } from '../../src/sandbox/server.js';
 import { testContext } from '../helpers/context.js';
 import { call } from '../helpers/http.js';
@@ -65,9 +66,10 @@ describe('requests cst sends', () => {
         metadataJson: '{"seats":40}',
         multiple: true,
         type: 'test',
-        integrationId: 'int_1',
+        connectorProfile: 'cp_1',
       },
     ],
+    ['the deprecated integration id', { integrationId: 'int_1' }],
   ])('ConnectSessionCreate: %s', async (_name, flags) => {
     const server = await scriptedServer([{ status: 201, body: SESSION_BODY }]);
     try {
@@ -106,6 +108,28 @@ describe('sandbox responses', () => {
     expect(found.status).toBe(201);
     expectValid('ConnectSession', found.body);
   });
+
+  it.each<Outcome>(['authenticated', 'error', 'cancelled'])(
+    'authenticate after the Hub says %s → ConnectSession with latest_connection_attempt',
+    async (outcome) => {
+      const created = await call(sandbox.baseUrl, 'POST', '/connect_sessions', key, {
+        origin_owner_id: `c_${outcome}`,
+        origin_owner_name: 'Acme',
+        connector_profile_id: 'cp_1',
+      });
+      expectValid('ConnectSessionTokenAuthLink', created.body);
+      const { token } = created.body as { token: string };
+      await finishAttempt(sandbox.store, token, outcome, 'bamboohr', new Date());
+      const found = await call(sandbox.baseUrl, 'POST', '/connect_sessions/authenticate', key, {
+        token,
+      });
+      expectValid('ConnectSession', found.body);
+      expect(found.body).toMatchObject({
+        connector_profile_id: 'cp_1',
+        latest_connection_attempt: { status: outcome },
+      });
+    },
+  );
 
   it.each<[string, string, string | undefined, unknown]>([
     ['BadRequestResponse', '/connect_sessions', 'key', { origin_owner_id: 'c1' }],

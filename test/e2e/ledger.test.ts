@@ -211,6 +211,12 @@ describe('the ledger through the binary', () => {
         )
       ).stdout,
     ).toMatch(/^\{"api_key":"sandbox_provider_secret_[0-9a-f]+"\}$/);
+    const meta = await cst(['accounts', 'meta', id, '--sandbox', '--json'], env);
+    expect([meta.code, meta.stderr]).toEqual([
+      0,
+      "warning: GET /accounts/{id}/meta is legacy in StackOne's newest SDKs; 'cst accounts get' is the lasting way\n",
+    ]);
+    expect(JSON.parse(meta.stdout)).toMatchObject({ provider: 'hibob' });
     const refused = await cst(['accounts', 'delete', id, '--sandbox'], env);
     expect([refused.code, refused.stderr]).toEqual([
       2,

@@ -33,7 +33,7 @@ describe('shell completion', () => {
     );
     expect(result).toEqual({
       code: 0,
-      stdout: 'complete -o default -F _cst_complete cst\nproduction test unmapped_value\n',
+      stdout: 'complete -o default -F _cst_complete cst\nproduction test\n',
       stderr: '',
     });
   });

@@ -93,11 +93,7 @@ describe('sandbox', () => {
       { ...owner, categories: ['hrisLegacy'] },
       'categories must contain only ats, hris, hris-legacy, crm, iam, marketing, lms, stackone, documents, ticketing, screening, messaging, accounting, scheduling',
     ],
-    [
-      'an unknown type',
-      { ...owner, type: 'staging' },
-      'type must be one of production, test, unmapped_value',
-    ],
+    ['an unknown type', { ...owner, type: 'staging' }, 'type must be one of production, test'],
     ['a body that is not JSON', '{', 'Body must be valid JSON'],
   ])('answers 400 for %s', async (_name, body, message) => {
     const { baseUrl, key } = await sandbox();

@@ -64,9 +64,10 @@ export function accountsCommand(ctx: Context): Command {
     ),
   );
   accounts.addCommand(
-    one('meta', "Show an account's provider, category and models").action(
-      (id: string, flags: AccountFlags) => run('meta', id, flags),
-    ),
+    one(
+      'meta',
+      "Show an account's provider, category and models (GET /accounts/{id}/meta: legacy in StackOne's newest SDKs)",
+    ).action((id: string, flags: AccountFlags) => run('meta', id, flags)),
   );
   accounts.addCommand(
     one('update', "Change an account's label (PATCH /accounts/{id})")

@@ -16,6 +16,7 @@ import { renderRecord } from '../../output/record.js';
 import { LIST_FORMATS } from '../../output/format.js';
 import { renderRows } from '../../output/rows.js';
 import { relativeTime } from '../../util/time.js';
+import { warn } from '../../output/messages.js';
 import { maxPages, withClient } from '../api-client.js';
 import { durationMs, usageFromZod } from '../parse.js';
 
@@ -82,6 +83,10 @@ export async function runAccounts(
         case 'get':
           return redactAccount(await getAccount(client, accountId), show);
         case 'meta':
+          warn(
+            ctx,
+            "GET /accounts/{id}/meta is legacy in StackOne's newest SDKs; 'cst accounts get' is the lasting way",
+          );
           return getAccountMeta(client, accountId);
         case 'update':
           return redactAccount(

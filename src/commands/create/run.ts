@@ -7,7 +7,7 @@ import {
   sessionToWire,
 } from '../../api/schemas.js';
 import { createConnectSession } from '../../api/connect-sessions.js';
-import { CATEGORIES } from '../../api/constants.js';
+import { CATEGORIES, CATEGORY_ALIASES } from '../../api/constants.js';
 import { stateDir } from '../../config/paths.js';
 import { resolveTarget, type Target } from '../../config/target.js';
 import { canPrompt, type Context } from '../../context.js';
@@ -150,7 +150,10 @@ function fromSession(ctx: Context, options: CreateOptions, id: number): CreateOp
   const inherited: Partial<ConnectSessionCreate> = {
     originOwnerId: record.owner_id,
     originOwnerName: record.owner_name,
-    ...(record.categories.length > 0 ? { categories: record.categories } : {}),
+    // A server may echo categories in the spec examples' camelCase: sent back as wire values.
+    ...(record.categories.length > 0
+      ? { categories: record.categories.map((c) => CATEGORY_ALIASES[c] ?? c) }
+      : {}),
     ...(record.provider === null ? {} : { provider: record.provider }),
     ...(record.label === null ? {} : { label: record.label }),
     ...(record.type === null ? {} : { type: record.type }),

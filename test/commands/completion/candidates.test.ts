@@ -41,7 +41,7 @@ describe('completion candidates', () => {
     ],
     [
       ['create', '--type', ''],
-      ['production', 'test', 'unmapped_value'],
+      ['production', 'test'],
     ],
     [
       ['list', '-o', ''],

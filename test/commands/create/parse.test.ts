@@ -49,6 +49,16 @@ describe('cst create: parsing', () => {
       { request: { categories: ['hris-legacy', 'stackone'] } },
     ],
     ['expires-in in minutes', ['--expires-in', '30m'], { request: { expiresIn: 1800 } }],
+    [
+      'a connector profile',
+      ['--connector-profile', 'cp_1'],
+      { request: { connectorProfileId: 'cp_1' } },
+    ],
+    [
+      'wait with its pacing',
+      ['--wait', '--interval', '5s', '--wait-timeout', '0'],
+      { request: {}, wait: { intervalMs: 5000, waitTimeoutMs: 0 } },
+    ],
     ['expires-in bare seconds', ['--expires-in', '90'], { request: { expiresIn: 90 } }],
     ['expires-in in days', ['--expires-in', '5d'], { request: { expiresIn: 432_000 } }],
     [
@@ -157,6 +167,17 @@ describe('cst create: parsing', () => {
       '--expires-in: "soon" is not a duration: use a number of seconds, or a number with a unit: ms, s, m, h, d (30m, 12h, 5d)',
     ],
     [
+      'both names of the connector profile',
+      ['--integration-id', 'i', '--connector-profile', 'c'],
+      '--integration-id and --connector-profile name the same thing: use --connector-profile',
+    ],
+    [
+      'wait in a bulk run',
+      ['--from-file', 'r.csv', '--results', 'o.csv', '--wait'],
+      '--wait is for a single create; for a bulk run, cst wait --session <id>',
+    ],
+    ['a sub-second poll', ['--wait', '--interval', '500ms'], '--interval: must be at least 1s'],
+    [
       'too short a duration',
       ['--expires-in', '10ms'],
       '--expires-in: must be from 1s to 2147483647s (about 68 years)',
@@ -232,7 +253,7 @@ describe('cst create: parsing', () => {
     [
       'bad type',
       ['--type', 'prod'],
-      "error: option '--type <type>' argument 'prod' is invalid. Allowed choices are production, test, unmapped_value.",
+      "error: option '--type <type>' argument 'prod' is invalid. Allowed choices are production, test.",
     ],
     [
       'bad output',

@@ -1,5 +1,5 @@
 // Level B: runCreate with test streams, against real HTTP on loopback.
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -7,6 +7,7 @@ import { parseCreateOptions, type CreateFlags } from '../../../src/commands/crea
 import { runCreate } from '../../../src/commands/create/run.js';
 import { CliError } from '../../../src/errors.js';
 import { testContext, type TestContextOptions } from '../../helpers/context.js';
+import { record } from '../../helpers/ledger-record.js';
 import { SESSION_TABLE_60 } from '../../helpers/session-table.js';
 import {
   SESSION_BODY,
@@ -214,6 +215,39 @@ describe('runCreate requests', () => {
       'project_mismatch',
       'the API key of acme/prod belongs to another project: the session above was created in organization 1001 (expected 999)',
     ]);
+  });
+
+  it('--integration-id still works, with one line naming --connector-profile', async () => {
+    const { stderr, error } = await run(
+      { ...owner, integrationId: 'int_1' },
+      { env: await scripted() },
+    );
+    expect(error).toBeUndefined();
+    expect(stderr()).toBe(
+      'warning: --integration-id is deprecated by StackOne: use --connector-profile\n',
+    );
+    expect(JSON.parse(server!.requests[0]!.body)).toMatchObject({ integration_id: 'int_1' });
+  });
+
+  it('--from-session sends camelCase categories a server echoed as wire values', async () => {
+    const env = await dirs();
+    await mkdir(env.CST_STATE_DIR, { recursive: true });
+    const reissued = record(7, {
+      categories: ['hrisLegacy', 'stackOne', 'ats'],
+      org: null,
+      project: null,
+    });
+    await writeFile(join(env.CST_STATE_DIR, 'ledger.jsonl'), `${JSON.stringify(reissued)}\n`);
+    const { stdout, error } = await run(
+      { fromSession: '7', dryRun: true },
+      { env: { ...env, CST_API_KEY: 'k', CST_BASE_URL: 'https://api.example.com' } },
+    );
+    expect(error).toBeUndefined();
+    expect((JSON.parse(stdout()) as { body: unknown }).body).toEqual({
+      origin_owner_id: 'cus_0',
+      origin_owner_name: 'Customer 0',
+      categories: ['hris-legacy', 'stackone', 'ats'],
+    });
   });
 });
 
