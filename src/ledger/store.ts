@@ -1,7 +1,7 @@
 // The ledger: append-only JSON lines in the state directory, one write() per record with
 // O_APPEND so parallel cst processes never interleave. Reads go from the end of the file in
 // fixed-size chunks, so memory stays flat and the newest records come first.
-import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ensurePrivateDir, openPrivateAppend, writeFileAtomic } from '../config/private-files.js';
@@ -224,10 +224,35 @@ export interface OutcomeRecord {
   v: 1;
   session_id: number;
   target: string;
-  outcome: 'linked';
-  account_id: string;
+  /** What the customer did with the link, as `cst wait` saw it. */
+  outcome: 'linked' | 'failed' | 'cancelled';
+  account_id: string | null;
   at: string;
 }
+
+/** The latest outcome of each session, by `target#session_id`. The file is small: one line a link. */
+export function readOutcomes(ledger: string): Map<string, OutcomeRecord> {
+  const outcomes = new Map<string, OutcomeRecord>();
+  let text: string;
+  try {
+    text = readFileSync(outcomesPath(ledger), 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return outcomes;
+    throw error;
+  }
+  for (const line of text.split('\n')) {
+    try {
+      const record = JSON.parse(line) as OutcomeRecord;
+      if (typeof record.session_id === 'number')
+        outcomes.set(outcomeKey(record.target, record.session_id), record);
+    } catch {
+      // Blank, or torn by a crash.
+    }
+  }
+  return outcomes;
+}
+
+export const outcomeKey = (target: string, sessionId: number) => `${target}#${sessionId}`;
 
 export async function appendOutcome(ledger: string, outcome: OutcomeRecord): Promise<void> {
   const path = outcomesPath(ledger);

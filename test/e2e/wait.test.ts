@@ -74,6 +74,8 @@ describe('cst wait', () => {
       account_id: linked.account_id,
     });
     expect(outcomes).not.toContain(token);
+    const listed = await cst(['list', '--field', 'state'], env);
+    expect(listed.stdout).toBe('linked\n');
   });
 
   it.each([
@@ -89,6 +91,9 @@ describe('cst wait', () => {
       '--json',
     );
     expect(result.code).toBe(13);
+    expect((await cst(['list', '--field', 'state'], env)).stdout).toBe(
+      outcome === 'error' ? 'failed\n' : 'cancelled\n',
+    );
     const { error } = JSON.parse(result.stderr) as { error: { code: string; message: string } };
     expect([error.code, error.message]).toEqual([code, expect.stringMatching(message)]);
   });

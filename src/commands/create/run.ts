@@ -118,12 +118,12 @@ export async function runCreate(options: CreateOptions, ctx: Context): Promise<v
       // The session is printed already: the admin needs the link to send it. The outcome goes
       // to stderr and the exit code, so stdout stays what it is without --wait.
       const { waitForToken } = await import('../wait/engine.js');
-      const { recordLinked } = await import('../wait/run.js');
+      const { linkedOutcome, recordFailure, recordOutcome } = await import('../wait/run.js');
       const linked = await waitForToken(ctx, client, session.token, {
         ...options.wait,
         expiresAt: record.expires_at === null ? undefined : Date.parse(record.expires_at),
-      });
-      await recordLinked(ledger, tid, linked, ctx);
+      }).catch((error: unknown) => recordFailure(ledger, tid, error, ctx));
+      await recordOutcome(ledger, tid, linkedOutcome(linked), ctx);
       ctx.stderr.write(
         `linked: ${session.originOwnerId} connected ${linked.provider ?? 'an account'}: account ${linked.account_id}${linked.account_status ? ` (${linked.account_status})` : ''}\n`,
       );

@@ -29,6 +29,13 @@ export function listCommand(ctx: Context, run?: ListRunner): Command {
     .option('--all', 'show every matching session')
     .option('--sandbox', 'list the sessions issued by the sandbox instead')
     .option('--linked', "show whether each owner's account was linked (asks StackOne)")
+    .option(
+      '--state <state>',
+      'only sessions in this state: pending, linked, failed, cancelled, expired (repeatable)',
+      collect,
+    )
+    .option('--expiring <duration>', 'only pending sessions that expire within this long')
+    .option('--summary', 'the funnel per organization/project: issued, linked, pending, …')
     .option('--timeout <duration>', 'time limit for each HTTP attempt (--linked)', '30s')
     .addOption(new Option('-o, --output <format>', 'output format').choices(LIST_FORMATS))
     .option('--json', 'print one JSON array (short for --output json)')
@@ -39,6 +46,8 @@ export function listCommand(ctx: Context, run?: ListRunner): Command {
         'cst list',
         'cst list --owner-id cus_42 --status active',
         'cst list --since 7d --linked',
+        'cst list --state pending --expiring 1h   # the customers to chase',
+        'cst list --since 7d --summary',
         'cst list --org acme --project prod --all -o csv > sessions.csv',
         'pbpaste | cst list --token-stdin',
       ]),

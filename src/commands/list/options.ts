@@ -20,6 +20,9 @@ export interface ListFlags {
   all?: boolean;
   sandbox?: boolean;
   linked?: boolean;
+  state?: string[];
+  expiring?: string;
+  summary?: boolean;
   timeout: string;
   output?: string;
   json?: boolean;
@@ -38,9 +41,17 @@ export interface ListOptions {
   limit: number;
   sandbox: boolean;
   linked: boolean;
+  /** --state: only sessions in these states. */
+  states: SessionState[] | undefined;
+  /** --expiring: only pending sessions that expire within this long. */
+  expiringMs: number | undefined;
+  summary: boolean;
   timeoutMs: number;
   output: ListOutput;
 }
+
+export const SESSION_STATES = ['pending', 'linked', 'failed', 'cancelled', 'expired'] as const;
+export type SessionState = (typeof SESSION_STATES)[number];
 
 /** Fields of a listed session, for --field. */
 export const LIST_FIELDS = [
@@ -62,6 +73,9 @@ export const LIST_FIELDS = [
   'expires_at',
   'token_fp',
   'status',
+  'state',
+  'linked_account_id',
+  'linked_at',
   'linked',
 ] as const;
 
@@ -79,6 +93,7 @@ const listFlagsSchema = z.object({
     }),
   ),
   categories: z.optional(categoryList),
+  expiring: z.optional(durationMs),
   timeout: durationMs,
 });
 
@@ -86,6 +101,7 @@ export function parseListOptions(flags: ListFlags, now: number): ListOptions {
   const parsed = listFlagsSchema.safeParse({
     limit: flags.limit,
     timeout: flags.timeout,
+    ...(flags.expiring === undefined ? {} : { expiring: flags.expiring }),
     ...(flags.category || flags.categories
       ? { categories: [...(flags.category ?? []), ...(flags.categories ?? [])] }
       : {}),
@@ -99,6 +115,12 @@ export function parseListOptions(flags: ListFlags, now: number): ListOptions {
     return at;
   };
   const output = parseOutputFlags(flags, LIST_FIELDS, LIST_FORMATS, 'one value per session');
+  const states = flags.state?.flatMap((list) => list.split(',')).map((s) => s.trim());
+  const unknown = states?.find((state) => !(SESSION_STATES as readonly string[]).includes(state));
+  if (unknown !== undefined)
+    throw new UsageError(`--state: "${unknown}" is not one of ${SESSION_STATES.join(', ')}`);
+  if (flags.summary && flags.field !== undefined)
+    throw new UsageError('--summary prints a table of counts: drop --field');
   return {
     org: flags.org,
     project: flags.project,
@@ -111,6 +133,9 @@ export function parseListOptions(flags: ListFlags, now: number): ListOptions {
     limit: flags.all ? Infinity : parsed.data.limit,
     sandbox: flags.sandbox === true,
     linked: flags.linked === true,
+    states: states as SessionState[] | undefined,
+    expiringMs: parsed.data.expiring,
+    summary: flags.summary === true,
     timeoutMs: parsed.data.timeout,
     output,
   };

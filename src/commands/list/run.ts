@@ -3,7 +3,7 @@ import { stateDir } from '../../config/paths.js';
 import type { Context } from '../../context.js';
 import { queryLedger } from '../../ledger/query.js';
 import type { LedgerRecord } from '../../ledger/record.js';
-import { ledgerPath } from '../../ledger/store.js';
+import { ledgerPath, outcomeKey, readOutcomes } from '../../ledger/store.js';
 import { note, warn } from '../../output/messages.js';
 import { type Column, renderRows } from '../../output/rows.js';
 import { readSecretFromStdin } from '../../util/stdin.js';
@@ -11,8 +11,15 @@ import { relativeTime } from '../../util/time.js';
 import type { Linked } from './linked.js';
 import type { ListOptions } from './options.js';
 
+export type SessionState = 'pending' | 'linked' | 'failed' | 'cancelled' | 'expired';
+
 export interface ListedSession extends LedgerRecord {
   status: 'active' | 'expired';
+  /** What became of the link: from `cst wait`'s outcomes, refreshed from StackOne by --linked. */
+  state: SessionState;
+  linked_account_id: string | null;
+  /** When the session was seen linked (an outcome record, or the account's creation). */
+  linked_at: string | null;
   linked?: Linked | null;
 }
 
@@ -24,28 +31,64 @@ export async function runList(options: ListOptions, ctx: Context): Promise<void>
       )
     : undefined;
   const path = ledgerPath(stateDir(ctx.env), options.sandbox);
-  const result = queryLedger(path, { ...options, tokenFp, now });
+  // Filters on state, and the summary, need every matching session before any limit.
+  const byState = options.states !== undefined || options.expiringMs !== undefined;
+  const everything = byState || options.summary;
+  const result = queryLedger(path, {
+    ...options,
+    limit: everything ? Infinity : options.limit,
+    tokenFp,
+    now,
+  });
   if (result.torn > 0) {
     warn(
       ctx,
       `skipped ${result.torn} unreadable line${result.torn > 1 ? 's' : ''} in ${path} (a record torn by a crash mid-write?)`,
     );
   }
-  const rows: ListedSession[] = result.rows.map((record) => ({
-    ...record,
-    status:
-      record.expires_at !== null && Date.parse(record.expires_at) > now ? 'active' : 'expired',
-  }));
+  const outcomes = readOutcomes(path);
+  let rows: ListedSession[] = result.rows.map((record) => {
+    const live = record.expires_at !== null && Date.parse(record.expires_at) > now;
+    const outcome = outcomes.get(outcomeKey(record.target, record.id));
+    return {
+      ...record,
+      status: live ? 'active' : 'expired',
+      state: outcome?.outcome ?? (live ? 'pending' : 'expired'),
+      linked_account_id: outcome?.outcome === 'linked' ? outcome.account_id : null,
+      linked_at: outcome?.outcome === 'linked' ? outcome.at : null,
+    };
+  });
   if (options.linked) {
     // Asking StackOne needs the HTTP client: loaded only for --linked.
     const { linkedAccountsFor } = await import('./linked.js');
     const linked = await linkedAccountsFor(ctx, rows, options);
-    for (const row of rows) row.linked = linked.get(row) ?? null;
+    for (const row of rows) {
+      row.linked = linked.get(row) ?? null;
+      const account = row.linked?.account;
+      if (account && row.state !== 'linked')
+        Object.assign(row, {
+          state: 'linked',
+          linked_account_id: account.id,
+          linked_at: account.created_at,
+        });
+    }
+  }
+  if (options.summary) return renderSummary(ctx, rows, options);
+  let total = result.total;
+  if (byState) {
+    rows = rows.filter(
+      (row) =>
+        (options.states === undefined || options.states.includes(row.state)) &&
+        (options.expiringMs === undefined ||
+          (row.state === 'pending' && Date.parse(row.expires_at!) - now <= options.expiringMs)),
+    );
+    total = rows.length;
+    rows = rows.slice(0, options.limit);
   }
   const json = ({ v: _version, ...row }: ListedSession) => ({ ...row });
   await renderRows(ctx, { columns: columns(options.linked, now), rows, json }, options.output);
-  if (rows.length < result.total) {
-    ctx.stderr.write(`showing ${rows.length} of ${result.total}; use --all\n`);
+  if (rows.length < total) {
+    ctx.stderr.write(`showing ${rows.length} of ${total}; use --all\n`);
   } else if (rows.length === 0 && ctx.stderr.isTTY) {
     note(
       ctx,
@@ -91,6 +134,22 @@ function columns(linked: boolean, now: number): Column<ListedSession>[] {
     },
     { header: 'STATUS', human: (row) => row.status, machine: (row) => row.status, style: state },
     { header: 'LABEL', human: (row) => text(row.label), machine: (row) => text(row.label) },
+    {
+      header: 'STATE',
+      human: (row) =>
+        row.state === 'linked' && row.linked_account_id
+          ? `linked ${row.linked_account_id}`
+          : row.state,
+      machine: (row) => row.state,
+      style: (row) =>
+        row.state === 'linked'
+          ? 'good'
+          : row.state === 'failed' || row.state === 'cancelled'
+            ? 'bad'
+            : row.state === 'pending'
+              ? undefined
+              : 'muted',
+    },
   ];
   if (linked) {
     const linkedText = (row: ListedSession) =>
@@ -108,4 +167,95 @@ function columns(linked: boolean, now: number): Column<ListedSession>[] {
     });
   }
   return list;
+}
+
+interface SummaryRow {
+  where: string;
+  issued: number;
+  linked: number;
+  pending: number;
+  failed: number;
+  expired: number;
+  link_rate: number;
+  median_seconds_to_link: number | null;
+}
+
+/** The funnel per organization/project: what a CI job's owners ask after a provisioning run. */
+async function renderSummary(
+  ctx: Context,
+  rows: ListedSession[],
+  options: ListOptions,
+): Promise<void> {
+  const groups = new Map<string, ListedSession[]>();
+  for (const row of rows) {
+    const where =
+      row.org !== null && row.project !== null ? `${row.org}/${row.project}` : row.target;
+    groups.set(where, [...(groups.get(where) ?? []), row]);
+  }
+  const summary: SummaryRow[] = [...groups].map(([where, group]) => {
+    const count = (...states: SessionState[]) =>
+      group.filter((row) => states.includes(row.state)).length;
+    const linked = count('linked');
+    return {
+      where,
+      issued: group.length,
+      linked,
+      pending: count('pending'),
+      failed: count('failed', 'cancelled'),
+      expired: count('expired'),
+      link_rate: group.length === 0 ? 0 : linked / group.length,
+      median_seconds_to_link: median(
+        group
+          .filter((row) => row.state === 'linked' && row.linked_at !== null)
+          .map((row) => (Date.parse(row.linked_at!) - Date.parse(row.created_at)) / 1000),
+      ),
+    };
+  });
+  const number = (pick: (row: SummaryRow) => number) => (row: SummaryRow) => String(pick(row));
+  await renderRows(
+    ctx,
+    {
+      columns: [
+        { header: 'ORGANIZATION/PROJECT', human: (row) => row.where, machine: (row) => row.where },
+        { header: 'ISSUED', human: number((r) => r.issued), machine: number((r) => r.issued) },
+        { header: 'LINKED', human: number((r) => r.linked), machine: number((r) => r.linked) },
+        { header: 'PENDING', human: number((r) => r.pending), machine: number((r) => r.pending) },
+        { header: 'FAILED', human: number((r) => r.failed), machine: number((r) => r.failed) },
+        {
+          header: 'EXPIRED UNLINKED',
+          human: number((r) => r.expired),
+          machine: number((r) => r.expired),
+        },
+        {
+          header: 'LINK RATE',
+          human: (row) => `${Math.round(row.link_rate * 100)}%`,
+          machine: (row) => row.link_rate.toFixed(3),
+        },
+        {
+          header: 'MEDIAN TO LINK',
+          human: (row) =>
+            row.median_seconds_to_link === null ? '' : formatSeconds(row.median_seconds_to_link),
+          machine: (row) =>
+            row.median_seconds_to_link === null ? '' : String(row.median_seconds_to_link),
+        },
+      ],
+      rows: summary,
+      json: (row) => ({ ...row }),
+    },
+    options.output,
+  );
+}
+
+function median(values: number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+function formatSeconds(seconds: number): string {
+  if (seconds < 60) return `${Math.round(seconds)}s`;
+  if (seconds < 3600) return `${Math.round(seconds / 60)}m`;
+  if (seconds < 86_400) return `${(seconds / 3600).toFixed(1)}h`;
+  return `${(seconds / 86_400).toFixed(1)}d`;
 }

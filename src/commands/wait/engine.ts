@@ -70,18 +70,16 @@ export async function waitForToken(
         case 'authenticated':
           return await linkedAccount(client, session, attempt.account_secure_id);
         case 'error':
-          throw new CliError(
+          throw new LinkEnded(
             `the customer's link failed: ${[attempt.oauth_error_code, attempt.oauth_error_description].filter(Boolean).join(': ') || 'no reason given'} (session ${session.id}, ${session.originOwnerId})`,
             'link_failed',
-            EXIT.linkFailed,
-            { hint: `'cst create --from-session ${session.id}' issues a new link` },
+            session.id,
           );
         case 'cancelled':
-          throw new CliError(
+          throw new LinkEnded(
             `the customer cancelled the link (session ${session.id}, ${session.originOwnerId})`,
             'link_cancelled',
-            EXIT.linkFailed,
-            { hint: `'cst create --from-session ${session.id}' issues a new link` },
+            session.id,
           );
         case 'expired':
           throw expired(session.id, session.originOwnerId);
@@ -164,6 +162,19 @@ async function linkedAccount(
     provider: account.provider,
     account_status: account.status,
   };
+}
+
+/** The customer finished the Hub without an account: exit 13. */
+export class LinkEnded extends CliError {
+  constructor(
+    message: string,
+    code: 'link_failed' | 'link_cancelled',
+    readonly sessionId: number,
+  ) {
+    super(message, code, EXIT.linkFailed, {
+      hint: `'cst create --from-session ${sessionId}' issues a new link`,
+    });
+  }
 }
 
 /** Worth polling again: the network, a 5xx, a 408, or a 429 after the client's own retries. */

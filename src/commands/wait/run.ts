@@ -7,13 +7,13 @@ import { UsageError } from '../../errors.js';
 import { fingerprint } from '../../ledger/fingerprint.js';
 import { queryLedger } from '../../ledger/query.js';
 import { type LedgerRecord, targetId } from '../../ledger/record.js';
-import { appendOutcome, ledgerPath } from '../../ledger/store.js';
+import { appendOutcome, ledgerPath, type OutcomeRecord } from '../../ledger/store.js';
 import { note, warn } from '../../output/messages.js';
 import { renderRecord } from '../../output/record.js';
 import { readSecretFromStdin } from '../../util/stdin.js';
 import { withClient } from '../api-client.js';
 import { targetFor } from '../list/linked.js';
-import { type Linked, type WaitPlan, waitForAccount, waitForToken } from './engine.js';
+import { type Linked, LinkEnded, type WaitPlan, waitForAccount, waitForToken } from './engine.js';
 import { parseWaitOptions, type WaitFlags } from './options.js';
 
 export async function runWait(
@@ -60,7 +60,7 @@ export async function runWait(
       (client) => waitForAccount(ctx, client, record, plan(record)),
       quiet,
     );
-    await recordLinked(ledger, tid, linked, ctx);
+    await recordOutcome(ledger, tid, linkedOutcome(linked), ctx);
   } else {
     if (options.source.kind === 'token')
       warn(ctx, 'a token given as an argument lands in shell history; prefer --token-stdin');
@@ -77,10 +77,13 @@ export async function runWait(
       ctx,
       target,
       options.timeoutMs,
-      (client) => waitForToken(ctx, client, token, plan(record)),
+      (client) =>
+        waitForToken(ctx, client, token, plan(record)).catch((error: unknown) =>
+          recordFailure(ledger, tid, error, ctx),
+        ),
       quiet,
     );
-    await recordLinked(ledger, tid, linked, ctx);
+    await recordOutcome(ledger, tid, linkedOutcome(linked), ctx);
   }
   await renderRecord(ctx, { wire: linkedWire(linked) }, options.output);
 }
@@ -98,26 +101,44 @@ export function linkedWire(linked: Linked): Record<string, unknown> {
   };
 }
 
-/** So that `cst list` knows the session is linked without asking StackOne again. */
-export async function recordLinked(
+/** So that `cst list` knows what became of the session without asking StackOne again. */
+export async function recordOutcome(
   ledger: string,
   target: string,
-  linked: Linked,
+  outcome: Pick<OutcomeRecord, 'session_id' | 'outcome' | 'account_id'>,
   ctx: Context,
 ): Promise<void> {
   try {
-    await appendOutcome(ledger, {
-      v: 1,
-      session_id: linked.session_id,
-      target,
-      outcome: 'linked',
-      account_id: linked.account_id,
-      at: ctx.now().toISOString(),
-    });
+    await appendOutcome(ledger, { v: 1, target, ...outcome, at: ctx.now().toISOString() });
   } catch (error) {
-    warn(ctx, `the link is not recorded in the ledger: ${(error as Error).message}`);
+    warn(ctx, `the outcome is not recorded in the ledger: ${(error as Error).message}`);
   }
 }
+
+/** The outcome, then the error of a link that failed or was cancelled. */
+export async function recordFailure(
+  ledger: string,
+  target: string,
+  error: unknown,
+  ctx: Context,
+): Promise<never> {
+  if (error instanceof LinkEnded) {
+    const outcome = error.code === 'link_failed' ? 'failed' : 'cancelled';
+    await recordOutcome(
+      ledger,
+      target,
+      { session_id: error.sessionId, outcome, account_id: null },
+      ctx,
+    );
+  }
+  throw error;
+}
+
+export const linkedOutcome = (linked: Linked) => ({
+  session_id: linked.session_id,
+  outcome: 'linked' as const,
+  account_id: linked.account_id,
+});
 
 /** A wait polls again anyway: the client's own retries need no line each. */
 const quiet = () => {};

@@ -26,6 +26,8 @@ function account(id: string, owner: string, createdAt: string, status = 'active'
   };
 }
 
+const UNLINKED = { state: 'pending', linked_account_id: null, linked_at: null } as const;
+
 describe('list --linked', () => {
   it('chunks owners under the URL limit, walks pages, and joins accounts created after each session', async () => {
     const owners = Array.from(
@@ -57,10 +59,13 @@ describe('list --linked', () => {
     const rows: ListedSession[] = owners.map((owner, i) => ({
       ...record(i + 1, { owner_id: owner, org: null, project: null, target }),
       status: 'active',
+      ...UNLINKED,
     }));
     rows.push({
       ...record(999, { owner_id: 'nobody', org: null, project: null, target }),
       status: 'expired',
+      ...UNLINKED,
+      state: 'expired',
     });
     const { ctx } = testContext({ env });
     const linked = await linkedAccountsFor(ctx, rows, { timeoutMs: 5000 });

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { type ListFlags, parseListOptions } from '../../../src/commands/list/options.js';
 import { runList } from '../../../src/commands/list/run.js';
 import { CliError } from '../../../src/errors.js';
-import { appendRecord, ledgerPath } from '../../../src/ledger/store.js';
+import { appendOutcome, appendRecord, ledgerPath } from '../../../src/ledger/store.js';
 import { testContext } from '../../helpers/context.js';
 import { record } from '../../helpers/ledger-record.js';
 
@@ -51,10 +51,10 @@ describe('cst list', () => {
     const { out, err } = await list(await stateWith(3), {}, true);
     expect(out).toBe(
       [
-        'ID  ORGANIZATION/PROJECT                   OWNER               CATEGORIES  CREATED  EXPIRES  STATUS  LABEL',
-        '3   acme/prod                              cus_3 (Customer 3)  hris        10m ago  in 20m   active  label 3',
-        '2   https://api.stackone.com#0123456789ab  cus_2 (Customer 2)  ats,hris    11m ago  in 19m   active',
-        '1   acme/prod                              cus_1 (Customer 1)  hris        12m ago  in 18m   active',
+        'ID  ORGANIZATION/PROJECT                   OWNER               CATEGORIES  CREATED  EXPIRES  STATUS  LABEL    STATE',
+        '3   acme/prod                              cus_3 (Customer 3)  hris        10m ago  in 20m   active  label 3  pending',
+        '2   https://api.stackone.com#0123456789ab  cus_2 (Customer 2)  ats,hris    11m ago  in 19m   active           pending',
+        '1   acme/prod                              cus_1 (Customer 1)  hris        12m ago  in 18m   active           pending',
         '',
       ].join('\n'),
     );
@@ -65,9 +65,10 @@ describe('cst list', () => {
     const { out } = await list(await stateWith(2), { limit: '1' }, true, undefined, 80);
     expect(out).toBe(
       [
-        'ID  ORGANIZATION/PROJECT  OWNER      CATEGORIES  CREATED  EXPIRES  STATUS  LABEL',
-        '2   https://api.stackone  cus_2 (Cu  ats,hris    11m ago  in 19m   active',
-        '    .com#0123456789ab     stomer 2)',
+        'ID  ORGANIZATION/PROJECT  OWNER     CATEGORIES  CREATED  EXPIRES  STATUS  LABEL  STATE',
+        '2   https://api.stackone  cus_2 (C  ats,hris    11m ago  in 19m   active         pending',
+        '    .com#0123456789ab     ustomer',
+        '                          2)',
         '',
       ].join('\n'),
     );
@@ -77,8 +78,8 @@ describe('cst list', () => {
     const { out } = await list(await stateWith(2), {});
     expect(out).toBe(
       [
-        '2\thttps://api.stackone.com#0123456789ab\tcus_2\tats,hris\t2026-11-01T00:02:00.000Z\t2026-11-01T00:32:00.000Z\tactive\t',
-        '1\tacme/prod\tcus_1\thris\t2026-11-01T00:01:00.000Z\t2026-11-01T00:31:00.000Z\tactive\t',
+        '2\thttps://api.stackone.com#0123456789ab\tcus_2\tats,hris\t2026-11-01T00:02:00.000Z\t2026-11-01T00:32:00.000Z\tactive\t\tpending',
+        '1\tacme/prod\tcus_1\thris\t2026-11-01T00:01:00.000Z\t2026-11-01T00:31:00.000Z\tactive\t\tpending',
         '',
       ].join('\n'),
     );
@@ -87,7 +88,7 @@ describe('cst list', () => {
   it('prints CSV with a header, JSON as one array, and one field per line', async () => {
     const dir = await stateWith(2);
     expect((await list(dir, { output: 'csv', limit: '1' })).out).toBe(
-      'id,organization/project,owner,categories,created,expires,status,label\r\n2,https://api.stackone.com#0123456789ab,cus_2,"ats,hris",2026-11-01T00:02:00.000Z,2026-11-01T00:32:00.000Z,active,\r\n',
+      'id,organization/project,owner,categories,created,expires,status,label,state\r\n2,https://api.stackone.com#0123456789ab,cus_2,"ats,hris",2026-11-01T00:02:00.000Z,2026-11-01T00:32:00.000Z,active,,pending\r\n',
     );
     const json = JSON.parse((await list(dir, { json: true })).out) as Record<string, unknown>[];
     expect(json.map((row) => [row.id, row.status, row.token_fp])).toEqual([
@@ -120,6 +121,71 @@ describe('cst list', () => {
     expect(await ids({ since: '2026-11-01T00:18:00Z' })).toEqual([20, 19, 18]);
     expect(await ids({ until: '2026-11-01T00:02:00Z' })).toEqual([2, 1]);
     expect(await ids({ org: 'acme', ownerId: 'cus_2' })).toEqual([16, 9]);
+  });
+
+  it('knows each session’s state from the outcomes cst wait recorded', async () => {
+    // Sessions a minute apart, each live for 30 minutes: at NOW all six are live.
+    const dir = await stateWith(6);
+    const ledger = ledgerPath(dir, false);
+    const linkedAt = (id: number) => new Date(Date.parse(record(id).created_at) + 60_000 * id);
+    for (const [id, outcome, account] of [
+      [1, 'linked', 'acc_1'],
+      [2, 'failed', null],
+      [3, 'linked', 'acc_3'],
+      [4, 'cancelled', null],
+    ] as const)
+      await appendOutcome(ledger, {
+        v: 1,
+        session_id: id,
+        target: record(id).target,
+        outcome,
+        account_id: account,
+        at: linkedAt(id).toISOString(),
+      });
+    const states = JSON.parse((await list(dir, { json: true })).out) as Record<string, unknown>[];
+    expect(states.map((row) => [row.id, row.state, row.linked_account_id])).toEqual([
+      [6, 'pending', null],
+      [5, 'pending', null],
+      [4, 'cancelled', null],
+      [3, 'linked', 'acc_3'],
+      [2, 'failed', null],
+      [1, 'linked', 'acc_1'],
+    ]);
+    const ids = async (flags: Partial<ListFlags>) =>
+      (await list(dir, { ...flags, field: 'id' })).out.trim().split('\n').map(Number);
+    expect(await ids({ state: ['linked'] })).toEqual([3, 1]);
+    expect(await ids({ state: ['failed,cancelled'] })).toEqual([4, 2]);
+    // Session 5 expires 30m after 00:05, 22 minutes from NOW; session 6 a minute later.
+    expect(await ids({ expiring: '22m' })).toEqual([5]);
+    expect((await list(dir, { state: ['linked'], limit: '1' })).err).toBe(
+      'showing 1 of 2; use --all\n',
+    );
+    const summary = JSON.parse((await list(dir, { summary: true, json: true })).out) as unknown;
+    expect(summary).toEqual([
+      {
+        where: 'acme/prod',
+        issued: 5,
+        linked: 2,
+        pending: 2,
+        failed: 1,
+        expired: 0,
+        link_rate: 0.4,
+        median_seconds_to_link: 120,
+      },
+      {
+        where: 'https://api.stackone.com#0123456789ab',
+        issued: 1,
+        linked: 0,
+        pending: 0,
+        failed: 1,
+        expired: 0,
+        link_rate: 0,
+        median_seconds_to_link: null,
+      },
+    ]);
+    expect(() =>
+      parseListOptions({ status: 'all', limit: '50', timeout: '5s', state: ['done'] }, 0),
+    ).toThrow('--state: "done" is not one of pending, linked, failed, cancelled, expired');
   });
 
   it('finds sessions by the token on stdin, by its fingerprint', async () => {
@@ -161,7 +227,7 @@ describe('cst list', () => {
     ],
     [
       { field: 'token' },
-      'unknown --field "token": use one of id, target, org, project, organization_id, project_id, owner_id, owner_name, username, categories, provider, label, account_id, type, created_at, expires_at, token_fp, status, linked',
+      'unknown --field "token": use one of id, target, org, project, organization_id, project_id, owner_id, owner_name, username, categories, provider, label, account_id, type, created_at, expires_at, token_fp, status, state, linked_account_id, linked_at, linked',
     ],
     [
       { category: ['hrs'] },
