@@ -42,6 +42,8 @@ export function createCommand(ctx: Context, run?: CreateRunner): Command {
       'reissue: owner, categories, provider, label and type of a session cst issued',
     );
   command
+    .option('--copy', 'put the auth link on the clipboard, through the terminal (OSC 52)')
+    .option('--open', 'open the auth link in the default browser')
     .option('--wait', 'then wait until the customer links an account (as cst wait)')
     .option('--interval <duration>', 'with --wait: time between polls', '3s')
     .option(

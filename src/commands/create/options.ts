@@ -34,6 +34,8 @@ export interface CreateFlags {
   integrationId?: string;
   connectorProfile?: string;
   wait?: boolean;
+  copy?: boolean;
+  open?: boolean;
   interval?: string;
   waitTimeout?: string;
   bodyJson?: string;
@@ -73,6 +75,8 @@ export interface CreateOptions {
   target: TargetFlags;
   timeoutMs: number;
   output: OutputOptions;
+  /** --copy and --open: hand the auth link over at a terminal. */
+  handoff: { copy: boolean; open: boolean };
   /** --wait: after the create, wait for the customer like `cst wait`. */
   wait?: { intervalMs: number; waitTimeoutMs: number } | undefined;
 }
@@ -130,6 +134,8 @@ export function parseCreateOptions(flags: CreateFlags): CreateOptions {
         `--output ${flags.output} is for bulk runs; use table, json, yaml or tsv`,
       );
   }
+  if (bulk && (flags.copy || flags.open))
+    throw new UsageError('--copy and --open are for a single create');
   if (bulk && flags.wait)
     throw new UsageError('--wait is for a single create; for a bulk run, cst wait --session <id>');
   if (bulk && flags.fromSession !== undefined)
@@ -171,6 +177,7 @@ export function parseCreateOptions(flags: CreateFlags): CreateOptions {
     target: defined({ org: f.org, project: f.project, sandbox: f.sandbox }),
     timeoutMs: f.timeout,
     output,
+    handoff: { copy: flags.copy === true, open: flags.open === true },
     ...(flags.wait
       ? { wait: { intervalMs: f.interval ?? 3000, waitTimeoutMs: f.waitTimeout ?? 900_000 } }
       : {}),

@@ -105,6 +105,14 @@ export async function runCreate(options: CreateOptions, ctx: Context): Promise<v
     if (format === 'table' && options.output.field === undefined) {
       note(ctx, 'cst keeps no copy of this token: save it now if you need it.');
     }
+    if (options.handoff.copy || options.handoff.open) {
+      const { copyToClipboard, openInBrowser } = await import('../../output/handoff.js');
+      if (session.authLinkUrl === null) warn(ctx, 'the response has no auth link to hand over');
+      else {
+        if (options.handoff.copy) copyToClipboard(ctx, session.authLinkUrl, 'the auth link');
+        if (options.handoff.open) openInBrowser(ctx, session.authLinkUrl);
+      }
+    }
     if (unrecorded !== undefined) {
       // The token is printed: the session is not lost, only its record.
       throw new StateWriteError(

@@ -27,6 +27,7 @@ const base = {
   dryRun: false,
   bulk: undefined,
   output: { format: undefined, field: undefined },
+  handoff: { copy: false, open: false },
 };
 
 describe('cst create: parsing', () => {

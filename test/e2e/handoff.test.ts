@@ -1,0 +1,66 @@
+// Level C: handing the auth link over at a terminal, on a real pseudo-terminal: --copy writes
+// OSC 52 to the terminal, --open runs the system opener; in a pipe or in CI, neither happens and
+// a warning says so.
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cst, isolatedEnv } from './cli.js';
+import { plain, terminal } from './pty.js';
+
+const create = ['create', '--sandbox', '-c', 'hris', '--owner-id', 'c1', '--owner-name', 'C1'];
+
+/** A stand-in xdg-open first on PATH, writing the URL it was given to a file. */
+async function fakeOpener(env: Record<string, string>) {
+  const bin = join(env.HOME!, 'bin');
+  const opened = join(env.HOME!, 'opened.txt');
+  await mkdir(bin);
+  await writeFile(join(bin, 'xdg-open'), `#!/bin/sh\nprintf '%s' "$1" > '${opened}'\n`);
+  await chmod(join(bin, 'xdg-open'), 0o755);
+  return { env: { ...env, PATH: `${bin}:${env.PATH}` }, opened };
+}
+
+describe('--copy and --open', () => {
+  it('--copy puts the auth link on the clipboard through the terminal', async () => {
+    const env = await isolatedEnv();
+    const term = terminal([...create, '--copy', '--json'], env);
+    const { code, screen } = await term.exit();
+    expect(code).toBe(0);
+    const link = /"auth_link_url": "([^"]+)"/.exec(screen)?.[1];
+    expect(link).toBeDefined();
+    expect(screen).toContain(`\u001b]52;c;${Buffer.from(link!).toString('base64')}\u0007`);
+    expect(screen).toContain(
+      'the auth link copied to the clipboard (through the terminal: OSC 52)',
+    );
+  });
+
+  it('--copy in a pipe: a warning, and no escape byte anywhere', async () => {
+    const result = await cst([...create, '--copy', '--field', 'token'], await isolatedEnv());
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^[\w-]{43}$/);
+    expect(result.stderr).toBe('warning: --copy needs a terminal: nothing copied\n');
+  });
+
+  it('--open runs the system opener with the link, at a terminal only', async () => {
+    const { env, opened } = await fakeOpener(await isolatedEnv());
+    const term = terminal([...create, '--open', '--field', 'auth_link_url'], env);
+    const { code, screen } = await term.exit();
+    expect(code).toBe(0);
+    const link = screen.trim().split(/\r?\n/)[0]!;
+    for (let i = 0; i < 100 && !existsSync(opened); i++)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await readFile(opened, 'utf8')).toBe(link);
+  });
+
+  it('--open in CI: a warning, and no browser', async () => {
+    const { env, opened } = await fakeOpener(await isolatedEnv());
+    const term = terminal([...create, '--open', '--field', 'id'], env, { keep: { CI: 'true' } });
+    const { code, screen } = await term.exit();
+    expect(code).toBe(0);
+    expect(plain(screen)).toContain(
+      'warning: --open needs a terminal outside CI: open the link yourself',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(existsSync(opened)).toBe(false);
+  });
+});
