@@ -32,7 +32,7 @@ export function openInBrowser(ctx: Context, url: string): void {
   const child = spawn(command, args, {
     detached: true,
     stdio: 'ignore',
-    env: ctx.env as NodeJS.ProcessEnv,
+    env: ctx.env,
   });
   child.on('error', () => warn(ctx, `${command} could not be started: open the link yourself`));
   child.unref();
