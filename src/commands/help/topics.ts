@@ -32,6 +32,9 @@ export const TOPICS: Record<string, string> = {
   10   network: connection refused, DNS, TLS, timeout, connection lost, proxy
   11   invalid response: not per StackOne's spec, over CST_MAX_RESPONSE_SIZE, or endless
   12   request rejected by the API (HTTP 400, 409, 422)
+  13   cst wait: the customer's link failed or was cancelled
+  14   cst wait: the link expired before an account was linked
+  15   cst wait: still pending at --wait-timeout
   16   a session was created but its token could not be delivered (stdout, --results)
   17   cst's state (ledger, journal, lock) could not be written: disk full or read-only
   130  interrupted (Ctrl-C)
