@@ -23,6 +23,10 @@ const key = sandbox.projects[0].api_key;
 const floor = await bundleFloor();
 const requestEnv = { ...env, CST_BASE_URL: sandbox.base_url, CST_API_KEY: key };
 
+// A session the customer has linked already: cst wait answers after one poll.
+const linkedToken = issue('wait-linked');
+run([bin, 'sandbox', 'link', linkedToken, '--provider', 'bamboohr'], requestEnv);
+
 // 100k ledger records, as a year of busy provisioning would leave.
 const listState = join(root, 'list-state');
 writeLedger(join(listState, 'ledger.jsonl'), 100_000);
@@ -38,6 +42,11 @@ const cases = [
     args: [bin, 'create', '--owner-id', 'b1', '--owner-name', 'Bench', '--json'],
     env: requestEnv,
     target: 2.5,
+  },
+  {
+    name: 'cst wait (linked session: one poll)',
+    args: [bin, 'wait', linkedToken, '--json'],
+    env: requestEnv,
   },
   {
     name: 'cst list (100k-record ledger)',
@@ -60,6 +69,7 @@ for (let run = 0; run < RUNS; run++) {
   // Interleaved, so drift in machine load touches every case alike.
   cases.forEach((c, i) => samples[i].push(time(c)));
 }
+const pollRate = waitRate();
 sandbox.stop();
 
 const baseline = median(samples[0]);
@@ -85,6 +95,7 @@ cases.forEach((c, i) => {
     `${c.name.padEnd(44)} ${ms.toFixed(1).padStart(7)} ms  ${ratio.toFixed(2)}×${verdict}${memory}`,
   );
 });
+console.log(pollRate);
 if (failed) process.exitCode = 1;
 
 if (process.env.BENCH_BULK !== '0') await import('./bench-bulk.js');
@@ -98,6 +109,35 @@ function time({ args, env: caseEnv }) {
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   if (result.status !== 0) throw new Error(`${args.join(' ')} failed: ${result.stderr}`);
   return ms;
+}
+
+function run(args, caseEnv) {
+  const result = spawnSync(process.execPath, args, { env: caseEnv, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`${args.join(' ')} failed: ${result.stderr}`);
+  return result.stdout;
+}
+
+function issue(owner) {
+  return run(
+    [bin, 'create', '--owner-id', owner, '--owner-name', 'Bench', '--field', 'token'],
+    requestEnv,
+  );
+}
+
+/** Requests per minute of a cst wait at the default interval, counted from its debug lines. */
+function waitRate() {
+  const seconds = 30;
+  const token = issue('wait-pending');
+  const start = process.hrtime.bigint();
+  const result = spawnSync(
+    process.execPath,
+    [bin, 'wait', token, '--debug', '--wait-timeout', `${seconds}s`],
+    { env: requestEnv, encoding: 'utf8' },
+  );
+  const elapsed = Number(process.hrtime.bigint() - start) / 1e9;
+  const requests = result.stderr.split('\n').filter((line) => line.includes('→ POST')).length;
+  const perMinute = (requests / elapsed) * 60;
+  return `cst wait at the default interval (3s): ${requests} requests in ${elapsed.toFixed(1)} s = ${perMinute.toFixed(1)}/min, ${((perMinute / 1000) * 100).toFixed(1)}% of StackOne's 1000/min per key (exit ${result.status}, 15 expected)`;
 }
 
 function peakRssMb({ args, env: caseEnv }) {

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Context } from '../context.js';
 import { warn } from '../output/messages.js';
@@ -20,9 +21,10 @@ export async function warnIfShared(ctx: Context, path: string): Promise<void> {
  * A config or state directory that another user owns, or that others may write to, lets them
  * swap cst's files (a planted key file, a ledger link): worth a warning with the fix.
  */
-export async function warnIfUnsafeDir(ctx: Context, dir: string): Promise<void> {
+export function warnIfUnsafeDir(ctx: Context, dir: string): void {
   try {
-    const { uid, mode } = await stat(dir);
+    // Synchronous: one stat, on every API command's path, costs less than a thread-pool trip.
+    const { uid, mode } = statSync(dir);
     const me = process.getuid?.();
     if (me !== undefined && uid !== me)
       warn(ctx, `${dir} belongs to another user (uid ${uid}); cst's files there are not safe`);

@@ -27,10 +27,8 @@ export interface TargetFlags extends Selection {
 const noop = () => Promise.resolve();
 
 export async function resolveTarget(ctx: Context, flags: TargetFlags): Promise<Target> {
-  await Promise.all([
-    warnIfUnsafeDir(ctx, configDir(ctx.env)),
-    warnIfUnsafeDir(ctx, stateDir(ctx.env)),
-  ]);
+  warnIfUnsafeDir(ctx, configDir(ctx.env));
+  warnIfUnsafeDir(ctx, stateDir(ctx.env));
   return flags.sandbox ? sandboxTarget(ctx, flags) : configuredTarget(ctx, flags);
 }
 

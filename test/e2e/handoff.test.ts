@@ -20,7 +20,7 @@ async function fakeOpener(env: Record<string, string>) {
   return { env: { ...env, PATH: `${bin}:${env.PATH}` }, opened };
 }
 
-describe('--copy and --open', () => {
+describe('at a terminal', () => {
   it('--copy puts the auth link on the clipboard through the terminal', async () => {
     const env = await isolatedEnv();
     const term = terminal([...create, '--copy', '--json'], env);
@@ -62,5 +62,25 @@ describe('--copy and --open', () => {
     );
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(existsSync(opened)).toBe(false);
+  });
+
+  it('cst wait draws one status line on a terminal, updated in place and cleared at the end', async () => {
+    const env = await isolatedEnv();
+    const token = (await cst([...create, '--field', 'token', '--no-input'], env)).stdout;
+    const term = terminal(
+      ['wait', '--sandbox', token, '--interval', '1s', '--wait-timeout', '2s'],
+      env,
+    );
+    await term.waitFor('waiting for C1 (c1): not opened · ');
+    await term.waitFor('link expires in 2');
+    const { code, screen } = await term.exit();
+    expect(code).toBe(15);
+    // Each redraw returns to the start of the line and erases it; the last one is erased too.
+    expect(screen).toMatch(
+      /\r\u001b\[2Kwaiting for C1 \(c1\): not opened · \ds · link expires in /,
+    );
+    expect(screen).toMatch(
+      /\r\u001b\[2K(\u001b\[\d+m)?error: still waiting for the customer after /,
+    );
   });
 });
