@@ -2,7 +2,7 @@
 // them with their own streams, environment and clock, and so --help never loads anything heavy:
 // the prompter is created on first use.
 import type { Prompter } from './prompter.js';
-import { visible } from './output/visible.js';
+import { visible } from './errors.js';
 import { Redactor } from './util/redact.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;

@@ -1,7 +1,8 @@
 // The error taxonomy. Every failure a user can meet is one of these; src/main.ts turns them into
 // one line on stderr (or one JSON line) and an exit code. Nothing else decides exit codes.
 
-export { visible } from './output/visible.js';
+// Re-exported from here, the module every path loads, so that it costs no chunk of its own.
+export { visible, visibleLines } from './output/visible.js';
 
 export const EXIT = {
   ok: 0,

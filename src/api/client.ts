@@ -1,5 +1,6 @@
 // The HTTP client for StackOne's platform API. It knows nothing about terminals: it turns every
 // outcome into either validated data or a typed error, and retries only what is safe to retry.
+import { EventEmitter } from 'node:events';
 import type { Dispatcher } from 'undici';
 import { request } from './undici.js';
 import { isLoopback } from '../util/loopback.js';
@@ -156,8 +157,13 @@ export class ApiClient {
     }
     // --timeout bounds the whole attempt, connect to last byte: undici's own timers are idle
     // timers, and a server that drips a byte a second would never trip them.
-    const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(), this.options.timeoutMs);
+    // undici takes an EventEmitter as a signal: an AbortController costs ~0.6 ms to load.
+    const deadline = new EventEmitter();
+    let expired = false;
+    const timer = setTimeout(() => {
+      expired = true;
+      deadline.emit('abort');
+    }, this.options.timeoutMs);
     try {
       response = await request(this.options.dispatcher, {
         origin: this.origin,
@@ -170,13 +176,13 @@ export class ApiClient {
           ...(spec.body === undefined ? {} : { 'content-type': 'application/json' }),
         },
         body,
-        signal: deadline.signal,
+        signal: deadline,
         headersTimeout: this.options.timeoutMs,
         bodyTimeout: this.options.timeoutMs,
       });
       text = await readBody(response, this.options.maxResponseBytes);
     } catch (cause) {
-      const error = deadline.signal.aborted
+      const error = expired
         ? timeoutError(label, this.origin, this.options.timeoutMs, spec.retryAfterSend)
         : networkError(cause, label, this.origin, spec.retryAfterSend, this.options.proxy);
       this.debug(

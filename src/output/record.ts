@@ -3,7 +3,7 @@
 import type { Context } from '../context.js';
 import type { OutputOptions } from './format.js';
 import { boundDepth } from './depth.js';
-import { visible } from './visible.js';
+import { visible } from '../errors.js';
 import { toYaml } from './yaml.js';
 
 export type Row = readonly [label: string, value: string];

@@ -3,7 +3,7 @@
 import Table from 'cli-table3';
 import type { Context } from '../context.js';
 import { colorsFor } from './color.js';
-import { visibleLines } from './visible.js';
+import { visibleLines } from '../errors.js';
 import type { Row } from './record.js';
 import type { ListView } from './rows.js';
 

@@ -8,7 +8,7 @@ import type { ConnectSession } from '../../api/schemas.js';
 import type { Context } from '../../context.js';
 import { ApiError, CliError, EXIT, NetworkError } from '../../errors.js';
 import type { LedgerRecord } from '../../ledger/record.js';
-import { visible } from '../../output/visible.js';
+import { visible } from '../../errors.js';
 import { maxPages } from '../api-client.js';
 import { firstAfter } from '../list/linked.js';
 
