@@ -1,22 +1,16 @@
 // Level C: cst against hostile servers, through the real binary. Every run ends within --timeout
 // plus a margin, under a fixed memory ceiling, with one error line and its exit code; a session
 // the server created is printed, however strange the rest of the response.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type HostileServer, hostileServer, SESSION } from '../helpers/hostile-server.js';
 import { cst, isolatedEnv } from './cli.js';
-
-let server: HostileServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
 
 const TIMEOUT_S = 2;
 /** Start-up of a node process on a busy two-core machine, plus the deadline's own slack. */
 const MARGIN_MS = 5000;
 
 async function createAgainst(behaviour: Parameters<typeof hostileServer>[0], extra: string[] = []) {
-  server = await hostileServer(behaviour);
+  const server: HostileServer = await hostileServer(behaviour);
   const env = await isolatedEnv({
     CST_BASE_URL: server.baseUrl,
     CST_API_KEY: 'sk_hostile_key_0123456789',
@@ -36,7 +30,7 @@ async function createAgainst(behaviour: Parameters<typeof hostileServer>[0], ext
       ...extra,
     ],
     env,
-  );
+  ).finally(() => server.close());
   return { ...result, elapsed: Date.now() - started };
 }
 
@@ -47,7 +41,8 @@ function expectOneCleanError(stderr: string) {
   expect(stderr).not.toMatch(/\n\s+at |RangeError|TypeError/);
 }
 
-describe('against a hostile server', () => {
+// Each case waits on its own server and deadline: they run side by side.
+describe.concurrent('against a hostile server', () => {
   it.each([
     ['an endless body', 'endless-body' as const, 11, /larger than 16 MiB/],
     ['a 100 MB body', 'huge-body' as const, 11, /larger than 16 MiB/],

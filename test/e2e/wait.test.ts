@@ -2,19 +2,26 @@
 // scripted servers: every outcome, its exit code, and one line for every fault.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { scriptedServer, SESSION_BODY } from '../helpers/scripted-server.js';
 import { cst, finish, isolatedEnv, type Result, serve, type Served, start } from './cli.js';
 
-const running: Served[] = [];
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((s) => s.stop().catch(() => undefined)));
-});
+/**
+ * What a test starts, stopped when it finishes. Called before the test's first await: a
+ * concurrent test's hooks are bound while it runs synchronously.
+ */
+function stopLater(): Served[] {
+  const started: Served[] = [];
+  onTestFinished(async () => {
+    await Promise.all(started.map((served) => served.stop().catch(() => undefined)));
+  });
+  return started;
+}
 
-async function sandbox() {
+async function sandbox(stops: Served[]) {
   const base = await isolatedEnv();
   const served = await serve(base);
-  running.push(served);
+  stops.push(served);
   const env: Record<string, string> = {
     ...base,
     CST_BASE_URL: served.baseUrl,
@@ -39,7 +46,11 @@ async function waitWhile(
   act: () => Promise<Result>,
   ...more: string[]
 ) {
-  const child = start(['wait', '--token-stdin', '--interval', '1s', ...more], env);
+  // A bounded wait: a failed link would end as exit 15, not as a hung test.
+  const child = start(
+    ['wait', '--token-stdin', '--interval', '1s', '--wait-timeout', '12s', ...more],
+    env,
+  );
   child.stdin?.end(token);
   const done = finish(child);
   await new Promise((resolve) => setTimeout(resolve, 300));
@@ -51,9 +62,10 @@ async function waitWhile(
 const link = (env: Record<string, string>, token: string, ...more: string[]) =>
   cst(['sandbox', 'link', token, '--provider', 'bamboohr', ...more], env);
 
-describe('cst wait', () => {
+// The tests mostly wait on poll intervals: they run side by side.
+describe.concurrent('cst wait', () => {
   it('authenticated: exit 0 with the account, recorded in the ledger', async () => {
-    const { env } = await sandbox();
+    const { env } = await sandbox(stopLater());
     const token = await issue(env, 'c1');
     const result = await waitWhile(env, token, () => link(env, token), '--json');
     expect([result.code, result.stderr]).toEqual([0, '']);
@@ -82,7 +94,7 @@ describe('cst wait', () => {
     ['error', 'link_failed', /the customer's link failed: access_denied: /],
     ['cancelled', 'link_cancelled', /the customer cancelled the link \(session 1, c1\)/],
   ])('%s: exit 13, %s, one line and a hint', async (outcome, code, message) => {
-    const { env } = await sandbox();
+    const { env } = await sandbox(stopLater());
     const token = await issue(env, 'c1');
     const result = await waitWhile(
       env,
@@ -99,7 +111,7 @@ describe('cst wait', () => {
   });
 
   it('a link that expires first: exit 14, never polling past the expiry', async () => {
-    const { env } = await sandbox();
+    const { env } = await sandbox(stopLater());
     const token = await issue(env, 'c1', '--expires-in', '2s');
     const child = start(['wait', '--token-stdin', '--interval', '1s'], env);
     child.stdin?.end(token);
@@ -112,7 +124,7 @@ describe('cst wait', () => {
   });
 
   it('still pending at --wait-timeout: exit 15', async () => {
-    const { env } = await sandbox();
+    const { env } = await sandbox(stopLater());
     const token = await issue(env, 'c1');
     const result = await cst(
       ['wait', '--token-stdin', '--interval', '1s', '--wait-timeout', '1s'],
@@ -126,7 +138,7 @@ describe('cst wait', () => {
   });
 
   it('--session: watches for the owner’s new account, and says how', async () => {
-    const { env } = await sandbox();
+    const { env } = await sandbox(stopLater());
     const token = await issue(env, 'c1');
     const child = start(
       ['wait', '--session', '1', '--interval', '1s', '--field', 'account_id'],
@@ -167,13 +179,13 @@ describe('cst wait', () => {
       'error: --interval: must be at least 1s\n',
     ],
   ])('%s: one line and its exit code', async (_, args, input, code, stderr) => {
-    const { env } = await sandbox();
+    const { env } = await sandbox(stopLater());
     const result = await cst(['wait', ...args], env, input);
     expect([result.code, result.stderr]).toEqual([code, stderr]);
   });
 
   it('a revoked key: exit 4 at once', async () => {
-    const { env } = await sandbox();
+    const { env } = await sandbox(stopLater());
     const token = await issue(env, 'c1');
     const result = await cst(
       ['wait', '--token-stdin'],
@@ -217,7 +229,7 @@ describe('cst wait', () => {
   });
 });
 
-describe('cst create --wait', () => {
+describe.concurrent('cst create --wait', () => {
   it('--sandbox keeps its sandbox up while it waits: the printed link works until linked', async () => {
     const env = await isolatedEnv();
     const child = start(

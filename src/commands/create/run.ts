@@ -130,6 +130,7 @@ export async function runCreate(options: CreateOptions, ctx: Context): Promise<v
       const linked = await waitForToken(ctx, client, session.token, {
         ...options.wait,
         expiresAt: record.expires_at === null ? undefined : Date.parse(record.expires_at),
+        known: { sessionId: session.id, ownerId: session.originOwnerId },
       }).catch((error: unknown) => recordFailure(ledger, tid, error, ctx));
       await recordOutcome(ledger, tid, linkedOutcome(linked), ctx);
       ctx.stderr.write(

@@ -18,6 +18,8 @@ export interface WaitPlan {
   waitTimeoutMs: number;
   /** When the session expires, when cst knows (its ledger record, or the create it just made). */
   expiresAt: number | undefined;
+  /** The session, when cst knows it before the first answer: errors can name it. */
+  known?: { sessionId: number; ownerId: string } | undefined;
 }
 
 export interface Linked {
@@ -51,7 +53,11 @@ export async function waitForToken(
       } catch (error) {
         if (error instanceof ApiError && error.status === 404) {
           // StackOne forgets a token when its session expires.
-          if (seen || clock.expired()) throw expired(seen?.id, seen?.originOwnerId);
+          if (seen || clock.expired())
+            throw expired(
+              seen?.id ?? plan.known?.sessionId,
+              seen?.originOwnerId ?? plan.known?.ownerId,
+            );
           throw new ApiError('token unknown or expired', 'not_found', EXIT.notFound, {
             status: 404,
           });
@@ -59,6 +65,12 @@ export async function waitForToken(
         if (!transient(error)) throw error;
         lastFailure = error;
         failures++;
+        // Past the link's expiry, the outcome is known whatever the network says.
+        if (clock.expired())
+          throw expired(
+            seen?.id ?? plan.known?.sessionId,
+            seen?.originOwnerId ?? plan.known?.ownerId,
+          );
         if (clock.atDeadline()) throw error;
         await clock.sleep(Math.min(30_000, plan.intervalMs * 2 ** failures));
         continue;

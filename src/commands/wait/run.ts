@@ -28,6 +28,7 @@ export async function runWait(
     intervalMs: options.intervalMs,
     waitTimeoutMs: options.waitTimeoutMs,
     expiresAt: record?.expires_at ? Date.parse(record.expires_at) : undefined,
+    known: record && { sessionId: record.id, ownerId: record.owner_id },
   });
   const lookup = (query: { id?: number; tokenFp?: string }) =>
     queryLedger(ledger, { ...query, status: 'all', limit: 1, now: ctx.now().getTime() }).rows[0];
