@@ -3,6 +3,7 @@
 // Enums are open: StackOne adds categories and types without notice.
 // zod/mini: the same validation as classic zod at a fraction of the start-up cost.
 import * as z from 'zod/mini';
+import { SESSION_TOKEN_FIELDS } from './constants.js';
 
 const nullableString = z.nullish(z.string());
 
@@ -31,27 +32,7 @@ const connectionAttemptWire = z.looseObject({
 export type ConnectionAttempt = z.output<typeof connectionAttemptWire>;
 
 /** Fields a session may carry that no spec in cst names: passed through to --json and -o yaml. */
-const KNOWN_SESSION_FIELDS = new Set([
-  'id',
-  'organization_id',
-  'project_id',
-  'categories',
-  'provider',
-  'origin_owner_id',
-  'origin_owner_name',
-  'origin_username',
-  'account_id',
-  'label',
-  'created_at',
-  'metadata',
-  'external_trigger_token',
-  'type',
-  'integration_id',
-  'connector_profile_id',
-  'latest_connection_attempt',
-  'token',
-  'auth_link_url',
-]);
+const KNOWN_SESSION_FIELDS = new Set<string>(SESSION_TOKEN_FIELDS);
 
 const connectSessionWire = z.looseObject({
   id: z.number(),

@@ -104,3 +104,23 @@ export async function serve(env: Record<string, string>, extra: string[] = []): 
     },
   };
 }
+
+/** Resolves with the first stdout line of a running child that starts with `prefix`. */
+export function printedLine(
+  child: ChildProcess,
+  prefix: string,
+  timeoutMs = 15_000,
+): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let buffered = '';
+    const timer = setTimeout(() => reject(new Error(`no ${prefix} line printed`)), timeoutMs);
+    child.stdout?.on('data', (chunk: string | Buffer) => {
+      buffered += chunk.toString();
+      const line = buffered.split('\n').find((l) => l.startsWith(prefix));
+      if (line !== undefined) {
+        clearTimeout(timer);
+        resolve(line);
+      }
+    });
+  });
+}

@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { type Browser, type BrowserContext, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cst, finish, isolatedEnv, serve, start } from './cli.js';
+import { cst, finish, isolatedEnv, printedLine, serve, start } from './cli.js';
 
 const CHROMIUM = process.env.CST_CHROMIUM ?? '/usr/bin/chromium';
 
@@ -53,18 +53,7 @@ async function createAndWait(owner: string) {
     env,
   );
   const done = finish(child, 30_000);
-  const link = await new Promise<string>((resolve, reject) => {
-    let printed = '';
-    const timer = setTimeout(() => reject(new Error('no auth link printed')), 15_000);
-    child.stdout?.on('data', (chunk: string | Buffer) => {
-      printed += chunk.toString();
-      const line = printed.split('\n').find((l) => l.startsWith('auth_link_url\t'));
-      if (line) {
-        clearTimeout(timer);
-        resolve(line.slice('auth_link_url\t'.length));
-      }
-    });
-  });
+  const link = (await printedLine(child, 'auth_link_url\t')).slice('auth_link_url\t'.length);
   return { link, done };
 }
 

@@ -4,7 +4,16 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { scriptedServer, SESSION_BODY } from '../helpers/scripted-server.js';
-import { cst, finish, isolatedEnv, type Result, serve, type Served, start } from './cli.js';
+import {
+  cst,
+  finish,
+  isolatedEnv,
+  printedLine,
+  type Result,
+  serve,
+  type Served,
+  start,
+} from './cli.js';
 
 /**
  * What a test starts, stopped when it finishes. Called before the test's first await: a
@@ -266,19 +275,3 @@ describe.concurrent('cst create --wait', () => {
     expect(result.stderr).toMatch(/^linked: c1 connected personio: account acc_\w+ \(active\)\n$/);
   });
 });
-
-/** Resolves with the first stdout line of a running child that starts with `prefix`. */
-function printedLine(child: ReturnType<typeof start>, prefix: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let buffered = '';
-    const timer = setTimeout(() => reject(new Error(`no ${prefix} line`)), 10_000);
-    child.stdout?.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString();
-      const line = buffered.split('\n').find((l) => l.startsWith(prefix));
-      if (line !== undefined) {
-        clearTimeout(timer);
-        resolve(line);
-      }
-    });
-  });
-}
