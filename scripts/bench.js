@@ -25,7 +25,8 @@ const requestEnv = { ...env, CST_BASE_URL: sandbox.base_url, CST_API_KEY: key };
 
 // A session the customer has linked already: cst wait answers after one poll.
 const linkedToken = issue('wait-linked');
-run([bin, 'sandbox', 'link', linkedToken, '--provider', 'bamboohr'], requestEnv);
+// `--` ends the options: a token may start with '-'.
+run([bin, 'sandbox', 'link', '--provider', 'bamboohr', '--', linkedToken], requestEnv);
 
 // 100k ledger records, as a year of busy provisioning would leave.
 const listState = join(root, 'list-state');
@@ -45,7 +46,7 @@ const cases = [
   },
   {
     name: 'cst wait (linked session: one poll)',
-    args: [bin, 'wait', linkedToken, '--json'],
+    args: [bin, 'wait', '--json', '--', linkedToken],
     env: requestEnv,
   },
   {
@@ -131,7 +132,7 @@ function waitRate() {
   const start = process.hrtime.bigint();
   const result = spawnSync(
     process.execPath,
-    [bin, 'wait', token, '--debug', '--wait-timeout', `${seconds}s`],
+    [bin, 'wait', '--debug', '--wait-timeout', `${seconds}s`, '--', token],
     { env: requestEnv, encoding: 'utf8' },
   );
   const elapsed = Number(process.hrtime.bigint() - start) / 1e9;

@@ -68,7 +68,8 @@ describe('at a terminal', () => {
     const env = await isolatedEnv();
     const token = (await cst([...create, '--field', 'token', '--no-input'], env)).stdout;
     const term = terminal(
-      ['wait', '--sandbox', token, '--interval', '1s', '--wait-timeout', '2s'],
+      // `--` ends the options: a token may start with '-'.
+      ['wait', '--sandbox', '--interval', '1s', '--wait-timeout', '2s', '--', token],
       env,
     );
     await term.waitFor('waiting for C1 (c1): not opened · ');

@@ -69,7 +69,8 @@ async function waitWhile(
 }
 
 const link = (env: Record<string, string>, token: string, ...more: string[]) =>
-  cst(['sandbox', 'link', token, '--provider', 'bamboohr', ...more], env);
+  // `--` ends the options: a token may start with '-'.
+  cst(['sandbox', 'link', '--provider', 'bamboohr', ...more, '--', token], env);
 
 // The tests mostly wait on poll intervals: they run side by side.
 describe.concurrent('cst wait', () => {

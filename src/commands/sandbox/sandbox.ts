@@ -39,7 +39,7 @@ export function sandboxCommand(ctx: Context): Command {
       'after',
       examples([
         'cst create --sandbox --owner-id c1 --owner-name C1 --field token | cst sandbox link --token-stdin --provider bamboohr',
-        'cst sandbox link "$TOKEN" --provider bamboohr --outcome error   # the customer denied access',
+        'cst sandbox link --provider bamboohr --outcome error -- "$TOKEN"   # the customer denied access',
       ]),
     )
     .action(async (token: string | undefined, flags: LinkFlags) =>
