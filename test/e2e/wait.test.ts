@@ -2,7 +2,7 @@
 // scripted servers: every outcome, its exit code, and one line for every fault.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { scriptedServer, SESSION_BODY } from '../helpers/scripted-server.js';
 import {
   cst,
@@ -15,22 +15,16 @@ import {
   start,
 } from './cli.js';
 
-/**
- * What a test starts, stopped when it finishes. Called before the test's first await: a
- * concurrent test's hooks are bound while it runs synchronously.
- */
-function stopLater(): Served[] {
-  const started: Served[] = [];
-  onTestFinished(async () => {
-    await Promise.all(started.map((served) => served.stop().catch(() => undefined)));
-  });
-  return started;
-}
+/** Every sandbox a test started, stopped when the file is done: the tests run side by side. */
+const running: Served[] = [];
+afterAll(async () => {
+  await Promise.all(running.map((served) => served.stop().catch(() => undefined)));
+});
 
-async function sandbox(stops: Served[]) {
+async function sandbox() {
   const base = await isolatedEnv();
   const served = await serve(base);
-  stops.push(served);
+  running.push(served);
   const env: Record<string, string> = {
     ...base,
     CST_BASE_URL: served.baseUrl,
@@ -75,7 +69,7 @@ const link = (env: Record<string, string>, token: string, ...more: string[]) =>
 // The tests mostly wait on poll intervals: they run side by side.
 describe.concurrent('cst wait', () => {
   it('authenticated: exit 0 with the account, recorded in the ledger', async () => {
-    const { env } = await sandbox(stopLater());
+    const { env } = await sandbox();
     const token = await issue(env, 'c1');
     const result = await waitWhile(env, token, () => link(env, token), '--json');
     expect([result.code, result.stderr]).toEqual([0, '']);
@@ -104,7 +98,7 @@ describe.concurrent('cst wait', () => {
     ['error', 'link_failed', /the customer's link failed: access_denied: /],
     ['cancelled', 'link_cancelled', /the customer cancelled the link \(session 1, c1\)/],
   ])('%s: exit 13, %s, one line and a hint', async (outcome, code, message) => {
-    const { env } = await sandbox(stopLater());
+    const { env } = await sandbox();
     const token = await issue(env, 'c1');
     const result = await waitWhile(
       env,
@@ -121,7 +115,7 @@ describe.concurrent('cst wait', () => {
   });
 
   it('a link that expires first: exit 14, never polling past the expiry', async () => {
-    const { env } = await sandbox(stopLater());
+    const { env } = await sandbox();
     const token = await issue(env, 'c1', '--expires-in', '2s');
     const child = start(['wait', '--token-stdin', '--interval', '1s'], env);
     child.stdin?.end(token);
@@ -134,7 +128,7 @@ describe.concurrent('cst wait', () => {
   });
 
   it('still pending at --wait-timeout: exit 15', async () => {
-    const { env } = await sandbox(stopLater());
+    const { env } = await sandbox();
     const token = await issue(env, 'c1');
     const result = await cst(
       ['wait', '--token-stdin', '--interval', '1s', '--wait-timeout', '1s'],
@@ -148,7 +142,7 @@ describe.concurrent('cst wait', () => {
   });
 
   it('--session: watches for the owner’s new account, and says how', async () => {
-    const { env } = await sandbox(stopLater());
+    const { env } = await sandbox();
     const token = await issue(env, 'c1');
     const child = start(
       ['wait', '--session', '1', '--interval', '1s', '--field', 'account_id'],
@@ -189,13 +183,13 @@ describe.concurrent('cst wait', () => {
       'error: --interval: must be at least 1s\n',
     ],
   ])('%s: one line and its exit code', async (_, args, input, code, stderr) => {
-    const { env } = await sandbox(stopLater());
+    const { env } = await sandbox();
     const result = await cst(['wait', ...args], env, input);
     expect([result.code, result.stderr]).toEqual([code, stderr]);
   });
 
   it('a revoked key: exit 4 at once', async () => {
-    const { env } = await sandbox(stopLater());
+    const { env } = await sandbox();
     const token = await issue(env, 'c1');
     const result = await cst(
       ['wait', '--token-stdin'],
