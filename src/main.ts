@@ -47,10 +47,19 @@ function report(ctx: Context, error: unknown, json: boolean, errors: typeof Erro
     // A command group run without its subcommand: commander has already shown the help.
     if (error.code === 'commander.help') return EXIT.usage;
     const message = error.message.replace(/^error: /, '');
+    // A token can begin with '-' and then reads as an option: never echo it.
+    const tokenLike = TOKEN_AS_OPTION.test(message);
     write(
       ctx,
       json,
-      { code: 'usage', message, exit: EXIT.usage, hint: "run 'cst --help' for usage" },
+      {
+        code: 'usage',
+        message: tokenLike ? 'a token was read as an option (it begins with "-")' : message,
+        exit: EXIT.usage,
+        hint: tokenLike
+          ? 'pass the token after --, or better, pipe it in with --token-stdin'
+          : "run 'cst --help' for usage",
+      },
       errors,
     );
     return EXIT.usage;
@@ -74,6 +83,12 @@ function report(ctx: Context, error: unknown, json: boolean, errors: typeof Erro
   write(ctx, json, { code: 'unexpected', message, exit: EXIT.unexpected }, errors);
   return EXIT.unexpected;
 }
+
+/**
+ * Commander's complaint about an "option" that is a token: one dash and a long base64url run, or
+ * two dashes and a run longer than any flag of cst.
+ */
+const TOKEN_AS_OPTION = /^unknown option '(-\w[\w-]{19,}|--[\w-]{40,})'/;
 
 /** Commander's parse errors, recognised without loading commander on every path. */
 function isCommanderError(error: unknown): error is Error & { code: string; exitCode: number } {
