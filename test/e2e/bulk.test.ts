@@ -3,15 +3,17 @@
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { SESSION_BODY, scriptedServer } from '../helpers/scripted-server.js';
 import { type Line, parse, stats } from './bulk-output.js';
 import { BIN, cst, finish, isolatedEnv, serve, type Served, start } from './cli.js';
 
+// Each test has its own sandbox and state: they run side by side, and the sandboxes stop when
+// the file is done.
 const running: Served[] = [];
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((s) => s.stop()));
+afterAll(async () => {
+  await Promise.all(running.map((s) => s.stop()));
 });
 
 async function sandbox(
@@ -51,7 +53,7 @@ const bulk = (file: string, ...more: string[]) => [
   ...more,
 ];
 
-describe('bulk create', () => {
+describe.concurrent('bulk create', () => {
   it('refuses to issue without somewhere safe for the secrets, before sending anything', async () => {
     const { served, env } = await sandbox(await isolatedEnv());
     const result = await cst(bulk(await csv(env, 3)), env);
