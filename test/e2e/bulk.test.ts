@@ -12,6 +12,9 @@ import { BIN, cst, finish, isolatedEnv, serve, type Served, start } from './cli.
 // Each test has its own sandbox and state: they run side by side, and the sandboxes stop when
 // the file is done.
 const running: Served[] = [];
+/** The heaviest runs, side by side on two cores, get room: a hang still fails, later. */
+const SLOW_MS = 60_000;
+const SLOW = { timeout: 2 * SLOW_MS + 10_000 };
 afterAll(async () => {
   await Promise.all(running.map((s) => s.stop()));
 });
@@ -206,110 +209,128 @@ describe.concurrent('bulk create', () => {
     ]);
   });
 
-  it('fault matrix: every row ends in one outcome, and a re-run duplicates nothing', async () => {
-    const faults = [
-      '408=0.04',
-      '500=0.04',
-      '502=0.04',
-      '503=0.04',
-      'reset-before=0.04',
-      'reset-after=0.04',
-      'truncated=0.04',
-      'malformed=0.04',
-      '429=0.02',
-    ];
-    const { served, env } = await sandbox(await isolatedEnv(), [
-      '--seed',
-      '7',
-      ...faults.flatMap((f) => ['--fault', f]),
-    ]);
-    const file = await csv(env, 200);
-    const args = bulk(file, '--results', join(env.HOME!, 'r.csv'), '--max-network-failures', '100');
-    const first = await cst(args, env);
-    expect(first.code).toBe(9);
-    const lines = parse(first);
-    expect(lines.map((l) => l.row).sort((a, b) => a - b)).toEqual(
-      Array.from({ length: 200 }, (_, i) => i + 2),
-    );
-    const totals = counts(lines);
-    expect(first.stderr).toContain(
-      `issued ${totals.issued}, failed ${totals.failed}, skipped 0, unknown ${totals.unknown} in`,
-    );
-    expect(totals.issued).toBeGreaterThan(100);
-    expect(totals.unknown).toBeGreaterThan(10);
-    const byOwner = (await stats(served)).by_owner;
-    for (const line of lines) {
-      const sessions = byOwner[line.owner_id!] ?? 0;
-      if (line.status === 'issued') expect(sessions).toBe(1);
-      if (line.status === 'failed') expect(sessions).toBe(0);
-      if (line.status === 'unknown') expect(sessions).toBeLessThanOrEqual(1);
-    }
-    const second = parse(await cst(args, env));
-    const again = new Map(second.map((l) => [l.owner_id, l.status]));
-    for (const line of lines) {
-      if (line.status === 'issued') expect(again.get(line.owner_id)).toBe('skipped');
-      if (line.status === 'unknown') expect(again.get(line.owner_id)).toBe('unknown');
-    }
-    const after = (await stats(served)).by_owner;
-    expect(Object.values(after).every((n) => n <= 1)).toBe(true);
-  });
+  it(
+    'fault matrix: every row ends in one outcome, and a re-run duplicates nothing',
+    SLOW,
+    async () => {
+      const faults = [
+        '408=0.04',
+        '500=0.04',
+        '502=0.04',
+        '503=0.04',
+        'reset-before=0.04',
+        'reset-after=0.04',
+        'truncated=0.04',
+        'malformed=0.04',
+        '429=0.02',
+      ];
+      const { served, env } = await sandbox(await isolatedEnv(), [
+        '--seed',
+        '7',
+        ...faults.flatMap((f) => ['--fault', f]),
+      ]);
+      const file = await csv(env, 200);
+      const args = bulk(
+        file,
+        '--results',
+        join(env.HOME!, 'r.csv'),
+        '--max-network-failures',
+        '100',
+      );
+      const first = await cst(args, env, '', SLOW_MS);
+      expect(first.code).toBe(9);
+      const lines = parse(first);
+      expect(lines.map((l) => l.row).sort((a, b) => a - b)).toEqual(
+        Array.from({ length: 200 }, (_, i) => i + 2),
+      );
+      const totals = counts(lines);
+      expect(first.stderr).toContain(
+        `issued ${totals.issued}, failed ${totals.failed}, skipped 0, unknown ${totals.unknown} in`,
+      );
+      expect(totals.issued).toBeGreaterThan(100);
+      expect(totals.unknown).toBeGreaterThan(10);
+      const byOwner = (await stats(served)).by_owner;
+      for (const line of lines) {
+        const sessions = byOwner[line.owner_id!] ?? 0;
+        if (line.status === 'issued') expect(sessions).toBe(1);
+        if (line.status === 'failed') expect(sessions).toBe(0);
+        if (line.status === 'unknown') expect(sessions).toBeLessThanOrEqual(1);
+      }
+      const second = parse(await cst(args, env, '', SLOW_MS));
+      const again = new Map(second.map((l) => [l.owner_id, l.status]));
+      for (const line of lines) {
+        if (line.status === 'issued') expect(again.get(line.owner_id)).toBe('skipped');
+        if (line.status === 'unknown') expect(again.get(line.owner_id)).toBe('unknown');
+      }
+      const after = (await stats(served)).by_owner;
+      expect(Object.values(after).every((n) => n <= 1)).toBe(true);
+    },
+  );
 
-  it('kill -9 mid-run, then a re-run finishes the rest without a duplicate session', async () => {
-    const { served, env } = await sandbox(await isolatedEnv(), ['--latency', '40ms']);
-    const file = await csv(env, 300);
-    const args = bulk(file, '--results', join(env.HOME!, 'r.csv'));
-    const child = start(args, env);
-    const done = finish(child);
-    while ((await stats(served)).sessions < 40) await new Promise((r) => setTimeout(r, 20));
-    child.kill('SIGKILL');
-    await done;
-    const rerun = await cst(args, env);
-    const lines = parse(rerun);
-    const totals = counts(lines);
-    expect(lines).toHaveLength(300);
-    expect(totals.failed).toBe(0);
-    // Every session the sandbox had made was journaled: issued (skipped now) or pending (unknown).
-    expect(totals.skipped + totals.unknown).toBeGreaterThanOrEqual(40);
-    // Rows in flight at the kill are pending in the journal: reported unknown, not re-sent.
-    expect(totals.unknown).toBeLessThanOrEqual(8);
-    const { by_owner: byOwner, sessions } = await stats(served);
-    expect(Object.values(byOwner).every((n) => n === 1)).toBe(true);
-    expect(sessions).toBe(
-      300 - lines.filter((l) => l.status === 'unknown' && !byOwner[l.owner_id!]).length,
-    );
-  });
+  it(
+    'kill -9 mid-run, then a re-run finishes the rest without a duplicate session',
+    SLOW,
+    async () => {
+      const { served, env } = await sandbox(await isolatedEnv(), ['--latency', '40ms']);
+      const file = await csv(env, 300);
+      const args = bulk(file, '--results', join(env.HOME!, 'r.csv'));
+      const child = start(args, env);
+      const done = finish(child, SLOW_MS);
+      while ((await stats(served)).sessions < 40) await new Promise((r) => setTimeout(r, 20));
+      child.kill('SIGKILL');
+      await done;
+      const rerun = await cst(args, env, '', SLOW_MS);
+      const lines = parse(rerun);
+      const totals = counts(lines);
+      expect(lines).toHaveLength(300);
+      expect(totals.failed).toBe(0);
+      // Every session the sandbox had made was journaled: issued (skipped now) or pending (unknown).
+      expect(totals.skipped + totals.unknown).toBeGreaterThanOrEqual(40);
+      // Rows in flight at the kill are pending in the journal: reported unknown, not re-sent.
+      expect(totals.unknown).toBeLessThanOrEqual(8);
+      const { by_owner: byOwner, sessions } = await stats(served);
+      expect(Object.values(byOwner).every((n) => n === 1)).toBe(true);
+      expect(sessions).toBe(
+        300 - lines.filter((l) => l.status === 'unknown' && !byOwner[l.owner_id!]).length,
+      );
+    },
+  );
 
   it.each<[NodeJS.Signals, number]>([
     ['SIGINT', 130],
     ['SIGTERM', 143],
-  ])('%s stops taking rows, lets requests in flight finish, and exits %i', async (signal, code) => {
-    const { served, env } = await sandbox(await isolatedEnv(), ['--latency', '100ms']);
-    const file = await csv(env, 200);
-    const args = bulk(file, '--results', join(env.HOME!, 'r.csv'), '--concurrency', '4');
-    const child = start(args, env);
-    const done = finish(child);
-    while ((await stats(served)).sessions < 8) await new Promise((r) => setTimeout(r, 20));
-    child.kill(signal);
-    const result = await done;
-    expect(result.code).toBe(code);
-    const lines = parse(result);
-    expect(lines.length).toBeLessThan(200);
-    expect(lines.every((l) => l.status === 'issued')).toBe(true);
-    expect(result.stderr).toMatch(
-      new RegExp(
-        `^issued ${lines.length}, failed 0, skipped 0, unknown 0 in .*\\nerror: interrupted\\n$`,
-      ),
-    );
-    const rerun = parse(await cst(args, env));
-    expect(counts(rerun)).toEqual({
-      issued: 200 - lines.length,
-      failed: 0,
-      skipped: lines.length,
-      unknown: 0,
-      undelivered: 0,
-    });
-    expect(Object.values((await stats(served)).by_owner).every((n) => n === 1)).toBe(true);
-  });
+  ])(
+    '%s stops taking rows, lets requests in flight finish, and exits %i',
+    SLOW,
+    async (signal, code) => {
+      const { served, env } = await sandbox(await isolatedEnv(), ['--latency', '100ms']);
+      const file = await csv(env, 200);
+      const args = bulk(file, '--results', join(env.HOME!, 'r.csv'), '--concurrency', '4');
+      const child = start(args, env);
+      const done = finish(child, SLOW_MS);
+      while ((await stats(served)).sessions < 8) await new Promise((r) => setTimeout(r, 20));
+      child.kill(signal);
+      const result = await done;
+      expect(result.code).toBe(code);
+      const lines = parse(result);
+      expect(lines.length).toBeLessThan(200);
+      expect(lines.every((l) => l.status === 'issued')).toBe(true);
+      expect(result.stderr).toMatch(
+        new RegExp(
+          `^issued ${lines.length}, failed 0, skipped 0, unknown 0 in .*\\nerror: interrupted\\n$`,
+        ),
+      );
+      const rerun = parse(await cst(args, env, '', SLOW_MS));
+      expect(counts(rerun)).toEqual({
+        issued: 200 - lines.length,
+        failed: 0,
+        skipped: lines.length,
+        unknown: 0,
+        undelivered: 0,
+      });
+      expect(Object.values((await stats(served)).by_owner).every((n) => n === 1)).toBe(true);
+    },
+  );
 
   it('stops the whole run at the first 401', async () => {
     const { served, env } = await sandbox(await isolatedEnv());

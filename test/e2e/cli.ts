@@ -49,10 +49,15 @@ export function finish(child: ChildProcess, timeoutMs = 15_000): Promise<Result>
   });
 }
 
-export function cst(args: string[], env: Record<string, string>, input = ''): Promise<Result> {
+export function cst(
+  args: string[],
+  env: Record<string, string>,
+  input = '',
+  timeoutMs?: number,
+): Promise<Result> {
   const child = start(args, env);
   child.stdin?.end(input);
-  return finish(child);
+  return finish(child, timeoutMs);
 }
 
 /** Resolves with the first line a child prints on stdout. */
