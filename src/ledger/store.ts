@@ -216,7 +216,7 @@ function recordsOf(line: string): { line: string; created_at: string }[] {
 }
 
 /** Outcomes learnt after a create (a linked account), beside the ledger: `ledger-outcomes.jsonl`. */
-export function outcomesPath(ledger: string): string {
+function outcomesPath(ledger: string): string {
   return ledger.replace(/\.jsonl$/, '-outcomes.jsonl');
 }
 

@@ -1,8 +1,8 @@
 // JSON.stringify and the YAML writer recurse, so a server's value nested ten thousand deep would
 // overflow the stack after a session was created. What cst prints is cut at a fixed depth.
 
-export const MAX_PRINT_DEPTH = 64;
-export const TOO_DEEP = `[nested deeper than ${MAX_PRINT_DEPTH} levels]`;
+const MAX_PRINT_DEPTH = 64;
+const TOO_DEEP = `[nested deeper than ${MAX_PRINT_DEPTH} levels]`;
 
 /** The value itself when it is shallow enough (checked without recursion), else a cut copy. */
 export function boundDepth<T>(value: T): T {

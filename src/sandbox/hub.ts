@@ -86,7 +86,7 @@ export async function finishAttempt(
 }
 
 /** The providers offered for a session's categories (every one when it names none). */
-export function providersFor(categories: string[] | undefined): string[] {
+function providersFor(categories: string[] | undefined): string[] {
   const chosen = categories && categories.length > 0 ? categories : Object.keys(PROVIDERS);
   return [...new Set(chosen.flatMap((category) => PROVIDERS[category] ?? []))];
 }

@@ -269,7 +269,7 @@ class Clock {
 }
 
 /** 42s, 3m05s, 1h02m. */
-export function formatDuration(ms: number): string {
+function formatDuration(ms: number): string {
   const seconds = Math.round(ms / 1000);
   if (seconds < 60) return `${seconds}s`;
   const minutes = Math.floor(seconds / 60);

@@ -90,7 +90,7 @@ export async function runWait(
 }
 
 /** The result as --json and the table print it. */
-export function linkedWire(linked: Linked): Record<string, unknown> {
+function linkedWire(linked: Linked): Record<string, unknown> {
   return {
     status: 'authenticated',
     method: linked.method,
