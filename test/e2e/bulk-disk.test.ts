@@ -7,7 +7,16 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse, stats } from './bulk-output.js';
-import { BIN, cst, finish, isolatedEnv, type Result, serve, type Served } from './cli.js';
+import {
+  BIN,
+  cst,
+  finish,
+  isolatedEnv,
+  type Result,
+  serve,
+  type Served,
+  pointedAt,
+} from './cli.js';
 
 const running: Served[] = [];
 afterEach(async () => {
@@ -21,11 +30,7 @@ async function setup() {
   const base = await isolatedEnv();
   const served = await serve(base);
   running.push(served);
-  const env: Record<string, string> = {
-    ...base,
-    CST_BASE_URL: served.baseUrl,
-    CST_API_KEY: served.projects[0]!.api_key,
-  };
+  const env = pointedAt(served, base);
   const input = join(env.HOME!, 'rows.csv');
   const lines = ['owner_id,owner_name'];
   for (let i = 1; i <= ROWS; i++) lines.push(`cus_${i},Customer ${i}`);

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { SESSION_BODY, scriptedServer } from '../helpers/scripted-server.js';
 import { type Line, parse, stats } from './bulk-output.js';
-import { BIN, cst, finish, isolatedEnv, serve, type Served, start } from './cli.js';
+import { BIN, cst, finish, isolatedEnv, serve, type Served, start, pointedAt } from './cli.js';
 
 // Each test has its own sandbox and state: they run side by side, and the sandboxes stop when
 // the file is done.
@@ -27,7 +27,7 @@ async function sandbox(
   running.push(served);
   return {
     served,
-    env: { ...env, CST_BASE_URL: served.baseUrl, CST_API_KEY: served.projects[0]!.api_key },
+    env: pointedAt(served, env),
   };
 }
 

@@ -129,3 +129,37 @@ export function printedLine(
     });
   });
 }
+
+/** An environment pointed at a running `cst sandbox serve`, with its default project's key. */
+export function pointedAt(served: Served, env: Record<string, string>): Record<string, string> {
+  return { ...env, CST_BASE_URL: served.baseUrl, CST_API_KEY: served.projects[0]!.api_key };
+}
+
+/** `cst create --sandbox --wait -o tsv` running, and the auth link it printed. */
+export async function createAndWait(
+  owner: { id: string; name: string; categories: string },
+  timeoutMs = 30_000,
+): Promise<{ link: string; done: Promise<Result> }> {
+  const env = await isolatedEnv();
+  const child = start(
+    [
+      'create',
+      '--sandbox',
+      '-c',
+      owner.categories,
+      '--owner-id',
+      owner.id,
+      '--owner-name',
+      owner.name,
+      '--wait',
+      '--interval',
+      '1s',
+      '-o',
+      'tsv',
+    ],
+    env,
+  );
+  const done = finish(child, timeoutMs);
+  const link = (await printedLine(child, 'auth_link_url\t')).slice('auth_link_url\t'.length);
+  return { link, done };
+}

@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { type Browser, type BrowserContext, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cst, finish, isolatedEnv, printedLine, serve, start } from './cli.js';
+import { createAndWait, cst, isolatedEnv, pointedAt, serve } from './cli.js';
 
 const CHROMIUM = process.env.CST_CHROMIUM ?? '/usr/bin/chromium';
 
@@ -31,35 +31,11 @@ afterAll(async () => {
   await browser?.close();
 });
 
-/** `cst create --sandbox --wait`, and the auth link it printed. */
-async function createAndWait(owner: string) {
-  const env = await isolatedEnv();
-  const child = start(
-    [
-      'create',
-      '--sandbox',
-      '-c',
-      'hris,ats',
-      '--owner-id',
-      owner,
-      '--owner-name',
-      'Acme Ltd',
-      '--wait',
-      '--interval',
-      '1s',
-      '-o',
-      'tsv',
-    ],
-    env,
-  );
-  const done = finish(child, 30_000);
-  const link = (await printedLine(child, 'auth_link_url\t')).slice('auth_link_url\t'.length);
-  return { link, done };
-}
+const acme = (id: string) => ({ id, name: 'Acme Ltd', categories: 'hris,ats' });
 
 describe('the Hub, in a browser', () => {
   it('Connect: the waiting create exits 0 with the account', async () => {
-    const { link, done } = await createAndWait('cus_web');
+    const { link, done } = await createAndWait(acme('cus_web'));
     const page = await context.newPage();
     const opened = await page.goto(link);
     expect(opened?.status()).toBe(200);
@@ -81,7 +57,7 @@ describe('the Hub, in a browser', () => {
     ['error', 'Fail', 'Connection failed', /^error: the customer's link failed: access_denied: /],
     ['cancelled', 'Cancel', 'Cancelled', /^error: the customer cancelled the link /],
   ])('%s: %s exits 13', async (outcome, _button, heading, message) => {
-    const { link, done } = await createAndWait(`cus_${outcome}`);
+    const { link, done } = await createAndWait(acme(`cus_${outcome}`));
     const page = await context.newPage();
     await page.goto(link);
     await page.click(`button[value="${outcome}"]`);
@@ -96,11 +72,7 @@ describe('the Hub, in a browser', () => {
     const base = await isolatedEnv();
     const served = await serve(base);
     try {
-      const env = {
-        ...base,
-        CST_BASE_URL: served.baseUrl,
-        CST_API_KEY: served.projects[0]!.api_key,
-      };
+      const env = pointedAt(served, base);
       const created = await cst(
         [
           'create',

@@ -5,10 +5,11 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { scriptedServer, SESSION_BODY } from '../helpers/scripted-server.js';
 import {
+  createAndWait,
   cst,
   finish,
   isolatedEnv,
-  printedLine,
+  pointedAt,
   type Result,
   serve,
   type Served,
@@ -25,12 +26,7 @@ async function sandbox() {
   const base = await isolatedEnv();
   const served = await serve(base);
   running.push(served);
-  const env: Record<string, string> = {
-    ...base,
-    CST_BASE_URL: served.baseUrl,
-    CST_API_KEY: served.projects[0]!.api_key,
-  };
-  return { served, env };
+  return { served, env: pointedAt(served, base) };
 }
 
 async function issue(env: Record<string, string>, owner: string, ...more: string[]) {
@@ -242,27 +238,10 @@ describe.concurrent('cst wait', () => {
 
 describe.concurrent('cst create --wait', () => {
   it('--sandbox keeps its sandbox up while it waits: the printed link works until linked', async () => {
-    const env = await isolatedEnv();
-    const child = start(
-      [
-        'create',
-        '--sandbox',
-        '-c',
-        'hris',
-        '--owner-id',
-        'c1',
-        '--owner-name',
-        'C1',
-        '--wait',
-        '--interval',
-        '1s',
-        '-o',
-        'tsv',
-      ],
-      env,
+    const { link, done } = await createAndWait(
+      { id: 'c1', name: 'C1', categories: 'hris' },
+      15_000,
     );
-    const done = finish(child);
-    const link = (await printedLine(child, 'auth_link_url\t')).slice('auth_link_url\t'.length);
     const token = new URL(link).searchParams.get('token')!;
     const opened = await fetch(link);
     expect([opened.status, await opened.text()]).toEqual([200, expect.stringContaining('C1')]);
