@@ -1,5 +1,6 @@
 // runWait: find what to wait for (a token, or a ledger session), poll until the outcome is
 // final, record a linked account in the ledger, and print it.
+import type { ApiClient } from '../../api/client.js';
 import { stateDir } from '../../config/paths.js';
 import { resolveTarget, type Target } from '../../config/target.js';
 import type { Context } from '../../context.js';
@@ -33,8 +34,8 @@ export async function runWait(
   const lookup = (query: { id?: number; tokenFp?: string }) =>
     queryLedger(ledger, { ...query, status: 'all', limit: 1, now: ctx.now().getTime() }).rows[0];
 
-  let linked: Linked;
   let target: Target;
+  let poll: (client: ApiClient, tid: string) => Promise<Linked>;
   if (options.source.kind === 'session') {
     const id = options.source.id;
     const record = lookup({ id });
@@ -53,15 +54,7 @@ export async function runWait(
       options.target.org !== undefined || options.target.project !== undefined
         ? await resolveTarget(ctx, options.target)
         : await targetFor(ctx, record);
-    const { id: tid } = identify(target);
-    linked = await withClient(
-      ctx,
-      target,
-      options.timeoutMs,
-      (client) => waitForAccount(ctx, client, record, plan(record)),
-      quiet,
-    );
-    await recordOutcome(ledger, tid, linkedOutcome(linked), ctx);
+    poll = (client) => waitForAccount(ctx, client, record, plan(record));
   } else {
     if (options.source.kind === 'token')
       warn(ctx, 'a token given as an argument lands in shell history; prefer --token-stdin');
@@ -73,19 +66,20 @@ export async function runWait(
     // The ledger knows when a session cst issued expires; the API does not say.
     const record = lookup({ tokenFp: fingerprint(token) });
     target = await resolveTarget(ctx, options.target);
-    const { id: tid } = identify(target);
-    linked = await withClient(
-      ctx,
-      target,
-      options.timeoutMs,
-      (client) =>
-        waitForToken(ctx, client, token, plan(record)).catch((error: unknown) =>
-          recordFailure(ledger, tid, error, ctx),
-        ),
-      quiet,
-    );
-    await recordOutcome(ledger, tid, linkedOutcome(linked), ctx);
+    poll = (client, tid) =>
+      waitForToken(ctx, client, token, plan(record)).catch((error: unknown) =>
+        recordFailure(ledger, tid, error, ctx),
+      );
   }
+  const tid = targetId(target.kind, target.baseUrl, target.apiKey);
+  const linked = await withClient(
+    ctx,
+    target,
+    options.timeoutMs,
+    (client) => poll(client, tid),
+    quiet,
+  );
+  await recordOutcome(ledger, tid, linkedOutcome(linked), ctx);
   await renderRecord(ctx, { wire: linkedWire(linked) }, options.output);
 }
 
@@ -143,7 +137,3 @@ export const linkedOutcome = (linked: Linked) => ({
 
 /** A wait polls again anyway: the client's own retries need no line each. */
 const quiet = () => {};
-
-function identify(target: Target): { id: string } {
-  return { id: targetId(target.kind, target.baseUrl, target.apiKey) };
-}
