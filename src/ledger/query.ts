@@ -19,6 +19,8 @@ export interface LedgerQuery {
   id?: number | undefined;
   limit: number;
   now: number;
+  /** Only the newest match is wanted: the scan stops there and `total` is not counted. */
+  first?: boolean | undefined;
 }
 
 const nullableString = z.nullable(z.string());
@@ -64,6 +66,8 @@ export function queryLedger(path: string, query: LedgerQuery): ScanResult {
     keep: query.limit,
     countWithoutParsing: !filtered,
     since: query.since,
+    liveAt: query.status === 'active' ? query.now : undefined,
+    stopAtKeep: query.first,
   });
   // Only the rows shown are validated; a record that is not one counts as torn.
   const rows = result.rows.filter((row) => ledgerRecordSchema.safeParse(row).success);

@@ -25,6 +25,11 @@ export interface LedgerRecord {
   /** Null when the server's created_at leaves no expiry to compute (a date far out of range). */
   expires_at: string | null;
   token_fp: string;
+  /**
+   * Written by the ledger on append: no record up to this one is live after this time (null:
+   * none is). Absent from records written by earlier builds of cst.
+   */
+  live_until?: string | null;
 }
 
 export function targetId(

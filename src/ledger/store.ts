@@ -1,7 +1,15 @@
 // The ledger: append-only JSON lines in the state directory, one write() per record with
 // O_APPEND so parallel cst processes never interleave. Reads go from the end of the file in
 // fixed-size chunks, so memory stays flat and the newest records come first.
-import { closeSync, fstatSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  openSync,
+  readFileSync,
+  readSync,
+  writeSync,
+} from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ensurePrivateDir, openPrivateAppend, writeFileAtomic } from '../config/private-files.js';
@@ -25,13 +33,70 @@ export async function appendRecord(path: string, record: LedgerRecord): Promise<
   try {
     const fd = openPrivateAppend(path);
     try {
-      writeSync(fd, `${JSON.stringify(record)}\n`);
+      const live_until = later(previousLiveUntil(path), record.expires_at);
+      writeSync(fd, `${JSON.stringify({ ...record, live_until })}\n`);
     } finally {
       closeSync(fd);
     }
   } finally {
     release();
   }
+}
+
+/**
+ * `live_until` of the last record: no record up to it is live after that time (null: none is
+ * live at all). A reader looking for live sessions stops at the first record whose time has
+ * passed, however long the ledger. A ledger written before this field, or ending in a torn line,
+ * is read once in full to start the chain.
+ */
+function previousLiveUntil(path: string): string | null {
+  const last = lastRecord(path);
+  if (last === 'empty') return null;
+  if (last !== 'torn' && (last.live_until === null || typeof last.live_until === 'string'))
+    return last.live_until;
+  let until: string | null = null;
+  scan(path, {
+    accept: (line) => {
+      const { expires_at } = JSON.parse(line) as { expires_at?: unknown };
+      if (typeof expires_at === 'string') until = later(until, expires_at);
+      return undefined;
+    },
+    keep: 0,
+    countWithoutParsing: false,
+  });
+  return until;
+}
+
+/** The ledger's last record, read from the end of the file. */
+function lastRecord(path: string): { live_until?: unknown } | 'empty' | 'torn' {
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+  try {
+    const size = fstatSync(fd).size;
+    if (size === 0) return 'empty';
+    const tail = Buffer.alloc(Math.min(size, TAIL));
+    readSync(fd, tail, 0, tail.length, size - tail.length);
+    const end = tail.length - 1;
+    const start = tail.lastIndexOf(NEWLINE, end - 1) + 1;
+    // A line that does not end the file, or may have begun before the tail, is not a record.
+    if (tail[end] !== NEWLINE || (start === 0 && tail.length < size)) return 'torn';
+    // A record appended onto a torn one shares its line.
+    const line = tail.toString('utf8', start, end);
+    return JSON.parse(line.slice(Math.max(0, line.lastIndexOf(RECORD_START)))) as {
+      live_until?: unknown;
+    };
+  } catch {
+    return 'torn';
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A record is seldom over 1 KB: the last one is in the file's last 16 KB. */
+const TAIL = 16 * 1024;
+
+function later(a: string | null, b: string | null): string | null {
+  if (a === null || b === null) return a ?? b;
+  return Date.parse(b) > Date.parse(a) ? b : a;
 }
 
 const lockPath = (ledger: string) => `${ledger}.lock`;
@@ -47,6 +112,10 @@ export interface ScanOptions {
   countWithoutParsing: boolean;
   /** Stop at the first record created before this (records are appended in time order). */
   since?: number | undefined;
+  /** Only records live at this time are wanted: stop where `live_until` says none is left. */
+  liveAt?: number | undefined;
+  /** Stop once `keep` matches are found, leaving `total` uncounted. */
+  stopAtKeep?: boolean | undefined;
 }
 
 export interface ScanResult {
@@ -88,6 +157,7 @@ export function scan(path: string, options: ScanOptions): ScanResult {
       }
       carry = Buffer.from(data.subarray(0, from));
       if (walk(data, from, needle, options, result) === 'stop') return result;
+      if (options.liveAt !== undefined && noneLiveBefore(data, from, options.liveAt)) return result;
     }
     return result;
   } finally {
@@ -142,11 +212,26 @@ const walkHits: Walk = (data, from, needle, options, result) => {
     if (hit >= previousStart) continue;
     const start = Math.max(data.lastIndexOf(NEWLINE, hit) + 1, from);
     const newline = data.indexOf(NEWLINE, hit);
-    visit(data.toString('utf8', start, newline < 0 ? data.length : newline), options, result);
+    const line = data.toString('utf8', start, newline < 0 ? data.length : newline);
+    if (visit(line, options, result) === 'stop') return 'stop';
     previousStart = start;
   }
   return 'more';
 };
+
+/** Whether the first whole line of this chunk says no record up to it is live at `at`. */
+function noneLiveBefore(data: Buffer, from: number, at: number): boolean {
+  const newline = data.indexOf(NEWLINE, from);
+  const line = data.toString('utf8', from, newline < 0 ? data.length : newline);
+  const field = line.lastIndexOf(LIVE_UNTIL);
+  if (field < 0) return false;
+  const value = line.slice(field + LIVE_UNTIL.length);
+  if (value.startsWith('null}')) return true;
+  const until = Date.parse(value.slice(1, value.indexOf('"', 1)));
+  return value.startsWith('"') && until <= at;
+}
+
+const LIVE_UNTIL = '"live_until":';
 
 function visit(line: string, options: ScanOptions, result: ScanResult): 'stop' | 'more' {
   if (options.since !== undefined) {
@@ -171,7 +256,7 @@ function visit(line: string, options: ScanOptions, result: ScanResult): 'stop' |
   if (record === undefined) return 'more';
   result.total++;
   if (result.rows.length < options.keep) result.rows.push(record);
-  return 'more';
+  return options.stopAtKeep && result.rows.length >= options.keep ? 'stop' : 'more';
 }
 
 /**

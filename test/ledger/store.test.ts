@@ -114,6 +114,67 @@ describe('ledger', () => {
     expect((await stat(path)).mode & 0o777).toBe(0o600);
   });
 
+  it('chains live_until on append, starting from a full read of a ledger without it', async () => {
+    // 3000 records written by an earlier cst (no live_until), one of them live for a year.
+    const path = await ledgerWith(3000);
+    const year = new Date(Date.UTC(2027, 10, 1)).toISOString();
+    await appendFile(path, `${JSON.stringify(record(3001, { expires_at: year }))}\n`);
+    await appendFile(path, `${JSON.stringify(record(3002))}\n`);
+    await appendRecord(path, record(3003));
+    await appendRecord(path, record(3004, { expires_at: null }));
+    const lines = (await readFile(path, 'utf8')).trimEnd().split('\n');
+    const until = (line: string) => (JSON.parse(line) as { live_until?: unknown }).live_until;
+    expect(lines.slice(-2).map(until)).toEqual([year, year]);
+    expect(until(lines[0]!)).toBe(record(1).expires_at);
+
+    const fresh = join(await mkdtemp(join(tmpdir(), 'cst-ledger-')), 'ledger.jsonl');
+    await appendRecord(fresh, record(1, { expires_at: null }));
+    await appendRecord(fresh, record(2));
+    const chain = (await readFile(fresh, 'utf8')).trimEnd().split('\n').map(until);
+    expect(chain).toEqual([null, record(2).expires_at]);
+  });
+
+  it('reads a torn last line as a reason to recompute, never as a live_until', async () => {
+    const path = await ledgerWith(3);
+    const later = new Date(Date.UTC(2030, 0, 1)).toISOString();
+    await appendFile(
+      path,
+      `${JSON.stringify(record(4, { expires_at: later }))}\n{"v":1,"id":5,"ta`,
+    );
+    await appendRecord(path, record(6));
+    await appendRecord(path, record(7));
+    const lines = (await readFile(path, 'utf8')).trimEnd().split('\n');
+    const last = JSON.parse(lines.at(-1)!) as { live_until: unknown };
+    expect(last.live_until).toBe(later);
+  });
+
+  it('looks for live sessions only as far back as live_until allows', async () => {
+    // A live record for cus_x, then over a MiB of records that say nothing before them is live:
+    // the record is deliberately inconsistent with the chain, so finding it would mean the scan
+    // read past the horizon.
+    const now = Date.UTC(2026, 10, 10);
+    const dir = await mkdtemp(join(tmpdir(), 'cst-ledger-'));
+    const path = join(dir, 'ledger.jsonl');
+    const stale = new Date(Date.UTC(2026, 10, 2)).toISOString();
+    const hidden = record(1, {
+      owner_id: 'cus_x',
+      expires_at: new Date(now + 60_000).toISOString(),
+    });
+    const filler = Array.from({ length: 3000 }, (_, i) => ({
+      ...record(i + 2),
+      live_until: stale,
+    }));
+    await appendFile(path, [hidden, ...filler].map((r) => `${JSON.stringify(r)}\n`).join(''));
+    const active: LedgerQuery = { status: 'active', ownerId: 'cus_x', limit: 1, now };
+    expect(queryLedger(path, active).rows).toEqual([]);
+    expect(queryLedger(path, { ...active, status: 'all' }).rows.map((r) => r.id)).toEqual([1]);
+    // And a live record after the horizon is found, with the scan stopping at the first match.
+    await appendRecord(path, record(5000, { owner_id: 'cus_x', expires_at: hidden.expires_at }));
+    await appendRecord(path, record(5001, { owner_id: 'cus_x', expires_at: hidden.expires_at }));
+    const first = queryLedger(path, { ...active, first: true });
+    expect(first.rows.map((r) => r.id)).toEqual([5001]);
+  });
+
   it('prune drops a torn record but keeps the valid one appended onto its line', async () => {
     const path = await ledgerWith(3);
     await appendFile(path, `{"v":1,"id":9,"tar${JSON.stringify(record(4))}\n`);

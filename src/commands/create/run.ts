@@ -147,6 +147,7 @@ function fromSession(ctx: Context, options: CreateOptions, id: number): CreateOp
     id,
     status: 'all',
     limit: 1,
+    first: true,
     now: ctx.now().getTime(),
   });
   const record = rows[0];
@@ -189,6 +190,7 @@ function warnIfActive(ctx: Context, ledger: string, target: string, ownerId: str
       ownerId,
       status: 'active',
       limit: 1,
+      first: true,
       now: ctx.now().getTime(),
     });
     const active = rows[0];

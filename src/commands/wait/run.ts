@@ -32,7 +32,13 @@ export async function runWait(
     known: record && { sessionId: record.id, ownerId: record.owner_id },
   });
   const lookup = (query: { id?: number; tokenFp?: string }) =>
-    queryLedger(ledger, { ...query, status: 'all', limit: 1, now: ctx.now().getTime() }).rows[0];
+    queryLedger(ledger, {
+      ...query,
+      status: 'all',
+      limit: 1,
+      first: true,
+      now: ctx.now().getTime(),
+    }).rows[0];
 
   let target: Target;
   let poll: (client: ApiClient, tid: string) => Promise<Linked>;
