@@ -187,16 +187,17 @@ function attachProcessHandlers(ctx: Context, json: boolean, errors: typeof Error
     process.exit(report(ctx, error, json, errors));
   };
   // A reader that went away is the end of the story; any other write error is reported by
-  // whoever flushes stdout (a create names the session it could not deliver).
-  const onStdoutError = (error: NodeJS.ErrnoException) => {
+  // whoever flushes stdout (a create names the session it could not deliver). The error can
+  // arrive after main has returned (`cst list | head -1`), so this one stays for good.
+  const onWriteError = (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') process.exit(process.exitCode ?? errors.EXIT.ok);
   };
+  process.stdout.on('error', onWriteError);
+  process.stderr.on('error', onWriteError);
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  process.stdout.on('error', onStdoutError);
   return () => {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    process.stdout.off('error', onStdoutError);
   };
 }

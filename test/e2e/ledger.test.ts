@@ -5,6 +5,7 @@ import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, cst, finish, isolatedEnv } from './cli.js';
+import { record } from '../helpers/ledger-record.js';
 
 const create = (env: Record<string, string>, owner: string, ...more: string[]) =>
   cst(
@@ -67,6 +68,31 @@ describe('the ledger through the binary', () => {
     );
     const listed = await cst(['list', '--sandbox', '--field', 'id'], env);
     expect(listed.stdout).toBe('1\n');
+  });
+
+  it('ends quietly, exit 0, when the reader of stdout goes away (`| head -1`)', async () => {
+    const env = await isolatedEnv();
+    // Far more than a pipe holds: list is still writing when the reader is gone.
+    await mkdir(env.CST_STATE_DIR!, { recursive: true, mode: 0o700 });
+    await appendFile(
+      join(env.CST_STATE_DIR!, 'ledger.jsonl'),
+      Array.from({ length: 3000 }, (_, i) => `${JSON.stringify(record(i + 1))}\n`).join(''),
+      { mode: 0o600 },
+    );
+    for (const args of [
+      ['list', '--status', 'all', '--limit', '3000'],
+      ['create', '--help'],
+    ]) {
+      const child = spawn(process.execPath, [BIN, ...args], { env });
+      // The read end closes before cst writes a byte, so every write fails with EPIPE.
+      child.stdout.destroy();
+      const result = await finish(child);
+      expect({ args, code: result.code, stderr: result.stderr }).toEqual({
+        args,
+        code: 0,
+        stderr: '',
+      });
+    }
   });
 
   it('lists, warns about a torn line, and says what it left out', async () => {
