@@ -1,8 +1,10 @@
-// Bundles src/main.ts into dist/ with esbuild. Code splitting keeps the help and version paths
-// small: each command's heavy imports (zod, undici, inquirer, cli-table3) sit behind dynamic
-// imports and end up in chunks that load only when the command runs.
+// Bundles src/main.ts into one CommonJS file, dist/cst.cjs, that bin/cst.js loads through a V8
+// code cache. Each command's heavy imports (zod, undici, inquirer, cli-table3) sit behind dynamic
+// imports, which esbuild turns into initializers that run on first use: --help compiles and
+// runs none of them.
 import { build } from 'esbuild';
-import { readFile, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 
 const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8'));
 
@@ -77,24 +79,49 @@ const skipContinue = {
   },
 };
 
-await rm(new URL('../dist', import.meta.url), { recursive: true, force: true });
-await build({
+/**
+ * undici's WebAssembly HTTP parser is 145 KB of base64, a quarter of the bundle, and only a
+ * request needs it: it stays a file of its own beside the bundle, read on first use, so the
+ * help path never reads it.
+ */
+const LLHTTP = /^\.\.\/llhttp\/(llhttp(?:_simd)?-wasm)\.js$/;
+const wasmBeside = {
+  name: 'wasm-beside',
+  setup(build) {
+    build.onResolve({ filter: LLHTTP }, (args) => ({
+      path: `./${LLHTTP.exec(args.path)[1]}.cjs`,
+      external: true,
+    }));
+  },
+};
+
+const dist = new URL('../dist/', import.meta.url);
+await rm(dist, { recursive: true, force: true });
+const result = await build({
   entryPoints: ['src/main.ts'],
-  outdir: 'dist',
+  outfile: 'dist/cst.cjs',
   bundle: true,
-  splitting: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20.19',
   minify: true,
-  chunkNames: 'chunks/[name]-[hash]',
+  write: false,
+  // import() of what is not bundled (node: modules, the keyring) becomes require(): the bundle
+  // runs as a vm.Script, which has no ES module loader behind it.
+  supported: { 'dynamic-import': false },
   define: { __CST_VERSION__: JSON.stringify(pkg.version) },
-  // commander and cli-table3 are CommonJS and call require() for node built-ins.
-  banner: {
-    js: "import { createRequire as __cstCreateRequire } from 'node:module'; const require = __cstCreateRequire(import.meta.url);",
-  },
-  plugins: [lazyChildProcess, lazyHttp2, skipContinue],
+  plugins: [lazyChildProcess, lazyHttp2, skipContinue, wasmBeside],
   // A native module: loaded from node_modules at run time, and only when a keyring is used.
   external: ['@napi-rs/keyring'],
   logLevel: 'warning',
 });
+const [bundle] = result.outputFiles;
+await mkdir(dist, { recursive: true });
+await writeFile(new URL('cst.cjs', dist), bundle.contents);
+for (const name of ['llhttp-wasm', 'llhttp_simd-wasm']) {
+  const from = new URL(`../node_modules/undici/lib/llhttp/${name}.js`, import.meta.url);
+  await copyFile(from, new URL(`${name}.cjs`, dist));
+}
+// bin/cst.js keys its code cache by this hash: V8 itself checks only the source's length.
+const hash = createHash('sha256').update(bundle.contents).digest('hex').slice(0, 16);
+await writeFile(new URL('build.json', dist), `${JSON.stringify({ version: pkg.version, hash })}\n`);

@@ -5,18 +5,20 @@ import type * as Errors from './errors.js';
 
 declare const __CST_VERSION__: string;
 
+/** What the process that loads cst offers it (bin/cst.js: its code cache). */
+export interface Host {
+  /** Called once, just before cst changes V8's flags (see api/undici.ts). */
+  beforeV8Flags?: () => void;
+}
+
 /** Runs cst and returns the exit code. Never throws. */
-export async function main(argv: string[]): Promise<number> {
-  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
-    // The one answer that needs no command tree; scripts and shell completions ask it often.
-    process.stdout.write(`${__CST_VERSION__}\n`);
-    return 0;
-  }
-  // Loaded only now, so that the answer above loads no other module at all.
-  const [{ createContext }, errors] = await Promise.all([
+export async function main(argv: string[], host: Host = {}): Promise<number> {
+  const [{ createContext }, errors, { onBeforeV8Flags }] = await Promise.all([
     import('./context.js'),
     import('./errors.js'),
+    import('./runtime.js'),
   ]);
+  if (host.beforeV8Flags) onBeforeV8Flags(host.beforeV8Flags);
   const { EXIT } = errors;
   const ctx = createContext({
     // Opening stdin costs start-up time, and most commands never read it.

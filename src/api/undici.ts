@@ -6,6 +6,7 @@ import { setFlagsFromString } from 'node:v8';
 import type { Dispatcher } from 'undici';
 import AgentClass from 'undici/lib/dispatcher/agent.js';
 import requestMethod from 'undici/lib/api/api-request.js';
+import { announceV8Flags } from '../runtime.js';
 
 export const Agent = AgentClass;
 
@@ -34,6 +35,7 @@ export async function createDispatcher(
 ): Promise<Dispatcher> {
   // undici parses HTTP with a WebAssembly build of llhttp. A CLI makes a few requests, so the
   // optimizing compiler's work never pays back: the baseline compiler alone saves ~60 ms.
+  announceV8Flags();
   setFlagsFromString('--liftoff-only');
   const options = {
     connect: { timeout: connectTimeoutMs, ...(ca ? { ca } : {}) },

@@ -24,6 +24,7 @@ export async function isolatedEnv(
     HOME: root,
     CST_CONFIG_DIR: join(root, 'config'),
     CST_STATE_DIR: join(root, 'state'),
+    ...(process.env.CST_TEST_CACHE_DIR ? { CST_CACHE_DIR: process.env.CST_TEST_CACHE_DIR } : {}),
     ...extra,
   };
 }

@@ -1,7 +1,7 @@
 // Level C: the package users get. `npm pack` holds only what runs and the docs, and installs
-// into a clean folder where `cst --version` works.
+// into a clean folder where cst works, first with a cold code cache and then a warm one.
 import { execFileSync } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,7 +26,8 @@ describe('the npm package', () => {
       paths.filter((p) => !/^(bin\/|dist\/|package\.json$|README\.md$|LICENSE$)/.test(p)),
     ).toEqual([]);
     expect(paths).toContain('bin/cst.js');
-    expect(paths).toContain('dist/main.js');
+    expect(paths).toContain('bin/package.json');
+    expect(paths).toContain('dist/cst.cjs');
   });
 
   it('installs from the tarball into a clean folder and runs', { timeout: 180_000 }, async () => {
@@ -46,5 +47,25 @@ describe('the npm package', () => {
       encoding: 'utf8',
     });
     expect(help).toContain('Usage: cst create [options]');
+
+    const env = {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: clean,
+      CST_CONFIG_DIR: join(clean, 'config'),
+      CST_STATE_DIR: join(clean, 'state'),
+      CST_CACHE_DIR: join(clean, 'cache'),
+    };
+    const create = (owner: string) =>
+      execFileSync(
+        join(clean, 'node_modules', '.bin', 'cst'),
+        ['create', '--sandbox', '--owner-id', owner, '--owner-name', 'Acme', '--field', 'id'],
+        { encoding: 'utf8', env },
+      );
+    const cached = () => readdir(join(clean, 'cache', 'code-cache'), { recursive: true });
+    expect(create('cold')).toMatch(/^\d+$/);
+    const made = await cached();
+    expect(made.filter((f) => f.includes('/create-'))).toHaveLength(1);
+    expect(create('warm')).toMatch(/^\d+$/);
+    expect(await cached()).toEqual(made);
   });
 });

@@ -6,6 +6,8 @@ export const TOPICS: Record<string, string> = {
   CST_ORG, CST_PROJECT        select a configured organization and project
   CST_CONFIG_DIR              config directory (default $XDG_CONFIG_HOME/cst, ~/.config/cst)
   CST_STATE_DIR               ledger, journals and sandbox state (default $XDG_STATE_HOME/cst)
+  CST_CACHE_DIR               cst's code cache (default $XDG_CACHE_HOME/cst, ~/.cache/cst)
+  CST_NO_CACHE=1              no code cache: neither read nor written
   CST_NO_INPUT=1, CI          never prompt; fail at once on anything missing
   CST_DEBUG=1                 like --debug: requests and responses on stderr, secrets redacted
   CST_MAX_RESPONSE_SIZE       largest response body cst reads, e.g. 64MiB (default 16MiB)
