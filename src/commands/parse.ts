@@ -28,9 +28,10 @@ export const durationMs = z.pipe(
 export const MAX_EXPIRES_IN_SECONDS = 2 ** 31 - 1;
 
 export function expiresInProblem(ms: number): string | undefined {
-  return Number.isFinite(ms) && ms >= 1000 && ms <= MAX_EXPIRES_IN_SECONDS * 1000
-    ? undefined
-    : `must be from 1s to ${MAX_EXPIRES_IN_SECONDS}s (about 68 years)`;
+  if (!(Number.isFinite(ms) && ms >= 1000 && ms <= MAX_EXPIRES_IN_SECONDS * 1000))
+    return `must be from 1s to ${MAX_EXPIRES_IN_SECONDS}s (about 68 years)`;
+  if (ms % 1000 !== 0) return 'must be whole seconds: StackOne takes expires_in in seconds';
+  return undefined;
 }
 
 export const expiresInSeconds = z.pipe(

@@ -62,6 +62,7 @@ describe('cst create: parsing', () => {
     ],
     ['expires-in bare seconds', ['--expires-in', '90'], { request: { expiresIn: 90 } }],
     ['expires-in in days', ['--expires-in', '5d'], { request: { expiresIn: 432_000 } }],
+    ['expires-in compound', ['--expires-in', '1h30m'], { request: { expiresIn: 5400 } }],
     [
       'metadata pairs over metadata-json',
       ['--metadata-json', '{"a":1,"b":2}', '--metadata', 'b=x', '--metadata', 'c=y=z'],
@@ -165,7 +166,7 @@ describe('cst create: parsing', () => {
     [
       'bad duration',
       ['--expires-in', 'soon'],
-      '--expires-in: "soon" is not a duration: use a number of seconds, or a number with a unit: ms, s, m, h, d (30m, 12h, 5d)',
+      '--expires-in: "soon" is not a duration: use a number of seconds, or numbers with units ms, s, m, h, d (30m, 12h, 1h30m, 2d12h)',
     ],
     [
       'both names of the connector profile',
@@ -182,6 +183,11 @@ describe('cst create: parsing', () => {
       'too short a duration',
       ['--expires-in', '10ms'],
       '--expires-in: must be from 1s to 2147483647s (about 68 years)',
+    ],
+    [
+      'a part of a second, which the wire cannot carry',
+      ['--expires-in', '1s500ms'],
+      '--expires-in: must be whole seconds: StackOne takes expires_in in seconds',
     ],
     [
       'a duration no expiry can be computed for',
