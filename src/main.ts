@@ -2,6 +2,7 @@
 // only place that touches the process (signals, a closed stdout).
 import type { Context, OutputStream, StopSignal } from './context.js';
 import type * as Errors from './errors.js';
+import type { UsageFailure } from './program.js';
 
 declare const __CST_VERSION__: string;
 
@@ -48,9 +49,17 @@ function report(ctx: Context, error: unknown, json: boolean, errors: typeof Erro
     if (error.exitCode === 0) return EXIT.ok;
     // A command group run without its subcommand: commander has already shown the help.
     if (error.code === 'commander.help') return EXIT.usage;
-    const message = error.message.replace(/^error: /, '');
+    // One line: commander puts its "(Did you mean …?)" on a line of its own.
+    const message = error.message
+      .replace(/^error: /, '')
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line !== '')
+      .join(' ')
+      .replace('(Did you mean', '(did you mean');
     // A token can begin with '-' and then reads as an option: never echo it.
     const tokenLike = TOKEN_AS_OPTION.test(message);
+    const command = error.commandPath ?? 'cst';
     write(
       ctx,
       json,
@@ -60,7 +69,7 @@ function report(ctx: Context, error: unknown, json: boolean, errors: typeof Erro
         exit: EXIT.usage,
         hint: tokenLike
           ? 'pass the token after --, or better, pipe it in with --token-stdin'
-          : "run 'cst --help' for usage",
+          : `run '${command} --help' for usage`,
       },
       errors,
     );
@@ -93,7 +102,9 @@ function report(ctx: Context, error: unknown, json: boolean, errors: typeof Erro
 const TOKEN_AS_OPTION = /^unknown option '(-\w[\w-]{19,}|--[\w-]{40,})'/;
 
 /** Commander's parse errors, recognised without loading commander on every path. */
-function isCommanderError(error: unknown): error is Error & { code: string; exitCode: number } {
+function isCommanderError(
+  error: unknown,
+): error is Error & UsageFailure & { code: string; exitCode: number } {
   const code = (error as { code?: unknown } | null)?.code;
   return error instanceof Error && typeof code === 'string' && code.startsWith('commander.');
 }

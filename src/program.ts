@@ -87,11 +87,22 @@ export function buildProgram(ctx: Context, runners: Runners = {}): Command {
   program.helpCommand(false);
   program.addCommand(helpCommand(ctx, () => program));
   program.addCommand(sandboxCommand(ctx));
-  for (const command of program.commands) inheritSettings(command, program);
+  for (const command of program.commands) inheritSettings(command, program, 'cst');
   return program;
 }
 
-function inheritSettings(command: Command, program: Command): void {
-  command.exitOverride().configureOutput(program.configureOutput()).showSuggestionAfterError(true);
-  for (const child of command.commands) inheritSettings(child, program);
+/** A parse error, with the command line whose help would have helped ("cst config add"). */
+export interface UsageFailure {
+  commandPath?: string;
+}
+
+function inheritSettings(command: Command, program: Command, parentPath: string): void {
+  const path = `${parentPath} ${command.name()}`;
+  command
+    .exitOverride((error) => {
+      throw Object.assign(error, { commandPath: path } satisfies UsageFailure);
+    })
+    .configureOutput(program.configureOutput())
+    .showSuggestionAfterError(true);
+  for (const child of command.commands) inheritSettings(child, program, path);
 }

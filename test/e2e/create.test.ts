@@ -132,10 +132,22 @@ describe('exit codes through the binary', () => {
     expect(JSON.parse(result.stderr)).toEqual({
       error: {
         code: 'usage',
-        message: "unknown option '--owner'\n(Did you mean --owner-id?)",
+        message: "unknown option '--owner' (did you mean --owner-id?)",
         exit: 2,
-        hint: "run 'cst --help' for usage",
+        hint: "run 'cst create --help' for usage",
       },
+    });
+  });
+
+  it('2: a usage error names the help of the command that was given, in one line', async () => {
+    expect(await cst(['config', 'add', '--bogus'], env)).toMatchObject({
+      code: 2,
+      stderr: "error: unknown option '--bogus'\nhint: run 'cst config add --help' for usage\n",
+    });
+    expect(await cst(['creat'], env)).toMatchObject({
+      code: 2,
+      stderr:
+        "error: unknown command 'creat' (did you mean create?)\nhint: run 'cst --help' for usage\n",
     });
   });
 
