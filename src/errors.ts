@@ -108,11 +108,23 @@ export class InterruptedError extends CliError {
 
 /** What a failed write says, without Node's error code: "no space left on device". */
 export function ioReason(error: unknown): string {
+  const words = IO_WORDS[(error as NodeJS.ErrnoException | null)?.code ?? ''];
+  if (words) return words;
   const message = error instanceof Error ? error.message : String(error);
   // Node's file-system messages read "ENOSPC: no space left on device, write".
   const match = /^[A-Z]+: ([^,]+)/.exec(message);
   return match?.[1] ?? message;
 }
+
+/** Where Node's own wording is cryptic ("illegal operation on a directory"). */
+const IO_WORDS: Record<string, string> = {
+  ENOENT: 'no such file or directory',
+  EISDIR: 'is a directory',
+  ENOTDIR: 'a part of the path is not a directory',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  ELOOP: 'is a symbolic link',
+};
 
 /** A command's output could not be written where it was going. */
 export class OutputError extends CliError {

@@ -17,6 +17,7 @@ import {
   tooLargeError,
 } from './outcomes.js';
 import { backoffMs, isCertificateCode, parseRetryAfter } from './retry.js';
+import { parseBaseUrl } from '../config/base-url.js';
 
 export interface ApiClientOptions {
   baseUrl: string;
@@ -245,18 +246,6 @@ async function readBody(
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString('utf8');
-}
-
-export function parseBaseUrl(baseUrl: string): URL {
-  try {
-    const url = new URL(baseUrl);
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('protocol');
-    return url;
-  } catch {
-    throw new ConfigError(`invalid base URL "${baseUrl}"`, 'invalid_base_url', {
-      hint: 'a base URL looks like https://api.stackone.com',
-    });
-  }
 }
 
 function queryString(query: RequestSpec<z.ZodMiniType>['query']): string {

@@ -16,6 +16,7 @@ import { warn } from '../output/messages.js';
 import { LockBusyError } from '../util/lock.js';
 import { openInput, readRows } from './input.js';
 import { Journal } from './journal.js';
+import { checkReadable, checkWritable } from '../util/path-check.js';
 import type { Pacer } from './pacer.js';
 import type { ResultColumn } from './columns.js';
 import { ResultsFile, type RowResult } from './results.js';
@@ -65,6 +66,11 @@ export async function runBulk(
   }
   if (bulk.fromFile === '-' && bulk.journal === undefined && !options.dryRun) {
     throw new UsageError('input from stdin needs --journal <path>, so that a re-run can resume');
+  }
+  if (bulk.fromFile !== '-') checkReadable('--from-file', bulk.fromFile);
+  if (!options.dryRun) {
+    if (bulk.results !== undefined) checkWritable('--results', bulk.results);
+    if (bulk.journal !== undefined) checkWritable('--journal', bulk.journal);
   }
 
   const connections = new Map<string, Promise<Connection>>();

@@ -1,16 +1,12 @@
 // An ApiClient for a resolved target, the same way in every command: one keep-alive pool, the
 // User-Agent, and retry notices on stderr.
-import {
-  ApiClient,
-  DEFAULT_MAX_RESPONSE_BYTES,
-  parseBaseUrl,
-  type RetryInfo,
-} from '../api/client.js';
+import { ApiClient, DEFAULT_MAX_RESPONSE_BYTES, type RetryInfo } from '../api/client.js';
 import { DEFAULT_MAX_PAGES } from '../api/accounts.js';
 import { createDispatcher } from '../api/undici.js';
+import { parseBaseUrl } from '../config/base-url.js';
 import { readFile } from 'node:fs/promises';
 import { displayProxy, effectiveProxies, proxyFor, proxySettings } from '../config/proxy.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError, ioReason, UsageError } from '../errors.js';
 import type { Target } from '../config/target.js';
 import { type Context, envValue } from '../context.js';
 import { warn } from '../output/messages.js';
@@ -143,10 +139,7 @@ async function trustedAuthorities(ctx: Context): Promise<string[] | undefined> {
   try {
     pem = await readFile(ctx.caFile, 'utf8');
   } catch (error) {
-    throw new ConfigError(
-      `--ca-file: cannot read ${ctx.caFile} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
-      'config',
-    );
+    throw new UsageError(`--ca-file: ${ctx.caFile}: ${ioReason(error)}`);
   }
   if (!pem.includes('-----BEGIN CERTIFICATE-----'))
     throw new ConfigError(`--ca-file: ${ctx.caFile} holds no PEM certificate`, 'config');

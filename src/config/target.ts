@@ -1,8 +1,9 @@
 // Resolves which StackOne project a command talks to, and with which key and base URL.
 import { readFile } from 'node:fs/promises';
 import { DEFAULT_BASE_URL } from '../api/constants.js';
+import { parseBaseUrl } from './base-url.js';
 import { envValue, type Context } from '../context.js';
-import { ConfigError, UsageError } from '../errors.js';
+import { ConfigError, ioReason, UsageError } from '../errors.js';
 import { type Catalog, label, pickProject, selectProject, type Selection } from './catalog.js';
 import { type ConfigFile, loadConfig, type ProjectConfig } from './config-file.js';
 import { configDir, configFile, expandPath, stateDir } from './paths.js';
@@ -68,6 +69,7 @@ async function configuredTarget(ctx: Context, flags: TargetFlags): Promise<Targe
   const project = org.projects[selected.project]!;
   const apiKey = await projectKey(ctx, project, label(selected));
   const baseUrl = project.base_url ?? DEFAULT_BASE_URL;
+  parseBaseUrl(baseUrl, `the config of project ${label(selected)}`);
   if (envKey !== undefined && envKey !== apiKey) {
     throw new UsageError(
       `CST_API_KEY disagrees with the key of the selected project ${label(selected)}`,
@@ -101,6 +103,7 @@ export function envTarget(ctx: Context): Target | undefined {
   const apiKey = envValue(ctx.env, 'CST_API_KEY');
   if (apiKey === undefined) return undefined;
   const baseUrl = envValue(ctx.env, 'CST_BASE_URL') ?? DEFAULT_BASE_URL;
+  parseBaseUrl(baseUrl, 'CST_BASE_URL');
   return {
     kind: 'env',
     org: null,
@@ -169,7 +172,7 @@ async function projectKey(ctx: Context, project: ProjectConfig, name: string): P
       key = (await readFile(path, 'utf8')).trim();
     } catch (error) {
       throw new ConfigError(
-        `cannot read the key file of project ${name}: ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+        `cannot read the key file of project ${name}: ${path}: ${ioReason(error)}`,
         'no_credentials',
         { hint },
       );

@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ensurePrivateDir, openPrivateAppend, writeFileAtomic } from '../config/private-files.js';
 import { withLock } from '../util/lock.js';
+import { ioReason } from '../errors.js';
 
 export interface SandboxProject {
   name: string;
@@ -191,9 +192,8 @@ export class SandboxStore {
     try {
       text = await readFile(this.path, 'utf8');
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') return undefined;
-      throw new Error(`cannot read the sandbox state ${this.path} (${code ?? 'error'})`);
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw new Error(`cannot read the sandbox state ${this.path}: ${ioReason(error)}`);
     }
     try {
       const state = JSON.parse(text) as SandboxState;

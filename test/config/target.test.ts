@@ -147,7 +147,7 @@ describe('resolveTarget', () => {
       (await failure({ ...env, ACME_PROD_KEY: '' }, { org: 'acme', project: 'prod' })).slice(0, 2),
     ).toEqual([3, 'project acme/prod reads its key from $ACME_PROD_KEY, which is not set']);
     expect((await failure(env, { org: 'acme', project: 'staging' }))[1]).toBe(
-      `cannot read the key file of project acme/staging: ${env.CST_CONFIG_DIR}/keys/acme-staging (ENOENT)`,
+      `cannot read the key file of project acme/staging: ${env.CST_CONFIG_DIR}/keys/acme-staging: no such file or directory`,
     );
   });
 

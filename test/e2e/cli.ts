@@ -45,9 +45,22 @@ export function finish(child: ChildProcess, timeoutMs = 15_000): Promise<Result>
     }, timeoutMs);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
+      const leak = rawError(stderr);
+      if (leak) reject(new Error(`cst printed a raw Node error or stack line: ${leak}`));
+      else resolve({ code, signal, stdout, stderr });
     });
   });
+}
+
+/**
+ * Every message cst prints is its own words: a Node error code or a stack-trace line on stderr
+ * fails the test that caused it, whatever it asserts. `--debug` lines may name codes.
+ */
+const RAW_ERROR =
+  /\b(?:E(?:NOENT|ISDIR|NOTDIR|ACCES|PERM|CONNREFUSED|CONNRESET|PIPE)|ERR_[A-Z_]+)\b|^\s+at .*:\d+:\d+\)?$/;
+
+function rawError(stderr: string): string | undefined {
+  return stderr.split('\n').find((line) => !line.startsWith('debug: ') && RAW_ERROR.test(line));
 }
 
 export function cst(

@@ -122,7 +122,7 @@ describe('exit codes through the binary', () => {
     });
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(
-      `error: cannot read the sandbox state ${join(base.HOME!, 'file', 'sandbox.json')} (ENOTDIR)\n`,
+      `error: cannot read the sandbox state ${join(base.HOME!, 'file', 'sandbox.json')}: a part of the path is not a directory\n`,
     );
   });
 

@@ -7,6 +7,7 @@ import {
   saveConfig,
 } from '../../config/config-file.js';
 import { configDir, configFile, expandPath } from '../../config/paths.js';
+import { checkReadable } from '../../util/path-check.js';
 import { writeFileAtomic } from '../../config/private-files.js';
 import { canPrompt, envValue, type Context } from '../../context.js';
 import { MissingFlagsError, UsageError } from '../../errors.js';
@@ -75,8 +76,11 @@ async function add(
     ...(flags.baseUrl === undefined ? {} : { base_url: flags.baseUrl }),
   };
   if (flags.keyEnv !== undefined) project.key_env = flags.keyEnv;
-  else if (flags.keyFile !== undefined) project.key_file = flags.keyFile;
-  else {
+  else if (flags.keyFile !== undefined) {
+    // Read at run time, from this path: a typo is best found now.
+    checkReadable('--key-file', expandPath(flags.keyFile, ctx.env), flags.keyFile);
+    project.key_file = flags.keyFile;
+  } else {
     const key = flags.apiKeyStdin
       ? await readSecretFromStdin(ctx, '--api-key-stdin')
       : (await prompter!.password('API key (hidden)')).trim();
