@@ -39,6 +39,8 @@ export interface ApiClientOptions {
   proxy?: string;
   /** Response bodies larger than this are refused (CST_MAX_RESPONSE_SIZE). */
   maxResponseBytes?: number;
+  /** Where the key came from, named when the server rejects it. */
+  keySource?: string;
 }
 
 export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
@@ -65,8 +67,10 @@ export class ApiClient {
   readonly origin: string;
   private readonly basePath: string;
   private readonly authorization: string;
-  private readonly options: Required<Omit<ApiClientOptions, 'onRetry' | 'onDebug' | 'proxy'>> &
-    Pick<ApiClientOptions, 'onRetry' | 'onDebug' | 'proxy'>;
+  private readonly options: Required<
+    Omit<ApiClientOptions, 'onRetry' | 'onDebug' | 'proxy' | 'keySource'>
+  > &
+    Pick<ApiClientOptions, 'onRetry' | 'onDebug' | 'proxy' | 'keySource'>;
 
   constructor(options: ApiClientOptions) {
     const url = parseBaseUrl(options.baseUrl);
@@ -222,7 +226,10 @@ export class ApiClient {
       return { ok: true, value: parseBody(spec.schema, text, label, status) };
     }
     const retryAfterMs = parseRetryAfter(response.headers['retry-after'], this.options.now());
-    const error = httpError(status, errorMessage(text), label, spec.retryAfterSend);
+    const error = httpError(status, errorMessage(text), label, spec.retryAfterSend, {
+      keySource: this.options.keySource,
+      baseUrl: this.options.baseUrl,
+    });
     const retryable = status === 429 || (spec.retryAfterSend && (status === 408 || status >= 500));
     return { ok: false, error, retryable, retryAfterMs };
   }

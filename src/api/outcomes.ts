@@ -3,6 +3,7 @@
 import { ApiError, EXIT, InvalidResponseError, NetworkError } from '../errors.js';
 import { isTlsCode, neverSent } from './retry.js';
 import { errorBodySchema } from './schemas.js';
+import { isLoopback } from '../util/loopback.js';
 
 export function errorMessage(text: string): string | undefined {
   try {
@@ -23,13 +24,17 @@ export function httpError(
   message: string | undefined,
   label: string,
   retryAfterSend: boolean,
+  auth: { keySource?: string | undefined; baseUrl?: string } = {},
 ): ApiError {
   const detail = (what: string) =>
     `${what} (HTTP ${status} from ${label})${message ? `: ${oneLine(message)}` : ''}`;
   if (status === 401) {
     return new ApiError(detail('API key rejected'), 'auth_rejected', EXIT.authRejected, {
       status,
-      hint: 'check the key of the selected project, or CST_API_KEY',
+      hint:
+        auth.keySource === undefined
+          ? 'check the key of the selected project, or CST_API_KEY'
+          : `the key came from ${auth.keySource} and went to ${auth.baseUrl}: check it belongs there`,
     });
   }
   if (status === 403)
@@ -83,6 +88,9 @@ export function networkError(
   if (code === 'ECONNREFUSED')
     return new NetworkError(`connection refused by ${origin} (${label})`, 'connection_refused', {
       cause,
+      ...(isLoopback(new URL(origin).hostname)
+        ? { hint: "nothing is listening there: is 'cst sandbox serve' running? (or use --sandbox)" }
+        : {}),
     });
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
     return new NetworkError(`cannot resolve ${new URL(origin).hostname} (${label})`, 'dns', {

@@ -47,6 +47,7 @@ export async function openClient(
       ...userAgentOf(ctx),
       baseUrl: target.baseUrl,
       apiKey: target.apiKey,
+      keySource: target.keySource,
       dispatcher,
       timeoutMs,
       ...(proxy === undefined ? {} : { proxy: displayProxy(proxy) }),

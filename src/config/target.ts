@@ -17,6 +17,8 @@ export interface Target {
   expectedProjectId: string | undefined;
   baseUrl: string;
   apiKey: string;
+  /** Where the key came from, for messages (never the key): "CST_API_KEY", "the OS keyring". */
+  keySource: string;
   /** Stops the in-process sandbox, if one was started. */
   close: () => Promise<void>;
 }
@@ -58,7 +60,7 @@ async function configuredTarget(ctx: Context, flags: TargetFlags): Promise<Targe
         'no API key: no project is configured and CST_API_KEY is not set',
         'no_credentials',
         {
-          hint: `add a project to ${path}, export CST_API_KEY, or try the local sandbox with --sandbox`,
+          hint: "add a project with 'cst config add --org <org> --project <project> --api-key-stdin', or export CST_API_KEY; to try cst without a key, add --sandbox",
         },
       );
     }
@@ -67,7 +69,7 @@ async function configuredTarget(ctx: Context, flags: TargetFlags): Promise<Targe
 
   const org = config.organizations[selected.org]!;
   const project = org.projects[selected.project]!;
-  const apiKey = await projectKey(ctx, project, label(selected));
+  const { key: apiKey, source: keySource } = await projectKey(ctx, project, label(selected));
   const baseUrl = project.base_url ?? DEFAULT_BASE_URL;
   parseBaseUrl(baseUrl, `the config of project ${label(selected)}`);
   if (envKey !== undefined && envKey !== apiKey) {
@@ -94,6 +96,7 @@ async function configuredTarget(ctx: Context, flags: TargetFlags): Promise<Targe
     expectedProjectId: project.id,
     baseUrl,
     apiKey,
+    keySource,
     close: noop,
   };
 }
@@ -112,6 +115,7 @@ export function envTarget(ctx: Context): Target | undefined {
     expectedProjectId: undefined,
     baseUrl,
     apiKey,
+    keySource: 'CST_API_KEY',
     close: noop,
   };
 }
@@ -131,7 +135,11 @@ function configCatalog(config: ConfigFile, path: string): Catalog {
   return { projects, default: config.default, source: path };
 }
 
-async function projectKey(ctx: Context, project: ProjectConfig, name: string): Promise<string> {
+async function projectKey(
+  ctx: Context,
+  project: ProjectConfig,
+  name: string,
+): Promise<{ key: string; source: string }> {
   const hint =
     'set key_env or key_file for the project (see "Configuration" in the README), or use --sandbox';
   if (project.key_env !== undefined) {
@@ -140,9 +148,9 @@ async function projectKey(ctx: Context, project: ProjectConfig, name: string): P
       throw new ConfigError(
         `project ${name} reads its key from $${project.key_env}, which is not set`,
         'no_credentials',
-        { hint },
+        { hint: `export ${project.key_env}=<the project's API key>, or use --sandbox to try cst` },
       );
-    return key;
+    return { key, source: `$${project.key_env} (key_env of project ${name})` };
   }
   if (project.key_store === 'keyring') {
     const { keyringGet } = await import('./keyring.js');
@@ -162,7 +170,7 @@ async function projectKey(ctx: Context, project: ProjectConfig, name: string): P
       throw new ConfigError(`the OS keyring holds no key for project ${name}`, 'no_credentials', {
         hint: `cst config add --org ${name.split('/')[0]} --project ${name.split('/')[1]} --api-key-stdin`,
       });
-    return key;
+    return { key, source: `the OS keyring (project ${name})` };
   }
   if (project.key_file !== undefined) {
     const path = expandPath(project.key_file, ctx.env);
@@ -181,7 +189,7 @@ async function projectKey(ctx: Context, project: ProjectConfig, name: string): P
       throw new ConfigError(`the key file of project ${name} is empty: ${path}`, 'no_credentials', {
         hint,
       });
-    return key;
+    return { key, source: `the key file ${path} (project ${name})` };
   }
   throw new ConfigError(`project ${name} has no key`, 'no_credentials', { hint });
 }
@@ -215,6 +223,7 @@ async function sandboxTarget(ctx: Context, flags: TargetFlags): Promise<Target> 
       expectedProjectId: project.id,
       baseUrl: sandbox.baseUrl,
       apiKey: project.apiKey,
+      keySource: `the sandbox's project ${org.name}/${project.name}`,
       close: () => sandbox.close(),
     };
   } catch (error) {

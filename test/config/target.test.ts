@@ -66,6 +66,7 @@ describe('resolveTarget', () => {
       expectedProjectId: 'p-acme-prod',
       baseUrl: 'https://api.stackone.com',
       apiKey: 'k-acme-prod',
+      keySource: '$ACME_PROD_KEY (key_env of project acme/prod)',
     });
   });
 
@@ -113,6 +114,7 @@ describe('resolveTarget', () => {
       expectedProjectId: undefined,
       baseUrl: 'http://127.0.0.1:9',
       apiKey: 'k-env',
+      keySource: 'CST_API_KEY',
     });
     expect((await resolve({ ...(await setup(TWO_ORGS)), CST_API_KEY: 'k-env' })).kind).toBe('env');
   });
@@ -136,16 +138,18 @@ describe('resolveTarget', () => {
     expect(await failure(env)).toEqual([
       3,
       'no API key: no project is configured and CST_API_KEY is not set',
-      `add a project to ${env.CST_CONFIG_DIR}/config.json, export CST_API_KEY, or try the local sandbox with --sandbox`,
+      "add a project with 'cst config add --org <org> --project <project> --api-key-stdin', or export CST_API_KEY; to try cst without a key, add --sandbox",
     ]);
     expect((await failure({ ...env, CST_API_KEY: '' }))[0]).toBe(3);
   });
 
   it('exits 3 when the project key cannot be found', async () => {
     const env = await setup(TWO_ORGS);
-    expect(
-      (await failure({ ...env, ACME_PROD_KEY: '' }, { org: 'acme', project: 'prod' })).slice(0, 2),
-    ).toEqual([3, 'project acme/prod reads its key from $ACME_PROD_KEY, which is not set']);
+    expect(await failure({ ...env, ACME_PROD_KEY: '' }, { org: 'acme', project: 'prod' })).toEqual([
+      3,
+      'project acme/prod reads its key from $ACME_PROD_KEY, which is not set',
+      "export ACME_PROD_KEY=<the project's API key>, or use --sandbox to try cst",
+    ]);
     expect((await failure(env, { org: 'acme', project: 'staging' }))[1]).toBe(
       `cannot read the key file of project acme/staging: ${env.CST_CONFIG_DIR}/keys/acme-staging: no such file or directory`,
     );

@@ -155,7 +155,7 @@ describe('exit codes through the binary', () => {
     const result = await cst(['create', ...owner], await isolatedEnv());
     expect(result.code).toBe(3);
     expect(result.stderr).toMatch(
-      /^error: no API key: no project is configured and CST_API_KEY is not set\nhint: add a project to .*config\.json, export CST_API_KEY, or try the local sandbox with --sandbox\n$/,
+      /^error: no API key: no project is configured and CST_API_KEY is not set\nhint: add a project with 'cst config add --org <org> --project <project> --api-key-stdin', or export CST_API_KEY; to try cst without a key, add --sandbox\n$/,
     );
   });
 
@@ -168,7 +168,7 @@ describe('exit codes through the binary', () => {
         message: 'API key rejected (HTTP 401 from POST /connect_sessions): Unauthorized',
         status: 401,
         exit: 4,
-        hint: 'check the key of the selected project, or CST_API_KEY',
+        hint: `the key came from CST_API_KEY and went to ${served.baseUrl}: check it belongs there`,
       },
     });
   });
@@ -223,7 +223,8 @@ describe('exit codes through the binary', () => {
     expect(result.code).toBe(10);
     expect(
       result.stderr.endsWith(
-        `error: connection refused by ${server.baseUrl} (POST /connect_sessions)\n`,
+        `error: connection refused by ${server.baseUrl} (POST /connect_sessions)\n` +
+          "hint: nothing is listening there: is 'cst sandbox serve' running? (or use --sandbox)\n",
       ),
     ).toBe(true);
   });

@@ -216,7 +216,9 @@ describe.concurrent('cst wait', () => {
     await server.close();
     const result = await done;
     expect(result.code).toBe(10);
-    expect(result.stderr).toMatch(/^error: connection refused by .*; gave up waiting\n$/);
+    expect(result.stderr).toMatch(
+      /^error: connection refused by .*; gave up waiting\nhint: nothing is listening there: is 'cst sandbox serve' running\? \(or use --sandbox\)\n$/,
+    );
   });
 
   it('a malformed latest_connection_attempt: exit 11 naming the field', async () => {
