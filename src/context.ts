@@ -27,6 +27,8 @@ export interface Context {
   readonly stderr: OutputStream;
   readonly env: Env;
   readonly version: string;
+  /** --json (or -o json) on the command line: every message on stderr is a JSON line too. */
+  readonly jsonMessages: boolean;
   now(): Date;
   /** Set once from the global flags before an action runs. */
   colorMode: ColorMode;
@@ -54,6 +56,7 @@ export interface ContextInit {
   stderr: OutputStream;
   env: Env;
   version: string;
+  jsonMessages?: boolean;
   now?: () => Date;
 }
 
@@ -68,6 +71,7 @@ export function createContext(init: ContextInit): Context {
     stderr: init.stderr,
     env: init.env,
     version: init.version,
+    jsonMessages: init.jsonMessages ?? false,
     now: init.now ?? (() => new Date()),
     colorMode: 'auto',
     noInput: false,

@@ -21,7 +21,9 @@ export async function main(argv: string[], host: Host = {}): Promise<number> {
   ]);
   if (host.beforeV8Flags) onBeforeV8Flags(host.beforeV8Flags);
   const { EXIT } = errors;
+  const jsonErrors = wantsJson(argv);
   const ctx = createContext({
+    jsonMessages: jsonErrors,
     // Opening stdin costs start-up time, and most commands never read it.
     stdin: () => process.stdin,
     stdout: trackedStdout(process.stdout),
@@ -29,7 +31,6 @@ export async function main(argv: string[], host: Host = {}): Promise<number> {
     env: process.env,
     version: __CST_VERSION__,
   });
-  const jsonErrors = wantsJson(argv);
   const detach = attachProcessHandlers(ctx, jsonErrors, errors);
   try {
     const { buildProgram } = await import('./program.js');

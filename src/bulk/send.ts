@@ -17,7 +17,7 @@ import {
 } from '../errors.js';
 import { ledgerRecord } from '../ledger/record.js';
 import { appendRecord, ledgerPath } from '../ledger/store.js';
-import { warn } from '../output/messages.js';
+import { summary, warn } from '../output/messages.js';
 import type { Journal } from './journal.js';
 import { outcomeOf } from './outcome.js';
 import { Pacer } from './pacer.js';
@@ -235,11 +235,19 @@ export async function send(
   const elapsed = (Date.now() - started) / 1000;
   const counts = progress.counts;
   const done = counts.issued + counts.failed + counts.skipped + counts.unknown + counts.undelivered;
-  ctx.stderr.write(
+  const rate = done / Math.max(elapsed, 0.001);
+  summary(
+    ctx,
     `issued ${counts.issued}, failed ${counts.failed}, skipped ${counts.skipped}, unknown ${counts.unknown}` +
       `${counts.undelivered > 0 ? `, undelivered ${counts.undelivered}` : ''}` +
       `${inFlight.size > 0 ? ` (${inFlight.size} in flight when stopped: unknown on a re-run)` : ''}` +
-      ` in ${elapsed.toFixed(1)}s (${(done / Math.max(elapsed, 0.001)).toFixed(1)} rows/s)\n`,
+      ` in ${elapsed.toFixed(1)}s (${rate.toFixed(1)} rows/s)`,
+    {
+      ...counts,
+      in_flight: inFlight.size,
+      seconds: Number(elapsed.toFixed(1)),
+      rows_per_second: Number(rate.toFixed(1)),
+    },
   );
   if (stopSignal) throw new InterruptedError(stopSignal);
   if (undelivered.length > 0) {

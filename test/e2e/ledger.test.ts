@@ -240,7 +240,7 @@ describe('the ledger through the binary', () => {
     const meta = await cst(['accounts', 'meta', id, '--sandbox', '--json'], env);
     expect([meta.code, meta.stderr]).toEqual([
       0,
-      "warning: GET /accounts/{id}/meta is legacy in StackOne's newest SDKs; 'cst accounts get' is the lasting way\n",
+      `${JSON.stringify({ warning: { message: "GET /accounts/{id}/meta is legacy in StackOne's newest SDKs; 'cst accounts get' is the lasting way" } })}\n`,
     ]);
     expect(JSON.parse(meta.stdout)).toMatchObject({ provider: 'hibob' });
     const refused = await cst(['accounts', 'delete', id, '--sandbox'], env);

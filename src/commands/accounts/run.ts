@@ -16,7 +16,7 @@ import { renderRecord } from '../../output/record.js';
 import { LIST_FORMATS } from '../../output/format.js';
 import { renderRows } from '../../output/rows.js';
 import { relativeTime } from '../../util/time.js';
-import { warn } from '../../output/messages.js';
+import { note, warn } from '../../output/messages.js';
 import { maxPages, withClient } from '../api-client.js';
 import { durationMs, usageFromZod } from '../parse.js';
 
@@ -177,6 +177,5 @@ async function list(flags: AccountFlags, timeoutMs: number, ctx: Context): Promi
     },
     output,
   );
-  if (accounts.length > limit)
-    ctx.stderr.write(`showing the first ${limit}; use --all for every page\n`);
+  if (accounts.length > limit) note(ctx, `showing the first ${limit}; use --all for every page`);
 }

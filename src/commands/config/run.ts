@@ -11,7 +11,7 @@ import { checkReadable } from '../../util/path-check.js';
 import { writeFileAtomic } from '../../config/private-files.js';
 import { canPrompt, envValue, type Context } from '../../context.js';
 import { MissingFlagsError, UsageError } from '../../errors.js';
-import { warn } from '../../output/messages.js';
+import { note, warn } from '../../output/messages.js';
 import { parseOutputFlags, RECORD_FORMATS } from '../../output/format.js';
 import { renderRows } from '../../output/rows.js';
 import { readSecretFromStdin } from '../../util/stdin.js';
@@ -93,7 +93,7 @@ async function add(
   config.organizations[org] = organization;
   if (flags.default) config.default = { org, project: projectName };
   await saveConfig(path, config);
-  ctx.stderr.write(`saved ${name} in ${path}${flags.default ? ' (default)' : ''}\n`);
+  note(ctx, `saved ${name} in ${path}${flags.default ? ' (default)' : ''}`);
 }
 
 /** The keyring where one answers; otherwise, or when asked, a 0600 file beside the config. */
@@ -175,8 +175,7 @@ async function list(ctx: Context, config: ConfigFile, flags: ConfigFlags): Promi
     },
     output,
   );
-  if (rows.length === 0 && ctx.stderr.isTTY)
-    ctx.stderr.write('no projects configured: cst config add\n');
+  if (rows.length === 0 && ctx.stderr.isTTY) note(ctx, 'no projects configured: cst config add');
 }
 
 /** First 6 and last 4 characters: enough to tell keys apart, never enough to use one. */
@@ -227,7 +226,7 @@ async function use(
     });
   config.default = { org: org!, project: chosen };
   await saveConfig(path, config);
-  ctx.stderr.write(`default project: ${org}/${chosen}\n`);
+  note(ctx, `default project: ${org}/${chosen}`);
 }
 
 async function remove(
@@ -252,7 +251,7 @@ async function remove(
     delete config.default;
   }
   await saveConfig(path, config);
-  ctx.stderr.write(`removed ${names.map((name) => `${org}/${name}`).join(', ')}\n`);
+  note(ctx, `removed ${names.map((name) => `${org}/${name}`).join(', ')}`);
 }
 
 /** Keys cst stored itself (keyring, or its keys/ folder) go with the project; others stay. */

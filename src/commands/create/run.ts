@@ -25,7 +25,7 @@ import { queryLedger } from '../../ledger/query.js';
 import { ledgerRecord, targetId } from '../../ledger/record.js';
 import { appendRecord, ledgerPath } from '../../ledger/store.js';
 import { renderRecord } from '../../output/record.js';
-import { warn, note } from '../../output/messages.js';
+import { note, warn } from '../../output/messages.js';
 import { describeCreate, withClient } from '../api-client.js';
 import type { CreateOptions } from './options.js';
 
@@ -133,8 +133,9 @@ export async function runCreate(options: CreateOptions, ctx: Context): Promise<v
         known: { sessionId: session.id, ownerId: session.originOwnerId },
       }).catch((error: unknown) => recordFailure(ledger, tid, error, ctx));
       await recordOutcome(ledger, tid, linkedOutcome(linked), ctx);
-      ctx.stderr.write(
-        `linked: ${session.originOwnerId} connected ${linked.provider ?? 'an account'}: account ${linked.account_id}${linked.account_status ? ` (${linked.account_status})` : ''}\n`,
+      note(
+        ctx,
+        `linked: ${session.originOwnerId} connected ${linked.provider ?? 'an account'}: account ${linked.account_id}${linked.account_status ? ` (${linked.account_status})` : ''}`,
       );
     }
   });

@@ -1,4 +1,5 @@
 import { stateDir } from '../../config/paths.js';
+import { note } from '../../output/messages.js';
 import type { Context } from '../../context.js';
 import { UsageError } from '../../errors.js';
 import { ledgerPath, prune } from '../../ledger/store.js';
@@ -18,7 +19,8 @@ export async function runLedgerPrune(flags: LedgerFlags, ctx: Context): Promise<
   const result = await prune(ledgerPath(stateDir(ctx.env), flags.sandbox === true), before);
   if (flags.json) ctx.stdout.write(`${JSON.stringify(result)}\n`);
   else
-    ctx.stderr.write(
-      `removed ${result.removed} record${result.removed === 1 ? '' : 's'} created before ${new Date(before).toISOString()}; ${result.kept} kept\n`,
+    note(
+      ctx,
+      `removed ${result.removed} record${result.removed === 1 ? '' : 's'} created before ${new Date(before).toISOString()}; ${result.kept} kept`,
     );
 }

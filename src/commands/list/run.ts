@@ -88,7 +88,7 @@ export async function runList(options: ListOptions, ctx: Context): Promise<void>
   const json = ({ v: _version, ...row }: ListedSession) => ({ ...row });
   await renderRows(ctx, { columns: columns(options.linked, now), rows, json }, options.output);
   if (rows.length < total) {
-    ctx.stderr.write(`showing ${rows.length} of ${total}; use --all\n`);
+    note(ctx, `showing ${rows.length} of ${total}; use --all`, { shown: rows.length, total });
   } else if (rows.length === 0 && ctx.stderr.isTTY) {
     note(
       ctx,

@@ -1,6 +1,7 @@
 import { linkedAccountSchema, redactAccount } from '../../api/accounts.js';
 import { stateDir } from '../../config/paths.js';
 import { writeFileAtomic } from '../../config/private-files.js';
+import { note } from '../../output/messages.js';
 import type { Context } from '../../context.js';
 import { CliError, EXIT, UsageError } from '../../errors.js';
 import { ledgerPath } from '../../ledger/store.js';
@@ -47,5 +48,5 @@ export async function runReset(ctx: Context): Promise<void> {
   await new SandboxStore(dir).reset();
   // Session ids start again at 1, so the old sandbox ledger would be misleading.
   await writeFileAtomic(ledgerPath(dir, true), '');
-  ctx.stderr.write('sandbox sessions, accounts and ledger cleared\n');
+  note(ctx, 'sandbox sessions, accounts and ledger cleared');
 }
