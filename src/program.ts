@@ -36,6 +36,8 @@ export function buildProgram(ctx: Context, runners: Runners = {}): Command {
       new Option('--color <when>', 'when to use colour').choices(['auto', 'always', 'never']),
     )
     .showSuggestionAfterError(true)
+    // A command's help also lists the flags every command takes (--debug, --no-input, …).
+    .configureHelp({ showGlobalOptions: true })
     .addHelpText(
       'after',
       examples([
@@ -103,6 +105,7 @@ function inheritSettings(command: Command, program: Command, parentPath: string)
       throw Object.assign(error, { commandPath: path } satisfies UsageFailure);
     })
     .configureOutput(program.configureOutput())
+    .configureHelp(program.configureHelp())
     .showSuggestionAfterError(true);
   for (const child of command.commands) inheritSettings(child, program, path);
 }

@@ -18,9 +18,10 @@ export function addTargetOptions(command: Command): Command {
 export function addOutputOptions(
   command: Command,
   formats: readonly string[] = RECORD_FORMATS,
+  description = 'output format',
 ): Command {
   return command
-    .addOption(new Option('-o, --output <format>', 'output format').choices(formats))
+    .addOption(new Option('-o, --output <format>', description).choices(formats))
     .option('--json', 'print JSON (short for --output json)')
     .option('--field <name>', 'print one field of the result alone');
 }

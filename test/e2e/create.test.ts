@@ -139,6 +139,16 @@ describe('exit codes through the binary', () => {
     });
   });
 
+  it("a command's help lists the global flags it takes, in their own section", async () => {
+    for (const command of [['create'], ['config', 'add'], ['list']]) {
+      const help = (await cst([...command, '--help'], env)).stdout;
+      const global = help.slice(help.indexOf('\nGlobal Options:\n'));
+      expect(global).toMatch(/^\nGlobal Options:\n/);
+      for (const flag of ['--no-input', '--debug', '--ca-file <pem>', '--color <when>'])
+        expect(global).toContain(flag);
+    }
+  });
+
   it('2: a usage error names the help of the command that was given, in one line', async () => {
     expect(await cst(['config', 'add', '--bogus'], env)).toMatchObject({
       code: 2,

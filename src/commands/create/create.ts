@@ -80,7 +80,7 @@ export function createCommand(ctx: Context, run?: CreateRunner): Command {
     )
     .option('--force', 'bulk: allow --results to be a symbolic link');
   addTargetOptions(command);
-  addOutputOptions(command, CREATE_FORMATS);
+  addOutputOptions(command, CREATE_FORMATS, 'output format (csv and ndjson: bulk runs only)');
   return command
     .addHelpText(
       'after',
