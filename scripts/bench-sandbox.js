@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 export async function startSandbox(bin, env, args = []) {
   const child = spawn(
     process.execPath,
-    [bin, 'sandbox', 'serve', '--port', '0', '--json', ...args],
+    [bin, 'sandbox', 'serve', '--port', '0', '--json', '--quiet', ...args],
     {
       env,
       stdio: ['ignore', 'pipe', 'inherit'],

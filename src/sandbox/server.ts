@@ -35,6 +35,8 @@ export interface SandboxOptions {
   rateLimitPerMinute?: number;
   faults?: FaultOptions;
   now?: () => Date;
+  /** Each answered request: method, path without its query (a Hub link holds a token), status. */
+  onRequest?: (entry: { method: string; path: string; status: number; ms: number }) => void;
 }
 
 export interface RunningSandbox {
@@ -66,6 +68,18 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   const faults = new FaultPlan(options.faults);
 
   const server = createServer((request, response) => {
+    if (options.onRequest) {
+      const started = performance.now();
+      const { onRequest } = options;
+      response.once('finish', () =>
+        onRequest({
+          method: request.method ?? '?',
+          path: new URL(request.url ?? '/', 'http://sandbox').pathname,
+          status: response.statusCode,
+          ms: Math.round(performance.now() - started),
+        }),
+      );
+    }
     // Whatever goes wrong in one request is that request's 500, never the server's end.
     serve(request, response).catch(() => {
       if (!response.headersSent)

@@ -1,6 +1,7 @@
 import { stateDir } from '../../config/paths.js';
 import type { Context } from '../../context.js';
-import { UsageError } from '../../errors.js';
+import { UsageError, visible } from '../../errors.js';
+import { note } from '../../output/messages.js';
 import { parseRate } from '../../bulk/pacer.js';
 import { FAULTS, type Fault, parseFault } from '../../sandbox/faults.js';
 import { type SandboxOptions, startSandbox } from '../../sandbox/server.js';
@@ -19,6 +20,7 @@ export async function runServe(flags: ServeFlags, ctx: Context): Promise<void> {
       port,
       now: () => ctx.now(),
       ...faults,
+      ...(flags.quiet ? {} : { onRequest: (entry) => logRequest(ctx, entry) }),
     });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
@@ -44,17 +46,32 @@ export async function runServe(flags: ServeFlags, ctx: Context): Promise<void> {
       `${JSON.stringify({ base_url: sandbox.baseUrl, state_file: sandbox.store.path, projects })}\n`,
     );
   } else {
-    ctx.stdout.write(`base_url\t${sandbox.baseUrl}\n`);
-    for (const p of projects)
-      ctx.stdout.write(
-        `${p.organization}/${p.project}\t${p.api_key}${p.default ? '\tdefault' : ''}\n`,
-      );
-    ctx.stderr.write(
-      `Sandbox listening on ${sandbox.baseUrl} (state: ${sandbox.store.path}); Ctrl-C stops it.\n`,
+    // Ready to paste: the default project as an export line, the others commented out, aligned.
+    const chosen = projects.find((p) => p.default) ?? projects[0]!;
+    const name = (p: (typeof projects)[number]) => `${p.organization}/${p.project}`;
+    const width = Math.max(...projects.map((p) => name(p).length));
+    ctx.stdout.write(
+      `export CST_BASE_URL=${sandbox.baseUrl} CST_API_KEY=${chosen.api_key}   # ${name(chosen)}\n`,
+    );
+    for (const p of projects.filter((other) => other !== chosen))
+      ctx.stdout.write(`# ${name(p).padEnd(width)}  CST_API_KEY=${p.api_key}\n`);
+    note(
+      ctx,
+      `sandbox listening on ${sandbox.baseUrl} (state: ${sandbox.store.path}); Ctrl-C stops it`,
     );
   }
   await ctx.untilSignal();
   await sandbox.close();
+}
+
+/** One line a request: never a query string, a header or a body, so never a key or token. */
+function logRequest(
+  ctx: Context,
+  entry: { method: string; path: string; status: number; ms: number },
+): void {
+  if (ctx.jsonMessages) ctx.stderr.write(`${JSON.stringify({ request: entry })}\n`);
+  else
+    ctx.stderr.write(`${visible(`${entry.method} ${entry.path}`)} ${entry.status} ${entry.ms}ms\n`);
 }
 
 function parseFaultFlags(flags: ServeFlags): Pick<SandboxOptions, 'faults' | 'rateLimitPerMinute'> {

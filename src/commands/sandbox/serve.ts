@@ -8,6 +8,7 @@ export const DEFAULT_SANDBOX_PORT = 4141;
 export interface ServeFlags {
   port: string;
   json?: boolean;
+  quiet?: boolean;
   latency?: string;
   jitter?: string;
   rateLimit?: string;
@@ -20,6 +21,7 @@ export function serveCommand(ctx: Context): Command {
     .description('Serve the sandbox on 127.0.0.1 in the foreground until Ctrl-C')
     .option('--port <port>', 'port to listen on (0: any free port)', String(DEFAULT_SANDBOX_PORT))
     .option('--json', 'print the base URL and keys as JSON')
+    .option('--quiet', 'no line on stderr for each request')
     .option('--latency <duration>', 'delay every answer (tests and benchmarks)')
     .option('--jitter <duration>', 'add up to this much random delay')
     .option(
