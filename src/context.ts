@@ -27,6 +27,8 @@ export interface Context {
   readonly stderr: OutputStream;
   readonly env: Env;
   readonly version: string;
+  /** The arguments cst was run with, for messages that say how to run it again. */
+  readonly argv: readonly string[];
   /** --json (or -o json) on the command line: every message on stderr is a JSON line too. */
   readonly jsonMessages: boolean;
   now(): Date;
@@ -48,7 +50,8 @@ export interface Context {
   deliverSignal(signal: StopSignal): boolean;
 }
 
-export type StopSignal = 'SIGINT' | 'SIGTERM';
+/** SIGPIPE: stdout's reader went away (Node ignores the signal and reports EPIPE instead). */
+export type StopSignal = 'SIGINT' | 'SIGTERM' | 'SIGPIPE';
 
 export interface ContextInit {
   stdin: () => InputStream;
@@ -56,6 +59,7 @@ export interface ContextInit {
   stderr: OutputStream;
   env: Env;
   version: string;
+  argv?: readonly string[];
   jsonMessages?: boolean;
   now?: () => Date;
 }
@@ -71,6 +75,7 @@ export function createContext(init: ContextInit): Context {
     stderr: init.stderr,
     env: init.env,
     version: init.version,
+    argv: init.argv ?? [],
     jsonMessages: init.jsonMessages ?? false,
     now: init.now ?? (() => new Date()),
     colorMode: 'auto',

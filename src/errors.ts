@@ -24,6 +24,7 @@ export const EXIT = {
   undelivered: 16,
   stateUnwritable: 17,
   interrupted: 130,
+  outputClosed: 141,
   terminated: 143,
 } as const;
 
@@ -93,14 +94,20 @@ export class InvalidResponseError extends CliError {
 /** Ctrl-C in a prompt or during a request, or SIGTERM. */
 export class InterruptedError extends CliError {
   constructor(
-    signal: 'SIGINT' | 'SIGTERM' = 'SIGINT',
-    message = 'interrupted',
+    signal: 'SIGINT' | 'SIGTERM' | 'SIGPIPE' = 'SIGINT',
+    message = signal === 'SIGPIPE'
+      ? 'stopped: stdout was closed (its reader went away)'
+      : 'interrupted',
     options: CliErrorOptions = {},
   ) {
     super(
       message,
-      'interrupted',
-      signal === 'SIGINT' ? EXIT.interrupted : EXIT.terminated,
+      signal === 'SIGPIPE' ? 'output_closed' : 'interrupted',
+      signal === 'SIGINT'
+        ? EXIT.interrupted
+        : signal === 'SIGPIPE'
+          ? EXIT.outputClosed
+          : EXIT.terminated,
       options,
     );
   }

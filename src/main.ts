@@ -23,6 +23,7 @@ export async function main(argv: string[], host: Host = {}): Promise<number> {
   const { EXIT } = errors;
   const jsonErrors = wantsJson(argv);
   const ctx = createContext({
+    argv,
     jsonMessages: jsonErrors,
     // Opening stdin costs start-up time, and most commands never read it.
     stdin: () => process.stdin,
@@ -157,15 +158,18 @@ function wantsJson(argv: string[]): boolean {
 function trackedStdout(stream: NodeJS.WriteStream): OutputStream {
   let outstanding = 0;
   let failure: Error | undefined;
+  let closed = false;
   const waiters: (() => void)[] = [];
   const settle = (error?: Error | null) => {
     outstanding--;
-    // A closed pipe ends the process quietly (see attachProcessHandlers).
-    if (error && (error as NodeJS.ErrnoException).code !== 'EPIPE') failure ??= error;
+    // A closed pipe is no failure of cst's (see attachProcessHandlers); what follows it is dropped.
+    if ((error as NodeJS.ErrnoException | null | undefined)?.code === 'EPIPE') closed = true;
+    else if (error && !closed) failure ??= error;
     if (outstanding === 0) for (const wake of waiters.splice(0)) wake();
   };
   return {
     write(chunk) {
+      if (closed) return true;
       outstanding++;
       return stream.write(chunk, settle);
     },
@@ -203,10 +207,14 @@ function attachProcessHandlers(ctx: Context, json: boolean, errors: typeof Error
   // A reader that went away is the end of the story; any other write error is reported by
   // whoever flushes stdout (a create names the session it could not deliver). The error can
   // arrive after main has returned (`cst list | head -1`), so this one stays for good.
+  // A command that stops gracefully (a bulk run) hears of it as SIGPIPE and finishes its books.
   const onWriteError = (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') process.exit(process.exitCode ?? errors.EXIT.ok);
   };
-  process.stdout.on('error', onWriteError);
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE' && ctx.deliverSignal('SIGPIPE')) return;
+    onWriteError(error);
+  });
   process.stderr.on('error', onWriteError);
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);

@@ -170,3 +170,18 @@ async function* readNdjson(chunks: AsyncIterable<string>): AsyncGenerator<InputR
   const last = parse(buffered, line + 1);
   if (last) yield last;
 }
+
+/** Data rows in a file: its non-empty lines, less a CSV header (quoted line breaks overcount). */
+export async function countRows(path: string): Promise<number> {
+  let lines = 0;
+  let first = '';
+  let last = 0x0a;
+  for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
+    if (first === '') first = chunk.toString('utf8', 0, Math.min(chunk.length, 64));
+    for (let at = chunk.indexOf(0x0a); at >= 0; at = chunk.indexOf(0x0a, at + 1)) lines++;
+    last = chunk[chunk.length - 1] ?? last;
+  }
+  if (last !== 0x0a) lines++;
+  const ndjson = /\.(nd)?jsonl?$/i.test(path) || /^\uFEFF?\s*\{/.test(first);
+  return Math.max(0, ndjson ? lines : lines - 1);
+}

@@ -2,7 +2,6 @@
 // under the rate limit, each row journaled before it is sent so that a re-run never issues a
 // silent duplicate. Results stream out in completion order.
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { resolve } from 'node:path';
 import { connectSessionCreateToWire } from '../api/schemas.js';
 import { describeCreate, type OpenClient } from '../commands/api-client.js';
@@ -14,7 +13,7 @@ import { CliError, EXIT, ioReason, StateWriteError, UsageError } from '../errors
 import { targetId } from '../ledger/record.js';
 import { warn } from '../output/messages.js';
 import { LockBusyError } from '../util/lock.js';
-import { openInput, readRows } from './input.js';
+import { countRows, openInput, readRows } from './input.js';
 import { Journal } from './journal.js';
 import { checkReadable, checkWritable } from '../util/path-check.js';
 import type { Pacer } from './pacer.js';
@@ -212,21 +211,6 @@ export async function runBulk(
   } finally {
     await closeAll();
   }
-}
-
-/** Data rows in a file: its non-empty lines, less a CSV header (quoted line breaks overcount). */
-async function countRows(path: string): Promise<number> {
-  let lines = 0;
-  let first = '';
-  let last = 0x0a;
-  for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
-    if (first === '') first = chunk.toString('utf8', 0, Math.min(chunk.length, 64));
-    for (let at = chunk.indexOf(0x0a); at >= 0; at = chunk.indexOf(0x0a, at + 1)) lines++;
-    last = chunk[chunk.length - 1] ?? last;
-  }
-  if (last !== 0x0a) lines++;
-  const ndjson = /\.(nd)?jsonl?$/i.test(path) || /^\uFEFF?\s*\{/.test(first);
-  return Math.max(0, ndjson ? lines : lines - 1);
 }
 
 /** The state dir, keyed by the input's absolute path and the target. */

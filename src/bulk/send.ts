@@ -18,6 +18,7 @@ import {
 import { ledgerRecord } from '../ledger/record.js';
 import { appendRecord, ledgerPath } from '../ledger/store.js';
 import { summary, warn } from '../output/messages.js';
+import { countRows } from './input.js';
 import type { Journal } from './journal.js';
 import { outcomeOf } from './outcome.js';
 import { Pacer } from './pacer.js';
@@ -44,6 +45,8 @@ export async function send(
   let stopError: CliError | undefined;
   let stateError: StateWriteError | undefined;
   let stopSignal: StopSignal | undefined;
+  /** For a run that stops early: how many rows it left, and the command that resumes. */
+  let resume = '';
   let networkFailures = 0;
   let ledgerFailed: unknown;
   /** Sessions created whose tokens could not be delivered: the customers to reissue. */
@@ -249,7 +252,13 @@ export async function send(
       rows_per_second: Number(rate.toFixed(1)),
     },
   );
-  if (stopSignal) throw new InterruptedError(stopSignal);
+  if (stopped()) {
+    // Read only now, and only when stopping: how many rows of the input this run left unsent.
+    const notSent =
+      bulk.fromFile === '-' ? undefined : Math.max(0, (await countRows(bulk.fromFile)) - done);
+    resume = `${notSent === undefined ? 'the rest of the input was' : `${notSent} row${notSent === 1 ? ' was' : 's were'}`} not sent; resume with: ${commandLine(ctx.argv)}`;
+  }
+  if (stopSignal) throw new InterruptedError(stopSignal, undefined, { hint: resume });
   if (undelivered.length > 0) {
     const listed = undelivered
       .slice(0, 10)
@@ -258,21 +267,19 @@ export async function send(
     throw new UndeliveredError(
       `stopped: ${undelivered.length} session${undelivered.length === 1 ? ' was' : 's were'} created but not delivered to ${undeliveredCause}: ${listed}${undelivered.length > 10 ? `, and ${undelivered.length - 10} more (their result lines say which)` : ''}`,
       {
-        hint: 'free the disk, then re-run the same command: undelivered rows are issued anew, issued ones skipped',
+        hint: `free the disk; undelivered rows are issued anew, issued ones skipped. ${resume}`,
       },
     );
   }
   if (stateError)
     throw new StateWriteError('the journal', journal.path, stateError.cause, {
-      hint: 'free the disk, then re-run the same command: the journal knows every row it recorded',
+      hint: `free the disk; the journal knows every row it recorded. ${resume}`,
     });
   if (stopError)
-    throw new CliError(
-      `stopped: ${stopError.message}; rows not yet sent are left for a re-run`,
-      stopError.code,
-      stopError.exitCode,
-      { status: stopError.status, hint: stopError.hint },
-    );
+    throw new CliError(`stopped: ${stopError.message}`, stopError.code, stopError.exitCode, {
+      status: stopError.status,
+      hint: stopError.hint ? `${stopError.hint}. ${resume}` : resume,
+    });
   if (counts.failed + counts.unknown > 0) {
     throw new CliError(
       `${counts.failed} row${counts.failed === 1 ? '' : 's'} failed, ${counts.unknown} unknown`,
@@ -287,4 +294,11 @@ export async function send(
     throw new StateWriteError('every issued row to the ledger', ledger, ledgerFailed, {
       hint: 'the results file has every token; only the ledger (cst list) misses some',
     });
+}
+
+/** The command line as typed, quoted for a POSIX shell. */
+function commandLine(argv: readonly string[]): string {
+  const quote = (arg: string) =>
+    /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`;
+  return ['cst', ...argv.map(quote)].join(' ');
 }

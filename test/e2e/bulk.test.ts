@@ -7,7 +7,17 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { SESSION_BODY, scriptedServer } from '../helpers/scripted-server.js';
 import { type Line, parse, stats } from './bulk-output.js';
-import { BIN, cst, finish, isolatedEnv, serve, type Served, start, pointedAt } from './cli.js';
+import {
+  BIN,
+  cst,
+  finish,
+  firstLine,
+  isolatedEnv,
+  serve,
+  type Served,
+  start,
+  pointedAt,
+} from './cli.js';
 
 // Each test has its own sandbox and state: they run side by side, and the sandboxes stop when
 // the file is done.
@@ -317,7 +327,8 @@ describe.concurrent('bulk create', () => {
       expect(lines.every((l) => l.status === 'issued')).toBe(true);
       expect(result.stderr).toMatch(
         new RegExp(
-          `^issued ${lines.length}, failed 0, skipped 0, unknown 0 in .*\\nerror: interrupted\\n$`,
+          `^issued ${lines.length}, failed 0, skipped 0, unknown 0 in .*\\nerror: interrupted\\n` +
+            `hint: ${200 - lines.length} rows were not sent; resume with: cst ${args.join(' ')}\\n$`,
         ),
       );
       const rerun = parse(await cst(args, env, '', SLOW_MS));
@@ -329,6 +340,35 @@ describe.concurrent('bulk create', () => {
         undelivered: 0,
       });
       expect(Object.values((await stats(served)).by_owner).every((n) => n === 1)).toBe(true);
+    },
+  );
+
+  it(
+    'a closed stdout stops the run like a signal: books kept, exit 141, the resume line',
+    SLOW,
+    async () => {
+      const { served, env } = await sandbox(await isolatedEnv(), ['--latency', '50ms']);
+      const file = await csv(env, 40);
+      const args = bulk(file, '--results', join(env.HOME!, 'r.csv'), '--concurrency', '2');
+      const child = start(args, env);
+      const done = finish(child, SLOW_MS);
+      // `| head -1`: the reader takes the first line, then goes away.
+      await firstLine(child);
+      child.stdout!.destroy();
+      const result = await done;
+      expect(result.code).toBe(141);
+      const [summaryLine, error, hint] = result.stderr.trimEnd().split('\n');
+      expect(summaryLine).toMatch(/^issued \d+, failed 0, skipped 0, unknown 0 in /);
+      expect(error).toBe('error: stopped: stdout was closed (its reader went away)');
+      const issued = Number(/^issued (\d+)/.exec(summaryLine!)![1]);
+      expect(issued).toBeLessThan(40);
+      expect(hint).toBe(
+        `hint: ${40 - issued} rows were not sent; resume with: cst ${args.join(' ')}`,
+      );
+      // Every session the sandbox made is in the results file, and a re-run issues the rest.
+      expect((await stats(served)).sessions).toBe(issued);
+      const rerun = parse(await cst(args, env, '', SLOW_MS));
+      expect(counts(rerun)).toMatchObject({ issued: 40 - issued, skipped: issued });
     },
   );
 
@@ -346,7 +386,9 @@ describe.concurrent('bulk create', () => {
       true,
     );
     expect(result.stderr).toContain(
-      'error: stopped: API key rejected (HTTP 401 from POST /connect_sessions): Unauthorized; rows not yet sent are left for a re-run',
+      'error: stopped: API key rejected (HTTP 401 from POST /connect_sessions): Unauthorized\n' +
+        `hint: the key came from CST_API_KEY and went to ${served.baseUrl}: check it belongs there. ` +
+        `${100 - lines.length} rows were not sent; resume with: cst ${bulk(file, '--results', join(env.HOME!, 'r.csv')).join(' ')}\n`,
     );
     expect((await stats(served)).sessions).toBe(0);
   });

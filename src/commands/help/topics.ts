@@ -40,6 +40,7 @@ export const TOPICS: Record<string, string> = {
   16   a session was created but its token could not be delivered (stdout, --results)
   17   cst's state (ledger, journal, lock) could not be written: disk full or read-only
   130  interrupted (Ctrl-C)
+  141  a bulk run stopped because stdout was closed (| head, | grep -q)
   143  terminated (SIGTERM)
 
 With --json or -o json, an error is one JSON line on stderr:
