@@ -267,6 +267,7 @@ function visit(line: string, options: ScanOptions, result: ScanResult): 'stop' |
 export async function prune(
   path: string,
   before: number,
+  options: { dryRun?: boolean } = {},
 ): Promise<{ removed: number; kept: number }> {
   return withLock(lockPath(path), async () => {
     let text: string;
@@ -278,7 +279,8 @@ export async function prune(
     }
     const records = text.split('\n').flatMap(recordsOf);
     const kept = records.filter((record) => Date.parse(record.created_at) >= before);
-    await writeFileAtomic(path, kept.map((record) => `${record.line}\n`).join(''));
+    if (!options.dryRun)
+      await writeFileAtomic(path, kept.map((record) => `${record.line}\n`).join(''));
     return { removed: records.length - kept.length, kept: kept.length };
   });
 }

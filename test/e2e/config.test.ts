@@ -118,7 +118,11 @@ describe('cst config', () => {
     expect(
       JSON.parse(await readFile(join(env.CST_CONFIG_DIR!, 'config.json'), 'utf8')),
     ).toMatchObject({ default: { org: 'acme', project: 'dev' } });
-    expect((await cst(['config', 'remove', 'acme', 'prod'], env)).code).toBe(0);
+    expect(await cst(['config', 'remove', 'acme', 'prod'], env)).toMatchObject({
+      code: 2,
+      stderr: 'error: removing acme/prod needs --yes without a terminal\nhint: add --yes\n',
+    });
+    expect((await cst(['config', 'remove', 'acme', 'prod', '--yes'], env)).code).toBe(0);
     await expect(stat(join(env.CST_CONFIG_DIR!, 'keys', 'acme__prod.key'))).rejects.toThrow();
     expect((await cst(['config', 'path'], env)).stdout).toBe(
       `${join(env.CST_CONFIG_DIR!, 'config.json')}\n`,

@@ -156,3 +156,26 @@ describe('cst create on a terminal', () => {
     );
   });
 });
+
+describe('destructive commands on a terminal', () => {
+  it('ask first: "n" deletes nothing and exits 0, "y" goes ahead', async () => {
+    const { isolatedEnv: fresh, cst } = await import('./cli.js');
+    const home = { ...(await fresh()), NO_COLOR: '1' };
+    const add = ['config', 'add', '--org', 'acme', '--project', 'prod', '--key-env', 'X'];
+    expect((await cst(add, home)).code).toBe(0);
+    const declined = terminal(['config', 'remove', 'acme', 'prod'], home);
+    await declined.waitFor('Remove acme/prod from');
+    declined.type(`n${KEY.enter}`);
+    const no = await declined.exit();
+    expect([no.code, plain(no.screen)]).toEqual([0, expect.stringContaining('nothing deleted')]);
+    expect((await cst(['config', 'list', '--field', 'project'], home)).stdout).toBe('prod\n');
+    const accepted = terminal(['config', 'remove', 'acme', 'prod'], home);
+    await accepted.waitFor('Remove acme/prod from');
+    accepted.type(`y${KEY.enter}`);
+    const yes = await accepted.exit();
+    expect([yes.code, plain(yes.screen)]).toEqual([
+      0,
+      expect.stringContaining('removed acme/prod'),
+    ]);
+  });
+});

@@ -246,8 +246,14 @@ describe('the ledger through the binary', () => {
     const refused = await cst(['accounts', 'delete', id, '--sandbox'], env);
     expect([refused.code, refused.stderr]).toEqual([
       2,
-      `error: deleting account ${id} needs --yes without a terminal\n`,
+      `error: deleting account ${id} needs --yes without a terminal\nhint: add --yes, or --dry-run to see what it would delete\n`,
     ]);
+    const dry = await cst(
+      ['accounts', 'delete', id, '--sandbox', '--dry-run', '--field', 'id'],
+      env,
+    );
+    expect([dry.code, dry.stdout]).toEqual([0, id]);
+    expect((await cst(['accounts', 'get', id, '--sandbox'], env)).code).toBe(0);
     expect(
       (await cst(['accounts', 'delete', id, '--sandbox', '--yes', '--field', 'id'], env)).stdout,
     ).toBe(id);
@@ -260,7 +266,18 @@ describe('the ledger through the binary', () => {
     expect((await cst(['ledger', 'path', '--sandbox'], env)).stdout).toBe(
       `${join(env.CST_STATE_DIR!, 'ledger-sandbox.jsonl')}\n`,
     );
-    const pruned = await cst(['ledger', 'prune', '--sandbox', '--before', '0s', '--json'], env);
+    const prune = ['ledger', 'prune', '--sandbox', '--before', '0s', '--json'];
+    expect(await cst(prune, env)).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining(
+        'pruning the ledger needs --yes without a terminal',
+      ) as unknown,
+    });
+    const dry = await cst([...prune, '--dry-run'], env);
+    expect([dry.code, dry.stdout]).toEqual([0, '{"would_remove":1,"kept":0}\n']);
+    const pruned = await cst([...prune, '--yes'], env);
     expect([pruned.code, pruned.stdout]).toEqual([0, '{"removed":1,"kept":0}\n']);
+    const again = await cst([...prune, '--yes'], env);
+    expect([again.code, again.stdout]).toEqual([0, '{"removed":0,"kept":0}\n']);
   });
 });

@@ -41,3 +41,18 @@ describe('cst sandbox serve', () => {
     expect(result.stderr).not.toContain(key);
   });
 });
+
+describe('cst sandbox reset', () => {
+  it('needs --yes without a terminal, then forgets sessions and the sandbox ledger', async () => {
+    const env = await isolatedEnv();
+    const owner = ['--owner-id', 'cus_1', '--owner-name', 'Acme'];
+    expect((await cst(['create', '--sandbox', ...owner], env)).code).toBe(0);
+    expect(await cst(['sandbox', 'reset'], env)).toMatchObject({
+      code: 2,
+      stderr: 'error: resetting the sandbox needs --yes without a terminal\nhint: add --yes\n',
+    });
+    expect((await cst(['list', '--sandbox', '--field', 'id'], env)).stdout).toBe('1\n');
+    expect((await cst(['sandbox', 'reset', '--yes'], env)).code).toBe(0);
+    expect((await cst(['list', '--sandbox', '--field', 'id'], env)).stdout).toBe('');
+  });
+});

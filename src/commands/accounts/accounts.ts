@@ -77,6 +77,7 @@ export function accountsCommand(ctx: Context): Command {
   accounts.addCommand(
     one('delete', 'Delete a linked account: the customer has to connect again')
       .option('-y, --yes', 'do not ask for confirmation (required without a terminal)')
+      .option('--dry-run', 'show the account that would be deleted; delete nothing')
       .action((id: string, flags: AccountFlags) => run('delete', id, flags)),
   );
   return accounts;

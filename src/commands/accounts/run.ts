@@ -9,8 +9,8 @@ import {
   updateAccount,
 } from '../../api/accounts.js';
 import { resolveTarget } from '../../config/target.js';
-import { canPrompt, type Context } from '../../context.js';
-import { InterruptedError, UsageError } from '../../errors.js';
+import type { Context } from '../../context.js';
+import { UsageError } from '../../errors.js';
 import { parseOutputFlags, type OutputFlags } from '../../output/format.js';
 import { renderRecord } from '../../output/record.js';
 import { LIST_FORMATS } from '../../output/format.js';
@@ -18,6 +18,7 @@ import { renderRows } from '../../output/rows.js';
 import { relativeTime } from '../../util/time.js';
 import { note, warn } from '../../output/messages.js';
 import { maxPages, withClient } from '../api-client.js';
+import { confirmed } from '../confirm.js';
 import { durationMs, usageFromZod } from '../parse.js';
 
 export interface AccountFlags extends OutputFlags {
@@ -35,6 +36,7 @@ export interface AccountFlags extends OutputFlags {
   all?: boolean;
   label?: string;
   yes?: boolean;
+  dryRun?: boolean;
 }
 
 const ACCOUNT_FIELDS = [
@@ -67,7 +69,17 @@ export async function runAccounts(
   if (verb === 'list') return list(flags, timeout.data, ctx);
   const output = parseOutputFlags(flags, verb === 'meta' ? META_FIELDS : ACCOUNT_FIELDS);
   const accountId = id!;
-  if (verb === 'delete' && !flags.yes) await confirmDelete(ctx, accountId);
+  if (
+    verb === 'delete' &&
+    !flags.dryRun &&
+    !(await confirmed(
+      ctx,
+      `Delete linked account ${accountId}? The customer will have to connect again.`,
+      `deleting account ${accountId}`,
+      { yes: flags.yes, dryRun: true },
+    ))
+  )
+    return;
   const target = await resolveTarget(ctx, {
     org: flags.org,
     project: flags.project,
@@ -94,24 +106,17 @@ export async function runAccounts(
             show,
           );
         case 'delete':
-          return redactAccount(await deleteAccount(client, accountId), show);
+          // --dry-run: the account that would be deleted, as it is now.
+          return redactAccount(
+            flags.dryRun
+              ? await getAccount(client, accountId)
+              : await deleteAccount(client, accountId),
+            show,
+          );
       }
     },
   );
   await renderRecord(ctx, { wire }, output);
-}
-
-async function confirmDelete(ctx: Context, id: string): Promise<void> {
-  if (!canPrompt(ctx))
-    throw new UsageError(`deleting account ${id} needs --yes without a terminal`);
-  const prompter = await ctx.prompter();
-  if (
-    !(await prompter.confirm(
-      `Delete linked account ${id}? The customer will have to connect again.`,
-    ))
-  ) {
-    throw new InterruptedError('SIGINT', 'not deleted');
-  }
 }
 
 function positive(flag: string, text: string | undefined, fallback: number): number {

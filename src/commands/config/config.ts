@@ -14,6 +14,7 @@ export interface ConfigFlags {
   keyFile?: string;
   storage?: 'keyring' | 'file';
   default?: boolean;
+  yes?: boolean;
   output?: string;
   json?: boolean;
   field?: string;
@@ -72,7 +73,8 @@ export function configCommand(ctx: Context): Command {
     .description('Remove a project (and its stored key), or a whole organization')
     .argument('<org>')
     .argument('[project]')
-    .addHelpText('after', examples(['cst config remove acme staging']))
+    .option('-y, --yes', 'do not ask for confirmation (required without a terminal)')
+    .addHelpText('after', examples(['cst config remove acme staging --yes']))
     .action((org: string, project: string | undefined, flags: ConfigFlags) =>
       run('remove', project === undefined ? [org] : [org, project], flags),
     );

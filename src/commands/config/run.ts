@@ -8,6 +8,7 @@ import {
 } from '../../config/config-file.js';
 import { configDir, configFile, expandPath } from '../../config/paths.js';
 import { checkReadable } from '../../util/path-check.js';
+import { confirmed } from '../confirm.js';
 import { writeFileAtomic } from '../../config/private-files.js';
 import { canPrompt, envValue, type Context } from '../../context.js';
 import { MissingFlagsError, UsageError } from '../../errors.js';
@@ -37,7 +38,7 @@ export async function runConfig(
     case 'use':
       return use(ctx, path, config, args);
     case 'remove':
-      return remove(ctx, path, config, args);
+      return remove(ctx, path, config, args, flags);
   }
 }
 
@@ -234,6 +235,7 @@ async function remove(
   path: string,
   config: ConfigFile,
   [org, project]: string[],
+  flags: ConfigFlags,
 ): Promise<void> {
   const entry = config.organizations[org!];
   if (!entry || (project !== undefined && !entry.projects[project]))
@@ -241,6 +243,16 @@ async function remove(
       `no ${project === undefined ? `organization "${org}"` : `project "${org}/${project}"`} in ${path}`,
     );
   const names = project === undefined ? Object.keys(entry.projects) : [project];
+  const listed = names.map((name) => `${org}/${name}`).join(', ');
+  if (
+    !(await confirmed(
+      ctx,
+      `Remove ${listed} from ${path}, and the key${names.length === 1 ? '' : 's'} cst stored?`,
+      `removing ${listed}`,
+      { yes: flags.yes },
+    ))
+  )
+    return;
   for (const name of names) {
     await forgetKey(ctx, `${org}/${name}`, entry.projects[name]!);
     delete entry.projects[name];
@@ -251,7 +263,7 @@ async function remove(
     delete config.default;
   }
   await saveConfig(path, config);
-  note(ctx, `removed ${names.map((name) => `${org}/${name}`).join(', ')}`);
+  note(ctx, `removed ${listed}`);
 }
 
 /** Keys cst stored itself (keyring, or its keys/ folder) go with the project; others stay. */

@@ -7,6 +7,8 @@ export interface LedgerFlags {
   sandbox?: boolean;
   before?: string;
   json?: boolean;
+  yes?: boolean;
+  dryRun?: boolean;
 }
 
 export function ledgerCommand(ctx: Context): Command {
@@ -25,7 +27,12 @@ export function ledgerCommand(ctx: Context): Command {
     .requiredOption('--before <when>', 'a date (2026-01-01) or a duration back from now (90d)')
     .option('--sandbox', 'prune the ledger of sandbox sessions')
     .option('--json', 'print {removed, kept} as JSON')
-    .addHelpText('after', examples(['cst ledger prune --before 90d']))
+    .option('-y, --yes', 'do not ask for confirmation (required without a terminal)')
+    .option('--dry-run', 'say how many records would go; remove nothing')
+    .addHelpText(
+      'after',
+      examples(['cst ledger prune --before 90d --dry-run', 'cst ledger prune --before 90d --yes']),
+    )
     .action(async (flags: LedgerFlags) => (await import('./run.js')).runLedgerPrune(flags, ctx));
   return ledger;
 }

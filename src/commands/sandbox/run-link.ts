@@ -2,6 +2,7 @@ import { linkedAccountSchema, redactAccount } from '../../api/accounts.js';
 import { stateDir } from '../../config/paths.js';
 import { writeFileAtomic } from '../../config/private-files.js';
 import { note } from '../../output/messages.js';
+import { confirmed } from '../confirm.js';
 import type { Context } from '../../context.js';
 import { CliError, EXIT, UsageError } from '../../errors.js';
 import { ledgerPath } from '../../ledger/store.js';
@@ -43,8 +44,10 @@ export async function runLink(
   await renderRecord(ctx, { wire }, output);
 }
 
-export async function runReset(ctx: Context): Promise<void> {
+export async function runReset(flags: { yes?: boolean }, ctx: Context): Promise<void> {
   const dir = stateDir(ctx.env);
+  const question = "Forget the sandbox's sessions, accounts and ledger (its keys stay)?";
+  if (!(await confirmed(ctx, question, 'resetting the sandbox', flags))) return;
   await new SandboxStore(dir).reset();
   // Session ids start again at 1, so the old sandbox ledger would be misleading.
   await writeFileAtomic(ledgerPath(dir, true), '');

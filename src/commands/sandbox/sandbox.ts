@@ -48,7 +48,10 @@ export function sandboxCommand(ctx: Context): Command {
   sandbox
     .command('reset')
     .description("Forget the sandbox's sessions and accounts (keys stay) and its ledger")
-    .addHelpText('after', examples(['cst sandbox reset']))
-    .action(async () => (await import('./run-link.js')).runReset(ctx));
+    .option('-y, --yes', 'do not ask for confirmation (required without a terminal)')
+    .addHelpText('after', examples(['cst sandbox reset --yes']))
+    .action(async (flags: { yes?: boolean }) =>
+      (await import('./run-link.js')).runReset(flags, ctx),
+    );
   return sandbox;
 }

@@ -1,0 +1,22 @@
+// Destructive commands ask on a terminal and need --yes otherwise. Declining is an answer, not
+// an interrupt: the command says nothing was deleted and exits 0.
+import { canPrompt, type Context } from '../context.js';
+import { UsageError } from '../errors.js';
+import { note } from '../output/messages.js';
+
+/** True to go ahead; false when the person said no (and "nothing deleted" is printed). */
+export async function confirmed(
+  ctx: Context,
+  question: string,
+  action: string,
+  options: { yes?: boolean | undefined; dryRun?: boolean },
+): Promise<boolean> {
+  if (options.yes) return true;
+  if (!canPrompt(ctx))
+    throw new UsageError(`${action} needs --yes without a terminal`, {
+      hint: options.dryRun ? 'add --yes, or --dry-run to see what it would delete' : 'add --yes',
+    });
+  if (await (await ctx.prompter()).confirm(question)) return true;
+  note(ctx, 'nothing deleted');
+  return false;
+}
