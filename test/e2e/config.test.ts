@@ -129,6 +129,29 @@ describe('cst config', () => {
     );
   });
 
+  it('replaces an existing project only with --force, and removes the key it replaced', async () => {
+    const env = await isolatedEnv();
+    expect((await addWithFile(env, 'acme', 'prod')).code).toBe(0);
+    const keyFile = join(env.CST_CONFIG_DIR!, 'keys', 'acme__prod.key');
+    const again = ['config', 'add', '--org', 'acme', '--project', 'prod', '--key-env', 'ACME_KEY'];
+    expect(await cst(again, env)).toMatchObject({
+      code: 2,
+      stderr:
+        `error: acme/prod is already configured in ${join(env.CST_CONFIG_DIR!, 'config.json')}\n` +
+        'hint: add --force to replace it (the key cst stored for it goes too)\n',
+    });
+    expect(await readFile(keyFile, 'utf8')).toBe(`${KEY}\n`);
+    // Replaced by a file in the same place: the new key is kept.
+    expect((await addWithFile(env, 'acme', 'prod', '--force')).code).toBe(0);
+    expect(await readFile(keyFile, 'utf8')).toBe(`${KEY}\n`);
+    // Replaced by an environment variable: the stored key goes.
+    expect((await cst([...again, '--force'], env)).code).toBe(0);
+    await expect(stat(keyFile)).rejects.toThrow();
+    expect(
+      JSON.parse(await readFile(join(env.CST_CONFIG_DIR!, 'config.json'), 'utf8')),
+    ).toMatchObject({ organizations: { acme: { projects: { prod: { key_env: 'ACME_KEY' } } } } });
+  });
+
   it('without a terminal, names every missing flag', async () => {
     const result = await cst(['config', 'add'], await isolatedEnv());
     expect([result.code, result.stderr]).toEqual([

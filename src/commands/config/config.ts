@@ -15,6 +15,7 @@ export interface ConfigFlags {
   storage?: 'keyring' | 'file';
   default?: boolean;
   yes?: boolean;
+  force?: boolean;
   output?: string;
   json?: boolean;
   field?: string;
@@ -54,6 +55,7 @@ export function configCommand(ctx: Context): Command {
       ).choices(['keyring', 'file']),
     )
     .option('--default', 'make it the default project')
+    .option('--force', 'replace the project if it exists (asked on a terminal)')
     .addHelpText(
       'after',
       examples([

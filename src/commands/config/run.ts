@@ -71,6 +71,17 @@ async function add(
   const name = `${org}/${projectName}`;
   if (flags.baseUrl !== undefined && !/^https?:\/\//.test(flags.baseUrl))
     throw new UsageError(`--base-url: "${flags.baseUrl}" is not an http(s) URL`);
+  const replaced = config.organizations[org]?.projects[projectName];
+  if (replaced && !flags.force) {
+    if (!interactive)
+      throw new UsageError(`${name} is already configured in ${path}`, {
+        hint: 'add --force to replace it (the key cst stored for it goes too)',
+      });
+    if (!(await prompter!.confirm(`${name} exists. Replace it, and the key cst stored for it?`))) {
+      note(ctx, 'nothing changed');
+      return;
+    }
+  }
 
   const project: ProjectConfig = {
     ...(flags.projectId === undefined ? {} : { id: flags.projectId }),
@@ -94,6 +105,8 @@ async function add(
   config.organizations[org] = organization;
   if (flags.default) config.default = { org, project: projectName };
   await saveConfig(path, config);
+  // The key of the project replaced, unless the new key took its very place.
+  if (replaced && !sameKeyPlace(replaced, project)) await forgetKey(ctx, name, replaced);
   note(ctx, `saved ${name} in ${path}${flags.default ? ' (default)' : ''}`);
 }
 
@@ -264,6 +277,13 @@ async function remove(
   }
   await saveConfig(path, config);
   note(ctx, `removed ${listed}`);
+}
+
+function sameKeyPlace(a: ProjectConfig, b: ProjectConfig): boolean {
+  return (
+    (a.key_store === 'keyring' && b.key_store === 'keyring') ||
+    (a.key_file !== undefined && a.key_file === b.key_file)
+  );
 }
 
 /** Keys cst stored itself (keyring, or its keys/ folder) go with the project; others stay. */
