@@ -3,6 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cst, isolatedEnv, serve } from './cli.js';
+import { scriptedServer } from '../helpers/scripted-server.js';
 
 describe('cst doctor', () => {
   it('reports every setting with its source, keys masked, and exits 0 when all is well', async () => {
@@ -33,11 +34,29 @@ describe('cst doctor', () => {
         'acme/prod (from config default)',
       );
       expect(checks.find((c) => c.check === 'api key')?.detail).toBe(
-        `${key.slice(0, 6)}…${key.slice(-4)} (from env ACME_KEY)`,
+        `${key.slice(0, 6)}…${key.slice(-4)} (from $ACME_KEY (key_env of project acme/prod))`,
       );
       expect(checks.find((c) => c.check === 'reachable')?.detail).toMatch(
         new RegExp(`^${served.baseUrl}: HTTP 404 in \\d+ ms$`),
       );
+      expect(checks.find((c) => c.check === 'key works')?.detail).toMatch(
+        /^GET \/accounts accepted it in \d+ ms$/,
+      );
+      // A key the server does not know: the key check fails, saying why.
+      const wrong = await cst(['doctor', '--json'], { ...env, ACME_KEY: 'sk_sandbox_wrong' });
+      expect(wrong.code).toBe(1);
+      const failed = (JSON.parse(wrong.stdout) as { check: string; status: string }[]).filter(
+        (c) => c.status === 'fail',
+      );
+      expect(failed).toEqual([
+        {
+          check: 'key works',
+          status: 'fail',
+          detail: expect.stringMatching(
+            /^rejected \(HTTP 401\): the key is wrong or revoked; /,
+          ) as unknown,
+        },
+      ]);
     } finally {
       await served.stop();
     }
@@ -51,9 +70,33 @@ describe('cst doctor', () => {
     });
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(
-      /^fail\treachable\thttp:\/\/127\.0\.0\.1:9: ECONNREFUSED after \d+ ms$/m,
+      /^fail\treachable\tconnection refused by http:\/\/127\.0\.0\.1:9 \(GET \/\) after \d+ ms$/m,
+    );
+    expect(result.stdout).toMatch(
+      /^warn\tkey works\tnot checked: http:\/\/127\.0\.0\.1:9 is not reachable$/m,
     );
     expect(result.stdout).not.toContain('sk_test_0123456789');
     expect(result.stderr).toBe('error: 1 check failed\n');
+  });
+
+  it('explains a 403 as a key without the Platform API scope', async () => {
+    const server = await scriptedServer((request) =>
+      request.url.startsWith('/accounts')
+        ? { status: 403, body: { statusCode: 403, message: 'Forbidden', timestamp: '' } }
+        : { status: 404 },
+    );
+    try {
+      const result = await cst(['doctor'], {
+        ...(await isolatedEnv()),
+        CST_API_KEY: 'sk_unified_only_0123456789',
+        CST_BASE_URL: server.baseUrl,
+      });
+      expect(result.code).toBe(1);
+      expect(result.stdout).toMatch(
+        /^fail\tkey works\tforbidden \(HTTP 403\): the key lacks the Platform API scope/m,
+      );
+    } finally {
+      await server.close();
+    }
   });
 });

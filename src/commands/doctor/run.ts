@@ -1,17 +1,20 @@
 // runDoctor: every setting with where it came from, secrets redacted; file permissions; the
 // keyring; proxies; and whether each configured base URL answers. Exit 1 when something fails.
 import { stat } from 'node:fs/promises';
+import { listAccounts } from '../../api/accounts.js';
 import { DEFAULT_BASE_URL } from '../../api/constants.js';
+import { networkError } from '../../api/outcomes.js';
 import { createDispatcher, type ProxySettings } from '../../api/undici.js';
 import { request } from '../../api/undici.js';
 import { loadConfig } from '../../config/config-file.js';
 import { configFile, stateDir } from '../../config/paths.js';
 import { displayProxy, effectiveProxies, proxyFor, proxySettings } from '../../config/proxy.js';
-import { resolveTarget } from '../../config/target.js';
+import { resolveTarget, type Target } from '../../config/target.js';
 import { envValue, type Context } from '../../context.js';
-import { CliError, EXIT } from '../../errors.js';
+import { ApiError, CliError, EXIT } from '../../errors.js';
 import { renderRows } from '../../output/rows.js';
 import { parseDurationMs } from '../../util/duration.js';
+import { withClient } from '../api-client.js';
 import { mask } from '../config/run.js';
 import type { DoctorFlags } from './doctor.js';
 
@@ -53,6 +56,7 @@ export async function runDoctor(flags: DoctorFlags, ctx: Context): Promise<void>
     )),
   );
 
+  let selected: Target | undefined;
   const selection =
     flags.org !== undefined || flags.project !== undefined
       ? 'flag'
@@ -67,16 +71,13 @@ export async function runDoctor(flags: DoctorFlags, ctx: Context): Promise<void>
     const target = await resolveTarget(ctx, { org: flags.org, project: flags.project });
     await target.close();
     ctx.redactor.addApiKey(target.apiKey);
+    selected = target;
     const where =
       target.kind === 'env'
         ? 'CST_API_KEY (no project selected)'
         : `${target.org}/${target.project} (from ${selection})`;
     add('project', 'ok', where);
-    add(
-      'api key',
-      'ok',
-      `${mask(target.apiKey)} (from ${target.kind === 'env' ? 'env CST_API_KEY' : keySource(configured, target.org!, target.project!)})`,
-    );
+    add('api key', 'ok', `${mask(target.apiKey)} (from ${target.keySource})`);
     add(
       'base url',
       'ok',
@@ -125,7 +126,15 @@ export async function runDoctor(flags: DoctorFlags, ctx: Context): Promise<void>
   const envBase = envValue(ctx.env, 'CST_BASE_URL');
   if (envBase) baseUrls.add(envBase);
   if (baseUrls.size === 0) baseUrls.add(DEFAULT_BASE_URL);
-  for (const baseUrl of baseUrls) add('reachable', ...(await reach(baseUrl, timeoutMs, proxies)));
+  const unreachable = new Set<string>();
+  for (const baseUrl of baseUrls) {
+    const [status, detail] = await reach(baseUrl, timeoutMs, proxies);
+    if (status === 'fail') unreachable.add(baseUrl);
+    add('reachable', status, detail);
+  }
+  if (selected && unreachable.has(selected.baseUrl))
+    add('key works', 'warn', `not checked: ${selected.baseUrl} is not reachable`);
+  else if (selected) add('key works', ...(await keyWorks(ctx, selected, timeoutMs)));
 
   await renderRows(
     ctx,
@@ -152,19 +161,6 @@ export async function runDoctor(flags: DoctorFlags, ctx: Context): Promise<void>
       'doctor_failed',
       EXIT.unexpected,
     );
-}
-
-function keySource(
-  config: Awaited<ReturnType<typeof loadConfig>>,
-  org: string,
-  project: string,
-): string {
-  const p = config.organizations[org]?.projects[project];
-  return p?.key_env !== undefined
-    ? `env ${p.key_env}`
-    : p?.key_file !== undefined
-      ? `file ${p.key_file}`
-      : 'the OS keyring';
 }
 
 async function permissions(
@@ -213,12 +209,43 @@ async function reach(
     await response.body.dump();
     return ['ok', `${url.origin}${via}: HTTP ${response.statusCode} in ${Date.now() - started} ms`];
   } catch (error) {
-    const cause =
-      (error as { cause?: { code?: string } }).cause?.code ??
-      (error as { code?: string }).code ??
-      'error';
-    return ['fail', `${url.origin}${via}: ${cause} after ${Date.now() - started} ms`];
+    // In words, as a request would say it: "connection refused by …", "cannot resolve …".
+    const { message } = networkError(
+      error,
+      'GET /',
+      url.origin,
+      true,
+      proxy && displayProxy(proxy),
+    );
+    return ['fail', `${message} after ${Date.now() - started} ms`];
   } finally {
     await dispatcher.close();
+  }
+}
+
+/**
+ * One cheap authenticated read (GET /accounts, one account) with the selected key: a key can
+ * be well formed and still rejected, or lack the scope the Platform API needs.
+ */
+async function keyWorks(
+  ctx: Context,
+  target: Target,
+  timeoutMs: number,
+): Promise<[Status, string]> {
+  const started = Date.now();
+  try {
+    await withClient(ctx, target, timeoutMs, (client) =>
+      listAccounts(client, {}, { pageSize: 1, limit: 1, maxPages: 1 }),
+    );
+    return ['ok', `GET /accounts accepted it in ${Date.now() - started} ms`];
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401)
+      return ['fail', `rejected (HTTP 401): the key is wrong or revoked; ${error.hint ?? ''}`];
+    if (error instanceof ApiError && error.status === 403)
+      return [
+        'fail',
+        'forbidden (HTTP 403): the key lacks the Platform API scope (connect sessions, accounts); create one that has it in the StackOne dashboard',
+      ];
+    return ['fail', error instanceof CliError ? error.message : String(error)];
   }
 }
