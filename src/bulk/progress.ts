@@ -29,8 +29,9 @@ export class Progress {
     this.drawn = false;
   }
 
-  draw(): void {
-    if (!this.ctx.stderr.isTTY || Date.now() - this.lastDraw < 200) return;
+  /** At most 5 times a second, unless `now` (after the line was cleared for other output). */
+  draw(now = false): void {
+    if (!this.ctx.stderr.isTTY || (!now && Date.now() - this.lastDraw < 200)) return;
     this.lastDraw = Date.now();
     const { issued, failed, skipped, unknown, undelivered } = this.counts;
     const done = issued + failed + skipped + unknown + undelivered;

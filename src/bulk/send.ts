@@ -70,9 +70,12 @@ export async function send(
 
   const report = (result: RowResult, written = false) => {
     progress.count(result.status);
-    progress.clear();
-    if (!written) writer.write(result);
-    progress.draw();
+    // The progress line makes way for a printed result, then comes back below it.
+    if (!written && writer.prints(result)) {
+      progress.clear();
+      writer.write(result);
+      progress.draw(true);
+    } else progress.draw();
   };
   /** The journal, or a stop: with no journal, a re-run could not tell what was sent. */
   const journaled = (entry: Parameters<Journal['record']>[0]): boolean => {

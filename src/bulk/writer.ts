@@ -1,6 +1,9 @@
 // One result per row on stdout, in completion order: NDJSON by default, or CSV/TSV. Tokens and
-// auth links appear only with --show-secrets.
+// auth links appear only with --show-secrets. On a terminal without -o, a person reads it: only
+// the rows that need attention, one readable line each (the results file has the rest).
 import type { Context } from '../context.js';
+import { visible } from '../errors.js';
+import { colorsFor } from '../output/color.js';
 import { tsvEscape } from '../output/record.js';
 import { csvCell } from '../output/rows.js';
 import type { RowResult } from './results.js';
@@ -10,6 +13,7 @@ const SECRET_COLUMNS = ['token', 'auth_link_url'];
 
 export class ResultWriter {
   private headerWritten = false;
+  private readonly human: boolean;
 
   constructor(
     private readonly ctx: Context,
@@ -17,11 +21,24 @@ export class ResultWriter {
       format: 'ndjson' | 'csv' | 'tsv' | undefined;
       showSecrets: boolean;
     },
-  ) {}
+  ) {
+    this.human = options.format === undefined && ctx.stdout.isTTY === true;
+  }
+
+  /** Whether write() prints anything for this result. */
+  prints(result: RowResult): boolean {
+    if (!this.human) return true;
+    if (result.status === 'issued') return this.options.showSecrets;
+    return result.status !== 'skipped';
+  }
 
   write(result: RowResult): void {
     const out = this.ctx.stdout;
     const secrets = this.options.showSecrets && result.status === 'issued';
+    if (this.human) {
+      if (this.prints(result)) out.write(this.readable(result, secrets));
+      return;
+    }
     if ((this.options.format ?? 'ndjson') === 'ndjson') {
       const line: Record<string, unknown> = {
         row: result.row,
@@ -54,5 +71,24 @@ export class ResultWriter {
     } else {
       out.write(`${values.map(tsvEscape).join('\t')}\n`);
     }
+  }
+
+  /** "failed  line 4  cus_4: invalid_row: …"; an issued row's token and link on lines of their own. */
+  private readable(result: RowResult, secrets: boolean): string {
+    const color = colorsFor(this.ctx, this.ctx.stdout);
+    const paint =
+      result.status === 'failed'
+        ? color.red
+        : result.status === 'issued'
+          ? color.green
+          : color.yellow;
+    const who = [
+      `line ${result.row}`,
+      result.owner_id ?? undefined,
+      result.session_id === null ? undefined : `session ${result.session_id}`,
+    ].filter((part) => part !== undefined);
+    const why = result.error ? `: ${result.error.code}: ${result.error.message}` : '';
+    const head = `${paint(result.status.padEnd(11))} ${visible(`${who.join('  ')}${why}`)}\n`;
+    return secrets ? `${head}  token: ${result.token}\n  link:  ${result.auth_link_url}\n` : head;
   }
 }

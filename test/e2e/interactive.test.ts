@@ -136,6 +136,25 @@ describe('cst create on a terminal', () => {
     expect(plain(screen)).toMatch(/issued 30, failed 0, skipped 0, unknown 0 in /);
   });
 
+  it('a bulk run on a terminal prints the rows that failed, readable, not NDJSON', async () => {
+    const { writeFile: write } = await import('node:fs/promises');
+    const file = `${env.HOME}/mixed.csv`;
+    await write(file, 'owner_id,owner_name,expires_in\nm1,M 1,\nm2,M 2,soon\nm3,M 3,\n');
+    const term = terminal(
+      ['create', '--from-file', file, '--results', `${env.HOME}/m.csv`, '--sandbox'],
+      { ...env, NO_COLOR: '1' },
+    );
+    const { code, screen } = await term.exit(20_000);
+    expect(code).toBe(9);
+    const text = plain(screen);
+    expect(text).toMatch(
+      /^failed +line 3 {2}m2: invalid_row: expires_in: "soon" is not a duration/m,
+    );
+    expect(text).not.toContain('{"row"');
+    expect(text).not.toMatch(/^issued +line/m);
+    expect(text).toMatch(/issued 2, failed 1, skipped 0, unknown 0 in /);
+  });
+
   it('config add asks for what is missing, and the key prompt does not echo it', async () => {
     const { isolatedEnv: fresh } = await import('./cli.js');
     const home = await fresh();
