@@ -10,6 +10,7 @@ import { doctorCommand } from './commands/doctor/doctor.js';
 import { createCommand, type CreateRunner } from './commands/create/create.js';
 import { inspectCommand } from './commands/inspect/inspect.js';
 import { waitCommand } from './commands/wait/wait.js';
+import { journalCommand } from './commands/journal/journal.js';
 import { ledgerCommand } from './commands/ledger/ledger.js';
 import { listCommand, type ListRunner } from './commands/list/list.js';
 import { sandboxCommand } from './commands/sandbox/sandbox.js';
@@ -78,6 +79,7 @@ export function buildProgram(ctx: Context, runners: Runners = {}): Command {
   program.addCommand(inspectCommand(ctx));
   program.addCommand(waitCommand(ctx));
   program.addCommand(ledgerCommand(ctx));
+  program.addCommand(journalCommand(ctx));
   program.addCommand(accountsCommand(ctx));
   program.addCommand(configCommand(ctx));
   program.addCommand(doctorCommand(ctx));

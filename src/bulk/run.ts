@@ -1,12 +1,10 @@
 // Bulk create: rows stream in, N workers send them through one keep-alive pool per key, paced
 // under the rate limit, each row journaled before it is sent so that a re-run never issues a
 // silent duplicate. Results stream out in completion order.
-import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import { connectSessionCreateToWire } from '../api/schemas.js';
 import { describeCreate, type OpenClient } from '../commands/api-client.js';
 import type { CreateOptions } from '../commands/create/options.js';
-import { stateDir } from '../config/paths.js';
 import { resolveTarget, type Target } from '../config/target.js';
 import type { Context } from '../context.js';
 import { CliError, EXIT, ioReason, StateWriteError, UsageError } from '../errors.js';
@@ -15,6 +13,7 @@ import { warn } from '../output/messages.js';
 import { LockBusyError } from '../util/lock.js';
 import { countRows, openInput, readRows } from './input.js';
 import { Journal } from './journal.js';
+import { defaultJournal, describeJournal } from './journals.js';
 import { checkReadable, checkWritable } from '../util/path-check.js';
 import type { Pacer } from './pacer.js';
 import type { ResultColumn } from './columns.js';
@@ -175,7 +174,7 @@ export async function runBulk(
       prepared = all;
     }
 
-    const journalPath = bulk.journal ?? defaultJournal(ctx, bulk.fromFile, fallback.id);
+    const journalPath = bulk.journal ?? defaultJournal(ctx.env, bulk.fromFile, fallback.id);
     let journal: Journal;
     try {
       journal = await Journal.open(journalPath);
@@ -187,6 +186,19 @@ export async function runBulk(
           EXIT.unexpected,
         );
       throw new StateWriteError('the journal', journalPath, error);
+    }
+    if (bulk.journal === undefined) {
+      // What `cst journal list` shows about it.
+      const info = {
+        input: resolve(bulk.fromFile),
+        target: fallback.id,
+        org: fallback.target.org,
+        project: fallback.target.project,
+      };
+      await describeJournal(journalPath, info).catch((error: unknown) => {
+        journal.close();
+        throw new StateWriteError('the journal', journalPath, error);
+      });
     }
     let results: ResultsFile | undefined;
     try {
@@ -211,15 +223,6 @@ export async function runBulk(
   } finally {
     await closeAll();
   }
-}
-
-/** The state dir, keyed by the input's absolute path and the target. */
-function defaultJournal(ctx: Context, input: string, target: string): string {
-  const key = createHash('sha256')
-    .update(`${resolve(input)}\n${target}`)
-    .digest('hex')
-    .slice(0, 16);
-  return resolve(stateDir(ctx.env), 'journals', `${key}.jsonl`);
 }
 
 function dryRun(ctx: Context, items: Prepared[]): void {

@@ -2,6 +2,7 @@ import { linkedAccountSchema, redactAccount } from '../../api/accounts.js';
 import { stateDir } from '../../config/paths.js';
 import { writeFileAtomic } from '../../config/private-files.js';
 import { note } from '../../output/messages.js';
+import { listJournals, removeJournal } from '../../bulk/journals.js';
 import { confirmed } from '../confirm.js';
 import type { Context } from '../../context.js';
 import { CliError, EXIT, UsageError } from '../../errors.js';
@@ -49,7 +50,10 @@ export async function runReset(flags: { yes?: boolean }, ctx: Context): Promise<
   const question = "Forget the sandbox's sessions, accounts and ledger (its keys stay)?";
   if (!(await confirmed(ctx, question, 'resetting the sandbox', flags))) return;
   await new SandboxStore(dir).reset();
-  // Session ids start again at 1, so the old sandbox ledger would be misleading.
+  // Session ids start again at 1, so the old sandbox ledger would be misleading; and the
+  // journals of sandbox runs point at sessions that are gone.
   await writeFileAtomic(ledgerPath(dir, true), '');
-  note(ctx, 'sandbox sessions, accounts and ledger cleared');
+  for (const journal of listJournals(ctx.env))
+    if (journal.target === 'sandbox') await removeJournal(ctx.env, journal.id);
+  note(ctx, 'sandbox sessions, accounts, ledger and journals cleared');
 }

@@ -47,7 +47,7 @@ export function sandboxCommand(ctx: Context): Command {
     );
   sandbox
     .command('reset')
-    .description("Forget the sandbox's sessions and accounts (keys stay) and its ledger")
+    .description("Forget the sandbox's sessions and accounts (keys stay), its ledger and journals")
     .option('-y, --yes', 'do not ask for confirmation (required without a terminal)')
     .addHelpText('after', examples(['cst sandbox reset --yes']))
     .action(async (flags: { yes?: boolean }) =>

@@ -1,0 +1,76 @@
+import { listJournals, removeJournal, type JournalSummary } from '../../bulk/journals.js';
+import type { Context } from '../../context.js';
+import { CliError, EXIT, UsageError } from '../../errors.js';
+import { LIST_FORMATS, parseOutputFlags } from '../../output/format.js';
+import { note } from '../../output/messages.js';
+import { renderRows } from '../../output/rows.js';
+import { relativeTime } from '../../util/time.js';
+import { LockBusyError } from '../../util/lock.js';
+import { confirmed } from '../confirm.js';
+import type { JournalFlags } from './journal.js';
+
+const FIELDS = ['id', 'input', 'target', 'org', 'project', 'rows', 'states', 'last_run', 'path'];
+
+export async function runJournalList(flags: JournalFlags, ctx: Context): Promise<void> {
+  const output = parseOutputFlags(flags, FIELDS, LIST_FORMATS, 'one value per journal');
+  const journals = listJournals(ctx.env);
+  if (journals.length === 0 && output.format === undefined && output.field === undefined)
+    return note(ctx, 'no journals: bulk runs keep theirs here when they run');
+  const now = ctx.now().getTime();
+  const state = (name: keyof JournalSummary['states']) => ({
+    header: name.toUpperCase(),
+    human: (j: JournalSummary) => String(j.states[name]),
+    machine: (j: JournalSummary) => String(j.states[name]),
+  });
+  await renderRows(
+    ctx,
+    {
+      columns: [
+        { header: 'ID', human: (j) => j.id, machine: (j) => j.id },
+        { header: 'INPUT', human: (j) => j.input ?? '?', machine: (j) => j.input ?? '' },
+        {
+          header: 'TARGET',
+          human: (j) => (j.org ? `${j.org}/${j.project}` : (j.target ?? '?')),
+          machine: (j) => j.target ?? '',
+        },
+        state('issued'),
+        state('failed'),
+        state('unknown'),
+        state('pending'),
+        state('undelivered'),
+        {
+          header: 'LAST RUN',
+          human: (j) => relativeTime(Date.parse(j.last_run), now),
+          machine: (j) => j.last_run,
+        },
+      ],
+      rows: journals,
+      json: (j) => ({ ...j }),
+    },
+    output,
+  );
+}
+
+export async function runJournalReset(
+  id: string,
+  flags: JournalFlags,
+  ctx: Context,
+): Promise<void> {
+  const journal = listJournals(ctx.env).find((j) => j.id === id);
+  if (!journal)
+    throw new UsageError(`no journal ${id}`, { hint: "'cst journal list' shows their ids" });
+  const question = `Forget the journal of ${journal.input ?? id}? Its next run sends every row again, issued ones too.`;
+  if (!(await confirmed(ctx, question, `resetting journal ${id}`, flags))) return;
+  try {
+    await removeJournal(ctx.env, id);
+  } catch (error) {
+    if (error instanceof LockBusyError)
+      throw new CliError(
+        `a cst run is using the journal ${journal.path}${error.pid ? ` (pid ${error.pid})` : ''}`,
+        'journal_locked',
+        EXIT.unexpected,
+      );
+    throw error;
+  }
+  note(ctx, `journal ${id} forgotten: the next run of ${journal.input ?? 'its input'} starts over`);
+}
