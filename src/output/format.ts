@@ -5,7 +5,8 @@ import { UsageError } from '../errors.js';
 export const RECORD_FORMATS = ['table', 'json', 'yaml', 'tsv'] as const;
 export type RecordFormat = (typeof RECORD_FORMATS)[number];
 
-export const LIST_FORMATS = ['table', 'json', 'yaml', 'tsv', 'csv'] as const;
+/** `wide`: the table with every column, however wide the terminal. */
+export const LIST_FORMATS = ['table', 'wide', 'json', 'yaml', 'tsv', 'csv'] as const;
 export type ListFormat = (typeof LIST_FORMATS)[number];
 
 /** create also streams bulk results as NDJSON, CSV or TSV. */

@@ -9,10 +9,13 @@ import { toYaml } from './yaml.js';
 export type Row = readonly [label: string, value: string];
 
 export interface RecordView {
-  /** The object in the API's own snake_case field names. */
+  /** The object in the API's own snake_case field names, and any computed ones (expires_at). */
   wire: Record<string, unknown>;
-  /** Extra rows for people (the table only), such as a computed expiry. */
-  extraRows?: Row[];
+  /**
+   * Values a person copies (a token, an auth link): on a terminal each is printed whole on a
+   * line of its own below the table, never inside a border where a wrap would split it.
+   */
+  copyable?: readonly string[];
 }
 
 export async function renderRecord(
@@ -41,8 +44,21 @@ export async function renderRecord(
       return;
     case 'table': {
       // cli-table3 loads only for people at a terminal.
-      const { recordTable } = await import('./table.js');
-      out.write(`${recordTable(ctx, [...wireRows(view.wire), ...(view.extraRows ?? [])])}\n`);
+      const { copyLines, recordTable } = await import('./table.js');
+      const copyable = new Set(view.copyable);
+      const rows = wireRows(view.wire);
+      out.write(
+        `${recordTable(
+          ctx,
+          rows.filter(([key]) => !copyable.has(key)),
+        )}\n`,
+      );
+      out.write(
+        copyLines(
+          ctx,
+          rows.filter(([key, value]) => copyable.has(key) && value !== ''),
+        ),
+      );
     }
   }
 }

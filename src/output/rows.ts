@@ -5,6 +5,7 @@ import type { ListFormat } from './format.js';
 import { cellText, tsvEscape } from './record.js';
 import { boundDepth } from './depth.js';
 import { toYaml } from './yaml.js';
+import { note } from './messages.js';
 
 export interface Column<R> {
   header: string;
@@ -14,6 +15,13 @@ export interface Column<R> {
   machine: (row: R) => string;
   /** Colour for the human cell, e.g. by state. */
   style?: (row: R) => 'good' | 'muted' | 'bad' | undefined;
+  /**
+   * When the table is wider than the terminal, columns with a rank are left out, the highest
+   * rank first; columns without one always stay.
+   */
+  drop?: number;
+  /** Text for people (names, details) that may be cut short with "…"; never ids or URLs. */
+  shorten?: boolean;
 }
 
 export interface ListView<R> {
@@ -55,10 +63,19 @@ export async function renderRows<R>(
       for (const row of view.rows)
         out.write(`${view.columns.map((c) => csvCell(c.machine(row))).join(',')}\r\n`);
       return;
-    case 'table': {
+    case 'table':
+    case 'wide': {
       if (view.rows.length === 0) return;
       const { listTable } = await import('./table.js');
-      out.write(`${listTable(ctx, view)}\n`);
+      const { text, left, shortened } = listTable(ctx, view, output.format === 'wide');
+      out.write(`${text}\n`);
+      if (left.length > 0 || shortened.length > 0) {
+        const what = [
+          left.length > 0 && `hid ${left.join(', ')}`,
+          shortened.length > 0 && `cut ${shortened.join(', ')}`,
+        ].filter(Boolean);
+        note(ctx, `${what.join('; ')} to fit; -o wide shows all`, { hidden: left, cut: shortened });
+      }
     }
   }
 }

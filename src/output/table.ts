@@ -7,20 +7,32 @@ import { visibleLines } from '../errors.js';
 import type { Row } from './record.js';
 import type { ListView } from './rows.js';
 
-/** A two-column table sized to the terminal; long values (tokens, links) wrap, never truncate. */
+/**
+ * A two-column table sized to the terminal. When a value would not fit its cell, the record is
+ * printed as aligned "label  value" lines instead: a border or a wrap must never split an id.
+ */
 export function recordTable(ctx: Context, rows: Row[]): string {
   const chalk = colorsFor(ctx, ctx.stdout);
-  const labelWidth = Math.max(
-    ...rows.filter(([, value]) => value !== '').map(([label]) => label.length),
-  );
-  // Borders and padding take 7 columns; cli-table3 would count colour codes when wrapping, so
-  // values are wrapped here, where they are still plain text.
-  const valueWidth = Math.max(20, terminalColumns(ctx) - labelWidth - 7);
+  const shown = rows.filter(([, value]) => value !== '');
+  const labelWidth = Math.max(...shown.map(([label]) => label.length));
+  // Borders and padding take 7 columns.
+  const valueWidth = terminalColumns(ctx) - labelWidth - 7;
+  const fits = shown.every(([, value]) => longestLine(visibleLines(value)) <= valueWidth);
+  if (!fits)
+    return shown
+      .map(([label, value]) => `${chalk.bold(label.padEnd(labelWidth))}  ${visibleLines(value)}`)
+      .join('\n');
   const table = new Table({ style: { head: [], border: [] }, chars: COMPACT });
-  for (const [label, value] of rows) {
-    if (value !== '') table.push([chalk.bold(label), hardWrap(visibleLines(value), valueWidth)]);
-  }
+  for (const [label, value] of shown) table.push([chalk.bold(label), visibleLines(value)]);
   return table.toString();
+}
+
+/** Each value whole on a line of its own, under a dim label: a double-click or drag copies it. */
+export function copyLines(ctx: Context, rows: Row[]): string {
+  const chalk = colorsFor(ctx, ctx.stdout);
+  return rows
+    .map(([label, value]) => `${chalk.dim(`${label}:`)}\n${visibleLines(value)}\n`)
+    .join('');
 }
 
 /** No rule between rows: one record reads as a list of fields. */
@@ -31,21 +43,56 @@ export function terminalColumns(ctx: Context): number {
   return ctx.stdout.columns || (Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : 80);
 }
 
-function hardWrap(text: string, width: number): string {
-  const lines: string[] = [];
-  for (const line of text.split('\n')) {
-    for (let at = 0; at < line.length || at === 0; at += width)
-      lines.push(line.slice(at, at + width));
-  }
-  return lines.join('\n');
-}
-
-/** A list table: headers, no borders between rows, colour by state, fitted to the terminal. */
-export function listTable<R>(ctx: Context, view: ListView<R>): string {
+/**
+ * A list table: headers, no borders between rows, colour by state. Fitted to the terminal by
+ * leaving out the least important columns, then shortening text for people with "…": never by
+ * wrapping inside a word, so an id is always whole. `wide` fits nothing.
+ */
+export function listTable<R>(
+  ctx: Context,
+  view: ListView<R>,
+  wide = false,
+): { text: string; left: string[]; shortened: string[] } {
   const chalk = colorsFor(ctx, ctx.stdout);
   const paint = { good: chalk.green, muted: chalk.dim, bad: chalk.red };
+  const cells = view.rows.map((row) =>
+    view.columns.map((column) => visibleLines(column.human(row))),
+  );
+  const natural = view.columns.map((column, i) =>
+    Math.max(column.header.length, ...cells.map((row) => longestLine(row[i]!))),
+  );
+  const available = terminalColumns(ctx);
+  const width = (shown: number[]) =>
+    shown.reduce((sum, i) => sum + natural[i]!, 0) + 2 * (shown.length - 1);
+  let shown = view.columns.map((_, i) => i);
+  const left: string[] = [];
+  if (!wide) {
+    const byRank = shown
+      .filter((i) => view.columns[i]!.drop !== undefined)
+      .sort((a, b) => view.columns[b]!.drop! - view.columns[a]!.drop!);
+    for (const i of byRank) {
+      if (width(shown) <= available) break;
+      shown = shown.filter((j) => j !== i);
+      left.push(view.columns[i]!.header);
+    }
+  }
+  const widths = [...natural];
+  const shortened: string[] = [];
+  if (!wide) {
+    // Then the widest text for people gives way, never below its header or 8 columns.
+    for (let over = width(shown) - available; over > 0; over--) {
+      const candidates = shown.filter(
+        (i) => view.columns[i]!.shorten && widths[i]! > Math.max(8, view.columns[i]!.header.length),
+      );
+      if (candidates.length === 0) break;
+      const widest = candidates.reduce((a, b) => (widths[b]! > widths[a]! ? b : a));
+      widths[widest]!--;
+      const header = view.columns[widest]!.header;
+      if (!shortened.includes(header)) shortened.push(header);
+    }
+  }
   const table = new Table({
-    head: view.columns.map((c) => chalk.bold(c.header)),
+    head: shown.map((i) => chalk.bold(view.columns[i]!.header)),
     style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0 },
     chars: {
       ...COMPACT,
@@ -62,48 +109,31 @@ export function listTable<R>(ctx: Context, view: ListView<R>): string {
       middle: '  ',
     },
   });
-  const cells = view.rows.map((row) =>
-    view.columns.map((column) => visibleLines(column.human(row))),
-  );
-  const widths = fitWidths(
-    view.columns.map((column, i) =>
-      Math.max(column.header.length, ...cells.map((row) => longestLine(row[i]!))),
-    ),
-    view.columns.map((column) =>
-      column.style === undefined ? Math.max(8, column.header.length) : Infinity,
-    ),
-    terminalColumns(ctx) - 2 * (view.columns.length - 1),
-  );
   view.rows.forEach((row, r) => {
     table.push(
-      view.columns.map((column, i) => {
-        // Plain cells wrap to fit the terminal; coloured ones are short states and never need to.
-        const text = column.style ? cells[r]![i]! : hardWrap(cells[r]![i]!, widths[i]!);
+      shown.map((i) => {
+        const column = view.columns[i]!;
+        const text = cut(cells[r]![i]!, widths[i]!);
         const style = column.style?.(row);
         return style ? paint[style](text) : text;
       }),
     );
   });
   // Trailing padding of the last column is noise on a terminal.
-  return table
+  const text = table
     .toString()
     .split('\n')
     .map((line) => line.replace(/\s+$/, ''))
     .join('\n');
+  return { text, left, shortened };
 }
 
-/** Shrinks the widest wrappable columns until the row fits, never below their minimum. */
-function fitWidths(natural: number[], minimum: number[], available: number): number[] {
-  const widths = [...natural];
-  for (let total = widths.reduce((a, b) => a + b, 0); total > available; total--) {
-    let widest = -1;
-    widths.forEach((width, i) => {
-      if (width > minimum[i]! && (widest < 0 || width > widths[widest]!)) widest = i;
-    });
-    if (widest < 0) break;
-    widths[widest]!--;
-  }
-  return widths;
+/** Each line of a cell cut to `width`, the cut marked with "…". */
+function cut(text: string, width: number): string {
+  return text
+    .split('\n')
+    .map((line) => (line.length <= width ? line : `${line.slice(0, width - 1)}…`))
+    .join('\n');
 }
 
 function longestLine(text: string): number {

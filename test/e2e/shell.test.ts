@@ -92,10 +92,13 @@ describe('colour on a terminal', () => {
 
   it('FORCE_COLOR=1: bold labels, a dim note', async () => {
     const bold = (text: string) => `\u001b[1m${text}\u001b[22m`;
+    const dim = (text: string) => `\u001b[2m${text}\u001b[22m`;
     const coloured = plain.map((line) =>
-      line.replace(/^│ (\w+)(\s+)│/, (_m, label: string, pad: string) => `│ ${bold(label)}${pad}│`),
+      line
+        .replace(/^│ (\w+)(\s+)│/, (_m, label: string, pad: string) => `│ ${bold(label)}${pad}│`)
+        .replace(/^(token|auth_link_url):$/, (label) => dim(label)),
     );
-    coloured[coloured.length - 2] = `\u001b[2m${plain[plain.length - 2]!}\u001b[22m`;
+    coloured[coloured.length - 2] = dim(plain[plain.length - 2]!);
     expect(await screen({ FORCE_COLOR: '1' })).toBe(coloured.join('\n'));
   });
 });

@@ -163,6 +163,7 @@ async function list(flags: AccountFlags, timeoutMs: number, ctx: Context): Promi
           header: 'OWNER',
           human: (a) => `${a.origin_owner_id} (${a.origin_owner_name})`,
           machine: (a) => a.origin_owner_id,
+          shorten: true,
         },
         {
           header: 'STATUS',
@@ -170,11 +171,17 @@ async function list(flags: AccountFlags, timeoutMs: number, ctx: Context): Promi
           machine: (a) => a.status,
           style: (a) => (a.status === 'active' ? 'good' : 'bad'),
         },
-        { header: 'LABEL', human: (a) => text(a.label), machine: (a) => text(a.label) },
+        {
+          header: 'LABEL',
+          human: (a) => text(a.label),
+          machine: (a) => text(a.label),
+          drop: 2,
+        },
         {
           header: 'CREATED',
           human: (a) => relativeTime(Date.parse(a.created_at), now),
           machine: (a) => a.created_at,
+          drop: 1,
         },
       ],
       rows: shown,

@@ -77,7 +77,10 @@ export async function runCreate(options: CreateOptions, ctx: Context): Promise<v
     try {
       await renderRecord(
         ctx,
-        { wire: sessionToWire(session), extraRows: [['expires_at', record.expires_at ?? '']] },
+        {
+          wire: { ...sessionToWire(session), expires_at: record.expires_at },
+          copyable: ['token', 'auth_link_url'],
+        },
         options.output,
       );
       await ctx.stdout.flush?.();

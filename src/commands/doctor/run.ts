@@ -147,7 +147,7 @@ export async function runDoctor(flags: DoctorFlags, ctx: Context): Promise<void>
           style: (c) => (c.status === 'ok' ? 'good' : c.status === 'fail' ? 'bad' : 'muted'),
         },
         { header: 'CHECK', human: (c) => c.check, machine: (c) => c.check },
-        { header: 'DETAIL', human: (c) => c.detail, machine: (c) => c.detail },
+        { header: 'DETAIL', human: (c) => c.detail, machine: (c) => c.detail, shorten: true },
       ],
       rows: checks,
       json: (c) => ({ ...c }),

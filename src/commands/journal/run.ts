@@ -27,11 +27,18 @@ export async function runJournalList(flags: JournalFlags, ctx: Context): Promise
     {
       columns: [
         { header: 'ID', human: (j) => j.id, machine: (j) => j.id },
-        { header: 'INPUT', human: (j) => j.input ?? '?', machine: (j) => j.input ?? '' },
+        {
+          header: 'INPUT',
+          human: (j) => j.input ?? '?',
+          machine: (j) => j.input ?? '',
+          shorten: true,
+        },
         {
           header: 'TARGET',
           human: (j) => (j.org ? `${j.org}/${j.project}` : (j.target ?? '?')),
           machine: (j) => j.target ?? '',
+          drop: 1,
+          shorten: true,
         },
         state('issued'),
         state('failed'),
@@ -42,6 +49,7 @@ export async function runJournalList(flags: JournalFlags, ctx: Context): Promise
           header: 'LAST RUN',
           human: (j) => relativeTime(Date.parse(j.last_run), now),
           machine: (j) => j.last_run,
+          drop: 2,
         },
       ],
       rows: journals,

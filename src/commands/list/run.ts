@@ -106,21 +106,24 @@ function columns(linked: boolean, now: number): Column<ListedSession>[] {
   const state = (row: ListedSession) => (row.status === 'active' ? 'good' : 'muted');
   const list: Column<ListedSession>[] = [
     { header: 'ID', human: (row) => String(row.id), machine: (row) => String(row.id) },
-    { header: 'ORGANIZATION/PROJECT', human: where, machine: where },
+    { header: 'ORGANIZATION/PROJECT', human: where, machine: where, drop: 4, shorten: true },
     {
       header: 'OWNER',
       human: (row) => `${row.owner_id} (${row.owner_name})`,
       machine: (row) => row.owner_id,
+      shorten: true,
     },
     {
       header: 'CATEGORIES',
       human: (row) => row.categories.join(','),
       machine: (row) => row.categories.join(','),
+      drop: 5,
     },
     {
       header: 'CREATED',
       human: (row) => relativeTime(Date.parse(row.created_at), now),
       machine: (row) => row.created_at,
+      drop: 3,
     },
     {
       header: 'EXPIRES',
@@ -131,9 +134,15 @@ function columns(linked: boolean, now: number): Column<ListedSession>[] {
             relativeTime(Date.parse(row.expires_at), now),
       machine: (row) => row.expires_at ?? '',
       style: state,
+      drop: 2,
     },
     { header: 'STATUS', human: (row) => row.status, machine: (row) => row.status, style: state },
-    { header: 'LABEL', human: (row) => text(row.label), machine: (row) => text(row.label) },
+    {
+      header: 'LABEL',
+      human: (row) => text(row.label),
+      machine: (row) => text(row.label),
+      drop: 6,
+    },
     {
       header: 'STATE',
       human: (row) =>
@@ -162,6 +171,7 @@ function columns(linked: boolean, now: number): Column<ListedSession>[] {
       header: 'LINKED',
       human: linkedText,
       machine: linkedText,
+      shorten: true,
       style: (row) =>
         row.linked?.account ? (row.linked.account.status === 'active' ? 'good' : 'bad') : 'muted',
     });
@@ -216,15 +226,31 @@ async function renderSummary(
     ctx,
     {
       columns: [
-        { header: 'ORGANIZATION/PROJECT', human: (row) => row.where, machine: (row) => row.where },
+        {
+          header: 'ORGANIZATION/PROJECT',
+          human: (row) => row.where,
+          machine: (row) => row.where,
+          shorten: true,
+        },
         { header: 'ISSUED', human: number((r) => r.issued), machine: number((r) => r.issued) },
         { header: 'LINKED', human: number((r) => r.linked), machine: number((r) => r.linked) },
-        { header: 'PENDING', human: number((r) => r.pending), machine: number((r) => r.pending) },
-        { header: 'FAILED', human: number((r) => r.failed), machine: number((r) => r.failed) },
+        {
+          header: 'PENDING',
+          human: number((r) => r.pending),
+          machine: number((r) => r.pending),
+          drop: 1,
+        },
+        {
+          header: 'FAILED',
+          human: number((r) => r.failed),
+          machine: number((r) => r.failed),
+          drop: 2,
+        },
         {
           header: 'EXPIRED UNLINKED',
           human: number((r) => r.expired),
           machine: number((r) => r.expired),
+          drop: 3,
         },
         {
           header: 'LINK RATE',
@@ -233,6 +259,7 @@ async function renderSummary(
         },
         {
           header: 'MEDIAN TO LINK',
+          drop: 4,
           human: (row) =>
             row.median_seconds_to_link === null ? '' : formatSeconds(row.median_seconds_to_link),
           machine: (row) =>

@@ -45,7 +45,7 @@ describe('completion candidates', () => {
     ],
     [
       ['list', '-o', ''],
-      ['csv', 'json', 'table', 'tsv', 'yaml'],
+      ['csv', 'json', 'table', 'tsv', 'wide', 'yaml'],
     ],
     [
       ['list', '--status', 'a'],

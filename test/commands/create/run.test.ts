@@ -68,12 +68,13 @@ describe('runCreate output', () => {
         'latest_connection_attempt\t',
         'token\ttok_abc123',
         'auth_link_url\thttps://app.stackone.com/connect?token=tok_abc123',
+        'expires_at\t2026-11-25T10:30:00.000Z',
         '',
       ].join('\n'),
     );
   });
 
-  it('prints a table on a terminal, wrapping the auth link to the width, with a note on stderr', async () => {
+  it('prints a table on a terminal, the token and link whole below it, a note on stderr', async () => {
     const env = { ...(await scripted()), CST_NO_INPUT: '1', NO_COLOR: '1' };
     const { stdout, stderr } = await run(owner, { tty: true, columns: 60, env });
     expect(stdout()).toBe([...SESSION_TABLE_60, ''].join('\n'));
@@ -82,7 +83,11 @@ describe('runCreate output', () => {
 
   it('prints the API object as JSON, snake_case keys, nothing around it', async () => {
     const { stdout } = await run({ ...owner, json: true }, { env: await scripted() });
-    expect(JSON.parse(stdout())).toEqual({ ...SESSION_BODY, external_trigger_token: null });
+    expect(JSON.parse(stdout())).toEqual({
+      ...SESSION_BODY,
+      external_trigger_token: null,
+      expires_at: '2026-11-25T10:30:00.000Z',
+    });
   });
 
   it('passes through fields newer than cst, validating the ones it knows', async () => {
@@ -103,7 +108,11 @@ describe('runCreate output', () => {
       future_field: { nested: [1, 2] },
     };
     const { stdout } = await run({ ...owner, json: true }, { env: await scripted(body) });
-    expect(JSON.parse(stdout())).toEqual({ ...body, external_trigger_token: null });
+    expect(JSON.parse(stdout())).toEqual({
+      ...body,
+      external_trigger_token: null,
+      expires_at: '2026-11-25T10:30:00.000Z',
+    });
   });
 
   it('prints YAML', async () => {
@@ -132,6 +141,7 @@ describe('runCreate output', () => {
         'latest_connection_attempt: null',
         'token: tok_abc123',
         'auth_link_url: "https://app.stackone.com/connect?token=tok_abc123"',
+        'expires_at: "2026-11-25T10:30:00.000Z"',
         '',
       ].join('\n'),
     );
@@ -150,7 +160,8 @@ describe('runCreate output', () => {
   it('colours only when the stream decides so', async () => {
     const env = { ...(await scripted()), CST_NO_INPUT: '1', FORCE_COLOR: '1' };
     const { stdout } = await run(owner, { tty: true, env });
-    expect(stdout()).toContain('\u001b[1mtoken\u001b[22m');
+    expect(stdout()).toContain('\u001b[1mcreated_at\u001b[22m');
+    expect(stdout()).toContain('\u001b[2mtoken:\u001b[22m');
     const plain = await run(owner, { tty: true, env: { ...env, NO_COLOR: '1' } });
     expect(plain.stdout()).not.toContain('\u001b[');
   });

@@ -61,16 +61,27 @@ describe('cst list', () => {
     expect(err).toBe('');
   });
 
-  it('fits a narrow terminal by wrapping the widest plain columns', async () => {
-    const { out } = await list(await stateWith(2), { limit: '1' }, true, undefined, 80);
+  it('fits a narrow terminal by leaving out the least important columns, never splitting a word', async () => {
+    const { out, err } = await list(await stateWith(2), { limit: '1' }, true, undefined, 80);
     expect(out).toBe(
       [
-        'ID  ORGANIZATION/PROJECT  OWNER     CATEGORIES  CREATED  EXPIRES  STATUS  LABEL  STATE',
-        '2   https://api.stackone  cus_2 (C  ats,hris    11m ago  in 19m   active         pending',
-        '    .com#0123456789ab     ustomer',
-        '                          2)',
+        'ID  OWNER               CREATED  EXPIRES  STATUS  STATE',
+        '2   cus_2 (Customer 2)  11m ago  in 19m   active  pending',
         '',
       ].join('\n'),
+    );
+    expect(err).toContain(
+      'hid LABEL, CATEGORIES, ORGANIZATION/PROJECT to fit; -o wide shows all\n',
+    );
+    const wide = await list(
+      await stateWith(2),
+      { limit: '1', output: 'wide' },
+      true,
+      undefined,
+      80,
+    );
+    expect(wide.out.split('\n')[1]).toBe(
+      '2   https://api.stackone.com#0123456789ab  cus_2 (Customer 2)  ats,hris    11m ago  in 19m   active         pending',
     );
   });
 
