@@ -28,6 +28,57 @@ export const EXIT = {
   terminated: 143,
 } as const;
 
+/**
+ * Every code that can appear in an error line (`{"error":{"code":…}}`), with the exit codes it
+ * goes with and what it means. README's exit-code table and `cst help exit-codes` are checked
+ * against this by a test; CliError takes nothing else.
+ */
+export const ERROR_CODES = {
+  unexpected: { exit: [EXIT.unexpected], meaning: 'a bug, or a failure cst did not foresee' },
+  output_failed: { exit: [EXIT.unexpected], meaning: 'output that could not be written' },
+  journal_locked: { exit: [EXIT.unexpected], meaning: 'a journal in use by another run' },
+  doctor_failed: { exit: [EXIT.unexpected], meaning: 'cst doctor: a check failed' },
+  usage: { exit: [EXIT.usage], meaning: 'bad flags or arguments, or a value that was missing' },
+  config: { exit: [EXIT.config], meaning: 'a config file or setting that cannot be used' },
+  no_credentials: { exit: [EXIT.config], meaning: 'no API key, or one that cannot be read' },
+  project_mismatch: { exit: [EXIT.config], meaning: 'the key belongs to another project' },
+  insecure_base_url: { exit: [EXIT.config], meaning: 'plain http to a host not on loopback' },
+  invalid_base_url: { exit: [EXIT.config], meaning: 'a base URL that is not http(s)' },
+  auth_rejected: { exit: [EXIT.authRejected], meaning: 'API key rejected (HTTP 401)' },
+  forbidden: { exit: [EXIT.forbidden], meaning: 'forbidden (HTTP 403)' },
+  not_found: { exit: [EXIT.notFound], meaning: 'not found (HTTP 404), or an unknown token' },
+  rate_limited: { exit: [EXIT.rateLimited], meaning: 'still rate limited after the retries' },
+  server_error: { exit: [EXIT.server], meaning: 'a 5xx, or an unexpected redirect' },
+  request_timeout: { exit: [EXIT.server], meaning: 'HTTP 408 from the server' },
+  partial_failure: { exit: [EXIT.partial], meaning: 'a bulk run with rows failed or unknown' },
+  connection_refused: { exit: [EXIT.network], meaning: 'connection refused' },
+  dns: { exit: [EXIT.network], meaning: 'the host name does not resolve' },
+  connect_timeout: { exit: [EXIT.network], meaning: 'no connection within the time limit' },
+  tls: { exit: [EXIT.network], meaning: 'a TLS handshake or certificate failure' },
+  unreachable: { exit: [EXIT.network], meaning: 'no route to the server' },
+  network_after_send: { exit: [EXIT.network], meaning: 'the connection failed after sending' },
+  timeout: { exit: [EXIT.network], meaning: 'no complete response within --timeout' },
+  proxy: { exit: [EXIT.network], meaning: 'the proxy refused or could not be reached' },
+  invalid_response: { exit: [EXIT.invalidResponse], meaning: "a body not per StackOne's spec" },
+  response_too_large: { exit: [EXIT.invalidResponse], meaning: 'over CST_MAX_RESPONSE_SIZE' },
+  page_limit: { exit: [EXIT.invalidResponse], meaning: 'a listing that never ends' },
+  request_rejected: { exit: [EXIT.rejected], meaning: 'HTTP 400, 409, 422 and other 4xx' },
+  link_failed: { exit: [EXIT.linkFailed], meaning: "cst wait: the customer's link failed" },
+  link_cancelled: { exit: [EXIT.linkFailed], meaning: 'cst wait: the customer cancelled' },
+  session_expired: { exit: [EXIT.sessionExpired], meaning: 'cst wait: the link expired' },
+  wait_timeout: { exit: [EXIT.waitTimeout], meaning: 'cst wait: still pending at the limit' },
+  undelivered: { exit: [EXIT.undelivered], meaning: 'a session created, its token not delivered' },
+  state_unwritable: { exit: [EXIT.stateUnwritable], meaning: "cst's own state not writable" },
+  state_unreadable: { exit: [EXIT.stateUnwritable], meaning: "cst's own state not readable" },
+  interrupted: {
+    exit: [EXIT.interrupted, EXIT.terminated],
+    meaning: 'interrupted (SIGINT) or terminated (SIGTERM)',
+  },
+  output_closed: { exit: [EXIT.outputClosed], meaning: "a bulk run's stdout was closed" },
+} as const satisfies Record<string, { exit: readonly number[]; meaning: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
 export interface CliErrorOptions {
   hint?: string | undefined;
   status?: number | undefined;
@@ -40,7 +91,7 @@ export class CliError extends Error {
 
   constructor(
     message: string,
-    readonly code: string,
+    readonly code: ErrorCode,
     readonly exitCode: number,
     options: CliErrorOptions = {},
   ) {
@@ -69,7 +120,7 @@ export class MissingFlagsError extends UsageError {
 
 /** Config file, credential or project-selection problems. */
 export class ConfigError extends CliError {
-  constructor(message: string, code = 'config', options: CliErrorOptions = {}) {
+  constructor(message: string, code: ErrorCode = 'config', options: CliErrorOptions = {}) {
     super(message, code, EXIT.config, options);
   }
 }
@@ -79,14 +130,14 @@ export class ApiError extends CliError {}
 
 /** The request failed below HTTP: refused, DNS, TLS, timeout, reset. */
 export class NetworkError extends CliError {
-  constructor(message: string, code = 'network', options: CliErrorOptions = {}) {
+  constructor(message: string, code: ErrorCode, options: CliErrorOptions = {}) {
     super(message, code, EXIT.network, options);
   }
 }
 
 /** The server answered something that does not match the spec. */
 export class InvalidResponseError extends CliError {
-  constructor(message: string, options: CliErrorOptions & { code?: string } = {}) {
+  constructor(message: string, options: CliErrorOptions & { code?: ErrorCode } = {}) {
     super(message, options.code ?? 'invalid_response', EXIT.invalidResponse, options);
   }
 }
@@ -159,6 +210,20 @@ export class StateWriteError extends CliError {
       {
         cause,
         ...options,
+      },
+    );
+  }
+}
+
+/** cst's own state (ledger, sandbox state) exists but cannot be read: permissions, a directory. */
+export class StateReadError extends CliError {
+  constructor(what: string, path: string, cause: unknown) {
+    super(
+      `cannot read ${what} ${path}: ${ioReason(cause)}`,
+      'state_unreadable',
+      EXIT.stateUnwritable,
+      {
+        cause,
       },
     );
   }

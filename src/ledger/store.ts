@@ -14,6 +14,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ensurePrivateDir, openPrivateAppend, writeFileAtomic } from '../config/private-files.js';
 import { acquireLockSync, withLock } from '../util/lock.js';
+import { StateReadError } from '../errors.js';
 import type { LedgerRecord } from './record.js';
 
 const CHUNK = 1 << 20;
@@ -132,7 +133,7 @@ export function scan(path: string, options: ScanOptions): ScanResult {
     fd = openSync(path, 'r');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return result;
-    throw error;
+    throw new StateReadError('the ledger', path, error);
   }
   // Synchronous reads: a CLI waits for them anyway, and each await would cost a thread-pool trip.
   try {
@@ -160,6 +161,11 @@ export function scan(path: string, options: ScanOptions): ScanResult {
       if (options.liveAt !== undefined && noneLiveBefore(data, from, options.liveAt)) return result;
     }
     return result;
+  } catch (error) {
+    // A read that failed (a directory, an I/O error), not a record that did not parse.
+    if (typeof (error as NodeJS.ErrnoException).syscall === 'string')
+      throw new StateReadError('the ledger', path, error);
+    throw error;
   } finally {
     closeSync(fd);
   }

@@ -3,7 +3,13 @@
 // accounts of its own project.
 import { randomBytes } from 'node:crypto';
 import { HttpError } from './http.js';
-import { hashToken, type SandboxAccount, type SandboxProject, type SandboxStore } from './state.js';
+import {
+  hashToken,
+  UnknownTokenError,
+  type SandboxAccount,
+  type SandboxProject,
+  type SandboxStore,
+} from './state.js';
 
 type Handler = (
   project: SandboxProject,
@@ -136,8 +142,7 @@ export async function linkAccount(
   now: Date,
 ): Promise<SandboxAccount['account']> {
   const session = await store.findSession(hashToken(token));
-  if (!session || Date.parse(session.expiresAt) <= now.getTime())
-    throw new Error('token unknown or expired');
+  if (!session || Date.parse(session.expiresAt) <= now.getTime()) throw new UnknownTokenError();
   return store.update((state) => {
     const fields = session.fields as {
       origin_owner_id: string;

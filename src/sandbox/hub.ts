@@ -4,7 +4,13 @@
 // `latest_connection_attempt`, which `cst wait` polls.
 import { randomBytes } from 'node:crypto';
 import { linkAccount } from './accounts.js';
-import { hashToken, type SandboxAttempt, type SandboxSession, type SandboxStore } from './state.js';
+import {
+  hashToken,
+  UnknownTokenError,
+  type SandboxAttempt,
+  type SandboxSession,
+  type SandboxStore,
+} from './state.js';
 
 /** A few real provider keys per category, enough to choose from. */
 const PROVIDERS: Record<string, string[]> = {
@@ -68,7 +74,7 @@ export async function finishAttempt(
   now: Date,
 ): Promise<{ attempt: SandboxAttempt; account?: Awaited<ReturnType<typeof linkAccount>> }> {
   const session = await liveSession(store, token, now);
-  if (!session) throw new Error('token unknown or expired');
+  if (!session) throw new UnknownTokenError();
   const started = await openAttempt(store, session, now);
   const account =
     outcome === 'authenticated' ? await linkAccount(store, token, provider, now) : undefined;

@@ -21,6 +21,7 @@ import {
   type SandboxSession,
   type SandboxState,
   SandboxStore,
+  UnknownTokenError,
 } from './state.js';
 import { validateCreate } from './validate.js';
 import { errorBody, HttpError, readJson, readText, send, sendHtml } from './http.js';
@@ -139,7 +140,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       );
       return sendHtml(response, 200, resultPage(attempt, provider));
     } catch (error) {
-      if ((error as Error).message === 'token unknown or expired') return gone();
+      if (error instanceof UnknownTokenError) return gone();
       throw error;
     }
   }

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ensurePrivateDir, openPrivateAppend, writeFileAtomic } from '../config/private-files.js';
 import { withLock } from '../util/lock.js';
-import { ioReason } from '../errors.js';
+import { StateReadError } from '../errors.js';
 
 export interface SandboxProject {
   name: string;
@@ -193,7 +193,7 @@ export class SandboxStore {
       text = await readFile(this.path, 'utf8');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw new Error(`cannot read the sandbox state ${this.path}: ${ioReason(error)}`);
+      throw new StateReadError('the sandbox state', this.path, error);
     }
     try {
       const state = JSON.parse(text) as SandboxState;
@@ -225,5 +225,12 @@ function appendLine(path: string, record: object): void {
     writeSync(fd, `${JSON.stringify(record)}\n`);
   } finally {
     closeSync(fd);
+  }
+}
+
+/** A token the sandbox never issued, or one that expired: the Hub's 404, the CLI's exit 6. */
+export class UnknownTokenError extends Error {
+  constructor() {
+    super('token unknown or expired');
   }
 }

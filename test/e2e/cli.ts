@@ -5,6 +5,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ERROR_CODES, type ErrorCode } from '../../src/errors.js';
 
 export const BIN = fileURLToPath(new URL('../../bin/cst.js', import.meta.url));
 
@@ -46,7 +47,10 @@ export function finish(child: ChildProcess, timeoutMs = 15_000): Promise<Result>
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       const leak = rawError(stderr);
-      if (leak) reject(new Error(`cst printed a raw Node error or stack line: ${leak}`));
+      if (leak)
+        reject(
+          new Error(`cst printed a raw Node error, a stack line or an undeclared code: ${leak}`),
+        );
       else resolve({ code, signal, stdout, stderr });
     });
   });
@@ -60,7 +64,17 @@ const RAW_ERROR =
   /\b(?:E(?:NOENT|ISDIR|NOTDIR|ACCES|PERM|CONNREFUSED|CONNRESET|PIPE)|ERR_[A-Z_]+)\b|^\s+at .*:\d+:\d+\)?$/;
 
 function rawError(stderr: string): string | undefined {
-  return stderr.split('\n').find((line) => !line.startsWith('debug: ') && RAW_ERROR.test(line));
+  return stderr
+    .split('\n')
+    .find((line) => (!line.startsWith('debug: ') && RAW_ERROR.test(line)) || undeclaredExit(line));
+}
+
+/** A JSON error line whose exit code is not one src/errors.ts declares for its code. */
+function undeclaredExit(line: string): boolean {
+  if (!line.startsWith('{"error":')) return false;
+  const { error } = JSON.parse(line) as { error: { code: string; exit: number } };
+  const declared = ERROR_CODES[error.code as ErrorCode] as { exit: readonly number[] } | undefined;
+  return declared === undefined || !declared.exit.includes(error.exit);
 }
 
 export function cst(

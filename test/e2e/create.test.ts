@@ -113,14 +113,14 @@ describe('cst create, end to end', () => {
 });
 
 describe('exit codes through the binary', () => {
-  it('1: unexpected (the state dir is a file)', async () => {
+  it('17: state_unreadable, when the state dir is a file', async () => {
     const base = await isolatedEnv();
     await writeFile(join(base.HOME!, 'file'), '');
     const result = await cst(['create', '--sandbox', ...owner], {
       ...base,
       CST_STATE_DIR: join(base.HOME!, 'file'),
     });
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(17);
     expect(result.stderr).toBe(
       `error: cannot read the sandbox state ${join(base.HOME!, 'file', 'sandbox.json')}: a part of the path is not a directory\n`,
     );

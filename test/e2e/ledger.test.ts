@@ -95,6 +95,20 @@ describe('the ledger through the binary', () => {
     }
   });
 
+  it('a ledger that cannot be read: exit 17 state_unreadable, naming it', async () => {
+    const env = await isolatedEnv();
+    await mkdir(join(env.CST_STATE_DIR!, 'ledger.jsonl'), { recursive: true });
+    const result = await cst(['list', '--json'], env);
+    expect(result.code).toBe(17);
+    expect(JSON.parse(result.stderr)).toEqual({
+      error: {
+        code: 'state_unreadable',
+        message: `cannot read the ledger ${join(env.CST_STATE_DIR!, 'ledger.jsonl')}: is a directory`,
+        exit: 17,
+      },
+    });
+  });
+
   it('lists, warns about a torn line, and says what it left out', async () => {
     const env = await isolatedEnv();
     for (const owner of ['a', 'b', 'c'])

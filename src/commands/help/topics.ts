@@ -38,7 +38,7 @@ export const TOPICS: Record<string, string> = {
   14   cst wait: the link expired before an account was linked
   15   cst wait: still pending at --wait-timeout
   16   a session was created but its token could not be delivered (stdout, --results)
-  17   cst's state (ledger, journal, lock) could not be written: disk full or read-only
+  17   cst's state (ledger, journal, lock) could not be written or read
   130  interrupted (Ctrl-C)
   141  a bulk run stopped because stdout was closed (| head, | grep -q)
   143  terminated (SIGTERM)

@@ -9,7 +9,7 @@ import { CliError, EXIT, UsageError } from '../../errors.js';
 import { ledgerPath } from '../../ledger/store.js';
 import { renderRecord } from '../../output/record.js';
 import { finishAttempt, type Outcome } from '../../sandbox/hub.js';
-import { SandboxStore } from '../../sandbox/state.js';
+import { SandboxStore, UnknownTokenError } from '../../sandbox/state.js';
 import { readSecretFromStdin } from '../../util/stdin.js';
 import type { LinkFlags } from './sandbox.js';
 
@@ -31,7 +31,7 @@ export async function runLink(
       ctx.now(),
     );
   } catch (error) {
-    if ((error as Error).message === 'token unknown or expired') {
+    if (error instanceof UnknownTokenError) {
       throw new CliError('token unknown or expired', 'not_found', EXIT.notFound);
     }
     throw error;

@@ -1,0 +1,36 @@
+// Level A: the one declaration of error codes (src/errors.ts) against what users read: the exit
+// code table in README.md and `cst help exit-codes`. A code added in one place only fails here.
+import { readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { ERROR_CODES, EXIT } from '../../src/errors.js';
+import { TOPICS } from '../../src/commands/help/topics.js';
+
+const declared = new Map<number, string[]>();
+for (const [code, { exit }] of Object.entries(ERROR_CODES))
+  for (const value of exit) declared.set(value, [...(declared.get(value) ?? []), code].sort());
+
+describe('error codes', () => {
+  it("README's exit-code table lists exactly the declared codes for each exit code", async () => {
+    const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(
+      readme.indexOf('## Exit codes'),
+      readme.indexOf('## Configuration'),
+    );
+    const documented = new Map<number, string[]>();
+    for (const line of section.split('\n')) {
+      const match = /^\| (\d+) +\|[^|]*\|([^|]*)\|$/.exec(line);
+      if (!match) continue;
+      const codes = [...match[2]!.matchAll(/`([a-z_]+)`/g)].map((m) => m[1]!).sort();
+      if (codes.length > 0) documented.set(Number(match[1]), codes);
+    }
+    expect(Object.fromEntries(documented)).toEqual(Object.fromEntries(declared));
+  });
+
+  it('cst help exit-codes names every exit code cst uses', () => {
+    const listed = TOPICS['exit-codes']!.split('\n')
+      .map((line) => /^ {2}(\d+) /.exec(line)?.[1])
+      .filter((n): n is string => n !== undefined)
+      .map(Number);
+    expect(listed.sort((a, b) => a - b)).toEqual(Object.values(EXIT).sort((a, b) => a - b));
+  });
+});
