@@ -17,7 +17,7 @@ import {
   tooLargeError,
 } from './outcomes.js';
 import { backoffMs, isCertificateCode, parseRetryAfter } from './retry.js';
-import { parseBaseUrl } from '../config/base-url.js';
+import { parseBaseUrl } from './base-url.js';
 
 export interface ApiClientOptions {
   baseUrl: string;

@@ -5,7 +5,7 @@ import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { stateDir } from '../config/paths.js';
-import { writeFileAtomic } from '../config/private-files.js';
+import { writeFileAtomic } from '../util/private-files.js';
 import type { Env } from '../context.js';
 import { acquireLock } from '../util/lock.js';
 import type { RowState } from './journal.js';

@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { SESSION_TYPES } from '../api/constants.js';
 import type { ConnectSessionCreate } from '../api/schemas.js';
-import { categoryList, durationMs, expiresInProblem, jsonObject } from '../commands/parse.js';
+import { categoryList, durationMs, expiresInProblem, jsonObject } from '../options/parse.js';
 import type { Column } from './input.js';
 
 export interface RowRequest {

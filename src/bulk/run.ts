@@ -3,7 +3,7 @@
 // silent duplicate. Results stream out in completion order.
 import { resolve } from 'node:path';
 import { connectSessionCreateToWire } from '../api/schemas.js';
-import { describeCreate, type OpenClient } from '../commands/api-client.js';
+import { describeCreate, type OpenClient } from '../connection.js';
 import type { CreateOptions } from '../commands/create/options.js';
 import { resolveTarget, type Target } from '../config/target.js';
 import type { Context } from '../context.js';

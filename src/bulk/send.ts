@@ -3,7 +3,7 @@
 // of network failures.
 import { createConnectSession } from '../api/connect-sessions.js';
 import { connectSessionCreateToWire } from '../api/schemas.js';
-import { openClient } from '../commands/api-client.js';
+import { openClient } from '../connection.js';
 import type { CreateOptions } from '../commands/create/options.js';
 import { stateDir } from '../config/paths.js';
 import type { Context, StopSignal } from '../context.js';

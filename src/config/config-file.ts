@@ -67,6 +67,6 @@ export async function loadConfig(path: string): Promise<ConfigFile> {
 
 /** Written atomically, 0600 in a 0700 directory. */
 export async function saveConfig(path: string, config: ConfigFile): Promise<void> {
-  const { writeFileAtomic } = await import('./private-files.js');
+  const { writeFileAtomic } = await import('../util/private-files.js');
   await writeFileAtomic(path, `${JSON.stringify(config, null, 2)}\n`);
 }

@@ -1,7 +1,7 @@
 // Resolves which StackOne project a command talks to, and with which key and base URL.
 import { readFile } from 'node:fs/promises';
 import { DEFAULT_BASE_URL } from '../api/constants.js';
-import { parseBaseUrl } from './base-url.js';
+import { parseBaseUrl } from '../api/base-url.js';
 import { envValue, type Context } from '../context.js';
 import { ConfigError, ioReason, UsageError } from '../errors.js';
 import { type Catalog, label, pickProject, selectProject, type Selection } from './catalog.js';

@@ -12,7 +12,7 @@ import {
 } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ensurePrivateDir, openPrivateAppend, writeFileAtomic } from '../config/private-files.js';
+import { ensurePrivateDir, openPrivateAppend, writeFileAtomic } from '../util/private-files.js';
 import { acquireLockSync, withLock } from '../util/lock.js';
 import { StateReadError } from '../errors.js';
 import type { LedgerRecord } from './record.js';

@@ -6,7 +6,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, writeSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ensurePrivateDir, openPrivateAppend, writeFileAtomic } from '../config/private-files.js';
+import { ensurePrivateDir, openPrivateAppend, writeFileAtomic } from '../util/private-files.js';
 import { withLock } from '../util/lock.js';
 import { StateReadError } from '../errors.js';
 

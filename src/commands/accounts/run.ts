@@ -17,9 +17,9 @@ import { LIST_FORMATS } from '../../output/format.js';
 import { renderRows } from '../../output/rows.js';
 import { relativeTime } from '../../util/time.js';
 import { note, warn } from '../../output/messages.js';
-import { maxPages, withClient } from '../api-client.js';
+import { maxPages, withClient } from '../../connection.js';
 import { confirmed } from '../confirm.js';
-import { durationMs, usageFromZod } from '../parse.js';
+import { durationMs, usageFromZod } from '../../options/parse.js';
 
 export interface AccountFlags extends OutputFlags {
   org?: string;

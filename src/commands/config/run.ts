@@ -9,7 +9,7 @@ import {
 import { configDir, configFile, expandPath } from '../../config/paths.js';
 import { checkReadable } from '../../util/path-check.js';
 import { confirmed } from '../confirm.js';
-import { writeFileAtomic } from '../../config/private-files.js';
+import { writeFileAtomic } from '../../util/private-files.js';
 import { canPrompt, envValue, type Context } from '../../context.js';
 import { MissingFlagsError, UsageError } from '../../errors.js';
 import { note, warn } from '../../output/messages.js';

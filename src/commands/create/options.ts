@@ -16,7 +16,7 @@ import {
   keyValues,
   sessionId,
   usageFromZod,
-} from '../parse.js';
+} from '../../options/parse.js';
 
 export interface CreateFlags {
   ownerId?: string;

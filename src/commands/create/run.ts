@@ -26,7 +26,7 @@ import { ledgerRecord, targetId } from '../../ledger/record.js';
 import { appendRecord, ledgerPath } from '../../ledger/store.js';
 import { renderRecord } from '../../output/record.js';
 import { note, warn } from '../../output/messages.js';
-import { describeCreate, withClient } from '../api-client.js';
+import { describeCreate, withClient } from '../../connection.js';
 import type { CreateOptions } from './options.js';
 
 export async function runCreate(options: CreateOptions, ctx: Context): Promise<void> {

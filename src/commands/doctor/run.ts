@@ -14,7 +14,7 @@ import { envValue, type Context } from '../../context.js';
 import { ApiError, CliError, EXIT } from '../../errors.js';
 import { renderRows } from '../../output/rows.js';
 import { parseDurationMs } from '../../util/duration.js';
-import { withClient } from '../api-client.js';
+import { withClient } from '../../connection.js';
 import { mask } from '../config/run.js';
 import type { DoctorFlags } from './doctor.js';
 

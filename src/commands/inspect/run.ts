@@ -8,8 +8,8 @@ import { parseOutputFlags, type OutputFlags } from '../../output/format.js';
 import { warn } from '../../output/messages.js';
 import { renderRecord } from '../../output/record.js';
 import { readSecretFromStdin } from '../../util/stdin.js';
-import { durationMs, usageFromZod } from '../parse.js';
-import { withClient } from '../api-client.js';
+import { durationMs, usageFromZod } from '../../options/parse.js';
+import { withClient } from '../../connection.js';
 
 export interface InspectFlags extends OutputFlags {
   tokenStdin?: boolean;

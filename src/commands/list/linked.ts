@@ -6,7 +6,7 @@ import type { Context } from '../../context.js';
 import { CliError } from '../../errors.js';
 import { type LedgerRecord, targetId } from '../../ledger/record.js';
 import { warn } from '../../output/messages.js';
-import { maxPages, withClient } from '../api-client.js';
+import { maxPages, withClient } from '../../connection.js';
 import type { ListedSession } from './run.js';
 
 export interface Linked {

@@ -1,6 +1,6 @@
 import { linkedAccountSchema, redactAccount } from '../../api/accounts.js';
 import { stateDir } from '../../config/paths.js';
-import { writeFileAtomic } from '../../config/private-files.js';
+import { writeFileAtomic } from '../../util/private-files.js';
 import { note } from '../../output/messages.js';
 import { listJournals, removeJournal } from '../../bulk/journals.js';
 import { confirmed } from '../confirm.js';

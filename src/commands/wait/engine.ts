@@ -9,7 +9,7 @@ import type { Context } from '../../context.js';
 import { ApiError, CliError, EXIT, NetworkError } from '../../errors.js';
 import type { LedgerRecord } from '../../ledger/record.js';
 import { visible } from '../../errors.js';
-import { maxPages } from '../api-client.js';
+import { maxPages } from '../../connection.js';
 import { firstAfter } from '../list/linked.js';
 
 export interface WaitPlan {

@@ -3,7 +3,7 @@ import * as z from 'zod/mini';
 import type { TargetFlags } from '../../config/target.js';
 import { UsageError } from '../../errors.js';
 import { type OutputFlags, type OutputOptions, parseOutputFlags } from '../../output/format.js';
-import { durationMs, sessionId, usageFromZod } from '../parse.js';
+import { durationMs, sessionId, usageFromZod } from '../../options/parse.js';
 
 export interface WaitFlags extends OutputFlags {
   tokenStdin?: boolean;

@@ -12,7 +12,7 @@ import { appendOutcome, ledgerPath, type OutcomeRecord } from '../../ledger/stor
 import { note, warn } from '../../output/messages.js';
 import { renderRecord } from '../../output/record.js';
 import { readSecretFromStdin } from '../../util/stdin.js';
-import { withClient } from '../api-client.js';
+import { withClient } from '../../connection.js';
 import { targetFor } from '../list/linked.js';
 import { type Linked, LinkEnded, type WaitPlan, waitForAccount, waitForToken } from './engine.js';
 import { parseWaitOptions, type WaitFlags } from './options.js';

@@ -1,15 +1,15 @@
 // An ApiClient for a resolved target, the same way in every command: one keep-alive pool, the
 // User-Agent, and retry notices on stderr.
-import { ApiClient, DEFAULT_MAX_RESPONSE_BYTES, type RetryInfo } from '../api/client.js';
-import { DEFAULT_MAX_PAGES } from '../api/accounts.js';
-import { createDispatcher } from '../api/undici.js';
-import { parseBaseUrl } from '../config/base-url.js';
+import { ApiClient, DEFAULT_MAX_RESPONSE_BYTES, type RetryInfo } from './api/client.js';
+import { DEFAULT_MAX_PAGES } from './api/accounts.js';
+import { createDispatcher } from './api/undici.js';
+import { parseBaseUrl } from './api/base-url.js';
 import { readFile } from 'node:fs/promises';
-import { displayProxy, effectiveProxies, proxyFor, proxySettings } from '../config/proxy.js';
-import { ConfigError, ioReason, UsageError } from '../errors.js';
-import type { Target } from '../config/target.js';
-import { type Context, envValue } from '../context.js';
-import { warn } from '../output/messages.js';
+import { displayProxy, effectiveProxies, proxyFor, proxySettings } from './config/proxy.js';
+import { ConfigError, ioReason, UsageError } from './errors.js';
+import type { Target } from './config/target.js';
+import { type Context, envValue } from './context.js';
+import { warn } from './output/messages.js';
 
 const NO_PROXIES = { httpProxy: undefined, httpsProxy: undefined, noProxy: undefined };
 
