@@ -122,13 +122,13 @@ describe('ApiClient', () => {
   });
 
   it('gives up on 429 after the retries, exit 7', async () => {
-    server = await scriptedServer([
-      {
-        status: 429,
-        headers: { 'retry-after': '0' },
-        body: { statusCode: 429, message: 'Too many requests', timestamp: 'x' },
-      },
-    ]);
+    const tooMany = {
+      status: 429,
+      headers: { 'retry-after': '0' },
+      body: { statusCode: 429, message: 'Too many requests', timestamp: 'x' },
+    };
+    // The first attempt and three retries: a fifth request would be unscripted.
+    server = await scriptedServer([tooMany, tooMany, tooMany, tooMany]);
     const error = await failure(create(client(server.baseUrl).api));
     expect(server.requests).toHaveLength(4);
     expect([error.code, error.exitCode, error.status]).toEqual(['rate_limited', 7, 429]);
@@ -221,7 +221,7 @@ describe('ApiClient', () => {
   });
 
   it('retries a refused connection, which never reached a server, then reports it', async () => {
-    server = await scriptedServer([{ status: 201 }]);
+    server = await scriptedServer([]);
     const baseUrl = server.baseUrl;
     await server.close();
     server = undefined;
@@ -258,5 +258,17 @@ describe('ApiClient', () => {
       'refusing to send the API key over plain http to api.example.com',
     );
     expect(() => client('ftp://x')).toThrow('invalid base URL "ftp://x"');
+  });
+});
+
+describe('the scripted server itself', () => {
+  it('fails a test that leaves a reply unused or sends what was not scripted', async () => {
+    const unused = await scriptedServer([{ status: 201 }, { status: 201 }]);
+    await fetch(unused.baseUrl);
+    await expect(unused.close()).rejects.toThrow('1 scripted reply never used');
+    const extra = await scriptedServer([{ status: 204 }]);
+    await fetch(extra.baseUrl);
+    expect((await fetch(`${extra.baseUrl}/more`)).status).toBe(599);
+    await expect(extra.close()).rejects.toThrow('unscripted requests: GET /more');
   });
 });

@@ -22,8 +22,8 @@ function against(key = served.projects[0]!.api_key) {
   return { ...env, CST_BASE_URL: served.baseUrl, CST_API_KEY: key };
 }
 
-async function scripted(reply: Reply, args: string[] = []) {
-  const server = await scriptedServer([reply]);
+async function scripted(reply: Reply | Reply[], args: string[] = []) {
+  const server = await scriptedServer(Array.isArray(reply) ? reply : [reply]);
   try {
     return await cst(['create', ...owner, ...args], {
       ...(await isolatedEnv()),
@@ -210,11 +210,13 @@ describe('exit codes through the binary', () => {
   });
 
   it('7: still rate limited after the retries', async () => {
-    const result = await scripted({
+    const tooMany = {
       status: 429,
       headers: { 'retry-after': '0' },
       body: { statusCode: 429, message: 'Too many requests', timestamp: 't' },
-    });
+    };
+    // The first attempt and three retries, exactly.
+    const result = await scripted([tooMany, tooMany, tooMany, tooMany]);
     expect(result.code).toBe(7);
     expect(result.stderr.split('\n').filter((line) => line.startsWith('warning:'))).toHaveLength(3);
     expect(result.stderr).toContain(
@@ -223,7 +225,7 @@ describe('exit codes through the binary', () => {
   });
 
   it('10: connection refused', async () => {
-    const server = await scriptedServer([{ status: 201 }]);
+    const server = await scriptedServer([]);
     await server.close();
     const result = await cst(['create', ...owner], {
       ...(await isolatedEnv()),

@@ -52,7 +52,8 @@ describe('colour on a terminal', () => {
   let server: ScriptedServer;
   let env: Record<string, string>;
   beforeAll(async () => {
-    server = await scriptedServer([{ status: 201, body: SESSION_BODY }]);
+    // Every test of the block creates one session.
+    server = await scriptedServer([{ status: 201, body: SESSION_BODY }], { repeatLast: true });
     env = {
       ...(await isolatedEnv()),
       CST_BASE_URL: server.baseUrl,

@@ -1,5 +1,7 @@
 // An HTTP server on loopback that answers whatever a test scripts: any status, headers and
-// body, a dropped connection, or no answer at all. It records every request it saw.
+// body, a dropped connection, or no answer at all. It records every request it saw, and, like
+// httpmock's Verify, close() fails the test when a scripted reply went unused or a request came
+// that the script did not expect.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -18,14 +20,20 @@ export type Reply =
 export interface ScriptedServer {
   baseUrl: string;
   requests: SeenRequest[];
+  /** Rejects when a scripted reply was never used or an unscripted request arrived. */
   close(): Promise<void>;
 }
 
-/** Replies are used in order; the last one repeats. */
+/**
+ * Replies are used in order, each once; with `repeatLast`, the last one answers every request
+ * after it. A function answers every request and is never "unused".
+ */
 export async function scriptedServer(
   replies: Reply[] | ((request: SeenRequest) => Reply),
+  options: { repeatLast?: boolean } = {},
 ): Promise<ScriptedServer> {
   const requests: SeenRequest[] = [];
+  const unscripted: string[] = [];
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -37,10 +45,16 @@ export async function scriptedServer(
         body: Buffer.concat(chunks).toString('utf8'),
       };
       requests.push(seen);
-      const reply =
+      const scripted =
         typeof replies === 'function'
           ? replies(seen)
-          : (replies[requests.length - 1] ?? replies[replies.length - 1]!);
+          : (replies[requests.length - 1] ??
+            (options.repeatLast ? replies[replies.length - 1] : undefined));
+      if (scripted === undefined) unscripted.push(`${seen.method} ${seen.url}`);
+      const reply = scripted ?? {
+        status: 599,
+        body: { statusCode: 599, message: 'unscripted request', timestamp: '' },
+      };
       if ('drop' in reply) {
         request.socket.destroy();
         return;
@@ -56,11 +70,17 @@ export async function scriptedServer(
   return {
     baseUrl: `http://127.0.0.1:${port}`,
     requests,
-    close: () =>
-      new Promise<void>((resolve) => {
+    close: async () => {
+      await new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
-      }),
+      });
+      const unused = typeof replies === 'function' ? 0 : replies.length - requests.length;
+      if (unused > 0 || unscripted.length > 0)
+        throw new Error(
+          `scripted server: ${unused > 0 ? `${unused} scripted repl${unused === 1 ? 'y' : 'ies'} never used` : ''}${unused > 0 && unscripted.length > 0 ? '; ' : ''}${unscripted.length > 0 ? `unscripted requests: ${unscripted.join(', ')}` : ''}`,
+        );
+    },
   };
 }
 

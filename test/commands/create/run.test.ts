@@ -37,8 +37,9 @@ async function run(flags: Partial<CreateFlags>, options: TestContextOptions = {}
 
 const owner = { ownerId: 'cus_1', ownerName: 'Acme Ltd' };
 
-async function scripted(body: unknown = SESSION_BODY) {
-  server = await scriptedServer([{ status: 201, body }]);
+/** A server scripted for creates: one by default, `[]` for a run that must send nothing. */
+async function scripted(body: unknown = SESSION_BODY, creates = 1) {
+  server = await scriptedServer(Array.from({ length: creates }, () => ({ status: 201, body })));
   return { ...(await dirs()), CST_API_KEY: 'key_live_123', CST_BASE_URL: server.baseUrl };
 }
 
@@ -158,7 +159,7 @@ describe('runCreate output', () => {
   });
 
   it('colours only when the stream decides so', async () => {
-    const env = { ...(await scripted()), CST_NO_INPUT: '1', FORCE_COLOR: '1' };
+    const env = { ...(await scripted(SESSION_BODY, 2)), CST_NO_INPUT: '1', FORCE_COLOR: '1' };
     const { stdout } = await run(owner, { tty: true, env });
     expect(stdout()).toContain('\u001b[1mcreated_at\u001b[22m');
     expect(stdout()).toContain('\u001b[2mtoken:\u001b[22m');
@@ -196,7 +197,7 @@ describe('runCreate requests', () => {
   });
 
   it('fails at once without a terminal, naming every missing flag', async () => {
-    const { error } = await run({}, { env: await scripted() });
+    const { error } = await run({}, { env: await scripted(SESSION_BODY, 0) });
     expect([error?.exitCode, error?.message]).toEqual([
       2,
       'missing required flags: --owner-id, --owner-name',
