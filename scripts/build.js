@@ -9,51 +9,6 @@ import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8'));
 
 /**
- * commander requires node:child_process at load time for executable subcommands, which cst does
- * not use; loading it costs ~2 ms on every start. Give commander a stand-in that loads it on
- * first use instead.
- */
-const lazyChildProcess = {
-  name: 'lazy-child-process',
-  setup(build) {
-    build.onResolve({ filter: /^node:child_process$/ }, (args) =>
-      args.importer.includes('/node_modules/commander/')
-        ? { path: 'lazy-child-process', namespace: 'cst-lazy' }
-        : undefined,
-    );
-    build.onLoad({ filter: /.*/, namespace: 'cst-lazy' }, () => ({
-      contents:
-        "module.exports = new Proxy({}, { get: (_, key) => require('node:child_process')[key] });",
-      loader: 'js',
-    }));
-  },
-};
-
-/**
- * undici loads its HTTP/2 client, and with it node:http2, node:tls and node:crypto (~6 ms), when
- * its Client module loads. cst never negotiates HTTP/2, so the require moves to first use;
- * esbuild already wraps every CommonJS module in an initializer that runs on first require.
- */
-const H2_REQUIRE = "const connectH2 = require('./client-h2.js')";
-const lazyHttp2 = {
-  name: 'lazy-http2',
-  setup(build) {
-    build.onLoad({ filter: /[/\\]undici[/\\]lib[/\\]dispatcher[/\\]client\.js$/ }, async (args) => {
-      const source = await readFile(args.path, 'utf8');
-      if (!source.includes(H2_REQUIRE))
-        throw new Error(`lazy-http2: ${args.path} changed; review the patch`);
-      return {
-        contents: source.replace(
-          H2_REQUIRE,
-          "const connectH2 = (...args) => require('./client-h2.js')(...args)",
-        ),
-        loader: 'js',
-      };
-    });
-  },
-};
-
-/**
  * undici destroys the connection when a server sends an interim `100 Continue` that cst did not
  * ask for, so the 201 behind it is lost and a created session with it. RFC 9110 (15.2) says a
  * client must accept unexpected 1xx responses; undici already skips every other one, and with
@@ -110,7 +65,7 @@ const result = await build({
   // runs as a vm.Script, which has no ES module loader behind it.
   supported: { 'dynamic-import': false },
   define: { __CST_VERSION__: JSON.stringify(pkg.version) },
-  plugins: [lazyChildProcess, lazyHttp2, skipContinue, wasmBeside],
+  plugins: [skipContinue, wasmBeside],
   // A native module: loaded from node_modules at run time, and only when a keyring is used.
   external: ['@napi-rs/keyring'],
   logLevel: 'warning',
