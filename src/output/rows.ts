@@ -20,8 +20,11 @@ export interface Column<R> {
    * rank first; columns without one always stay.
    */
   drop?: number;
-  /** Text for people (names, details) that may be cut short with "…"; never ids or URLs. */
-  shorten?: boolean;
+  /**
+   * Text for people (names, details) that may be cut short with "…"; never ids or URLs.
+   * `start`: cut at the start, keeping the end (a file path's name).
+   */
+  shorten?: boolean | 'start';
 }
 
 export interface ListView<R> {

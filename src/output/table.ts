@@ -62,35 +62,42 @@ export function listTable<R>(
     Math.max(column.header.length, ...cells.map((row) => longestLine(row[i]!))),
   );
   const available = terminalColumns(ctx);
-  const width = (shown: number[]) =>
-    shown.reduce((sum, i) => sum + natural[i]!, 0) + 2 * (shown.length - 1);
   let shown = view.columns.map((_, i) => i);
+  const widths = [...natural];
+  const width = () => shown.reduce((sum, i) => sum + widths[i]!, 0) + 2 * (shown.length - 1);
   const left: string[] = [];
+  /** Cuts the widest text for people, a column at a time, down to `floor` at most. */
+  const shorten = (floor: number) => {
+    for (let over = width() - available; over > 0; over--) {
+      const candidates = shown.filter(
+        (i) =>
+          view.columns[i]!.shorten && widths[i]! > Math.max(floor, view.columns[i]!.header.length),
+      );
+      if (candidates.length === 0) return;
+      const widest = candidates.reduce((a, b) => (widths[b]! > widths[a]! ? b : a));
+      widths[widest]!--;
+    }
+  };
   if (!wide) {
+    // A long name or path gives way to a readable width first, then whole columns go, least
+    // important first, then the text for people is cut further.
+    shorten(24);
     const byRank = shown
       .filter((i) => view.columns[i]!.drop !== undefined)
       .sort((a, b) => view.columns[b]!.drop! - view.columns[a]!.drop!);
     for (const i of byRank) {
-      if (width(shown) <= available) break;
+      if (width() <= available) break;
       shown = shown.filter((j) => j !== i);
       left.push(view.columns[i]!.header);
     }
+    shorten(8);
+    // Room the dropped columns left goes back to the text that was cut for them.
+    for (const i of shown)
+      widths[i] = Math.min(natural[i]!, widths[i]! + Math.max(0, available - width()));
   }
-  const widths = [...natural];
-  const shortened: string[] = [];
-  if (!wide) {
-    // Then the widest text for people gives way, never below its header or 8 columns.
-    for (let over = width(shown) - available; over > 0; over--) {
-      const candidates = shown.filter(
-        (i) => view.columns[i]!.shorten && widths[i]! > Math.max(8, view.columns[i]!.header.length),
-      );
-      if (candidates.length === 0) break;
-      const widest = candidates.reduce((a, b) => (widths[b]! > widths[a]! ? b : a));
-      widths[widest]!--;
-      const header = view.columns[widest]!.header;
-      if (!shortened.includes(header)) shortened.push(header);
-    }
-  }
+  const cutShort = shown
+    .filter((i) => widths[i]! < natural[i]!)
+    .map((i) => view.columns[i]!.header);
   const table = new Table({
     head: shown.map((i) => chalk.bold(view.columns[i]!.header)),
     style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0 },
@@ -113,7 +120,7 @@ export function listTable<R>(
     table.push(
       shown.map((i) => {
         const column = view.columns[i]!;
-        const text = cut(cells[r]![i]!, widths[i]!);
+        const text = cut(cells[r]![i]!, widths[i]!, column.shorten === 'start');
         const style = column.style?.(row);
         return style ? paint[style](text) : text;
       }),
@@ -125,14 +132,20 @@ export function listTable<R>(
     .split('\n')
     .map((line) => line.replace(/\s+$/, ''))
     .join('\n');
-  return { text, left, shortened };
+  return { text, left, shortened: cutShort };
 }
 
-/** Each line of a cell cut to `width`, the cut marked with "…". */
-function cut(text: string, width: number): string {
+/** Each line of a cell cut to `width`, the cut marked with "…" (at the start: keeping the end). */
+function cut(text: string, width: number, atStart = false): string {
   return text
     .split('\n')
-    .map((line) => (line.length <= width ? line : `${line.slice(0, width - 1)}…`))
+    .map((line) =>
+      line.length <= width
+        ? line
+        : atStart
+          ? `…${line.slice(line.length - width + 1)}`
+          : `${line.slice(0, width - 1)}…`,
+    )
     .join('\n');
 }
 

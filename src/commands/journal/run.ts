@@ -17,10 +17,12 @@ export async function runJournalList(flags: JournalFlags, ctx: Context): Promise
   if (journals.length === 0 && output.format === undefined && output.field === undefined)
     return note(ctx, 'no journals: bulk runs keep theirs here when they run');
   const now = ctx.now().getTime();
-  const state = (name: keyof JournalSummary['states']) => ({
+  /** Rows in one state; pending and undelivered (rare) give way first on a narrow terminal. */
+  const state = (name: keyof JournalSummary['states'], drop?: number) => ({
     header: name.toUpperCase(),
     human: (j: JournalSummary) => String(j.states[name]),
     machine: (j: JournalSummary) => String(j.states[name]),
+    ...(drop === undefined ? {} : { drop }),
   });
   await renderRows(
     ctx,
@@ -31,25 +33,25 @@ export async function runJournalList(flags: JournalFlags, ctx: Context): Promise
           header: 'INPUT',
           human: (j) => j.input ?? '?',
           machine: (j) => j.input ?? '',
-          shorten: true,
+          shorten: 'start',
         },
         {
           header: 'TARGET',
           human: (j) => (j.org ? `${j.org}/${j.project}` : (j.target ?? '?')),
           machine: (j) => j.target ?? '',
-          drop: 1,
+          drop: 2,
           shorten: true,
         },
         state('issued'),
         state('failed'),
         state('unknown'),
-        state('pending'),
-        state('undelivered'),
+        state('pending', 3),
+        state('undelivered', 4),
         {
           header: 'LAST RUN',
           human: (j) => relativeTime(Date.parse(j.last_run), now),
           machine: (j) => j.last_run,
-          drop: 2,
+          drop: 1,
         },
       ],
       rows: journals,
