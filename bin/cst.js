@@ -39,8 +39,15 @@ function run() {
   // A cache records the V8 flags it was made under, and cst sets --liftoff-only before its first
   // request: the cache is made just before that, or at the end of a run that never sets it.
   const saveCache = () => {
-    if (stale) cache.write(script.createCachedData());
+    if (!stale) return;
     stale = false;
+    let data;
+    try {
+      data = script.createCachedData();
+    } catch {
+      return; // No cache this time: the run itself must not notice.
+    }
+    cache.write(data);
   };
   const module = { exports: {} };
   script.runInThisContext()(
