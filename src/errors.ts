@@ -182,6 +182,7 @@ const IO_WORDS: Record<string, string> = {
   EACCES: 'permission denied',
   EPERM: 'permission denied',
   ELOOP: 'is a symbolic link',
+  EPIPE: 'its reader went away (a closed pipe)',
 };
 
 /** A command's output could not be written where it was going. */

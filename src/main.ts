@@ -158,12 +158,12 @@ function wantsJson(argv: string[]): boolean {
 function trackedStdout(stream: NodeJS.WriteStream): OutputStream {
   let outstanding = 0;
   let failure: Error | undefined;
-  let closed = false;
+  /** The EPIPE of a reader that went away: what is written after it is dropped. */
+  let closed: Error | undefined;
   const waiters: (() => void)[] = [];
   const settle = (error?: Error | null) => {
     outstanding--;
-    // A closed pipe is no failure of cst's (see attachProcessHandlers); what follows it is dropped.
-    if ((error as NodeJS.ErrnoException | null | undefined)?.code === 'EPIPE') closed = true;
+    if ((error as NodeJS.ErrnoException | null | undefined)?.code === 'EPIPE') closed ??= error!;
     else if (error && !closed) failure ??= error;
     if (outstanding === 0) for (const wake of waiters.splice(0)) wake();
   };
@@ -179,18 +179,21 @@ function trackedStdout(stream: NodeJS.WriteStream): OutputStream {
     get columns() {
       return stream.columns;
     },
+    /** Rejects with EPIPE too: a create must know its token did not arrive. */
     async flush() {
       if (outstanding > 0) await new Promise<void>((resolve) => waiters.push(resolve));
       if (failure) throw failure;
+      if (closed) throw closed;
     },
   };
 }
 
-/** Output that never arrived is a failure, not a success. */
+/** Output that never arrived is a failure, not a success; a reader that stopped reading is not. */
 async function flushStdout(ctx: Context, { OutputError }: typeof Errors): Promise<void> {
   try {
     await ctx.stdout.flush?.();
   } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EPIPE') return;
     throw new OutputError('stdout', error);
   }
 }
@@ -204,12 +207,13 @@ function attachProcessHandlers(ctx: Context, json: boolean, errors: typeof Error
     const error = new errors.InterruptedError(signal);
     process.exit(report(ctx, error, json, errors));
   };
-  // A reader that went away is the end of the story; any other write error is reported by
-  // whoever flushes stdout (a create names the session it could not deliver). The error can
-  // arrive after main has returned (`cst list | head -1`), so this one stays for good.
-  // A command that stops gracefully (a bulk run) hears of it as SIGPIPE and finishes its books.
+  // A reader that went away (`| head -1`): a command that stops gracefully (a bulk run, serve)
+  // hears of it as SIGPIPE; any other keeps going with its output dropped and finishes its books
+  // (a create then says the token was not delivered, and the ledger still has the session).
+  // After main has returned, the error ends the process quietly; so this handler stays for good.
+  let running = true;
   const onWriteError = (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(process.exitCode ?? errors.EXIT.ok);
+    if (error.code === 'EPIPE' && !running) process.exit(process.exitCode ?? errors.EXIT.ok);
   };
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE' && ctx.deliverSignal('SIGPIPE')) return;
@@ -219,6 +223,7 @@ function attachProcessHandlers(ctx: Context, json: boolean, errors: typeof Error
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   return () => {
+    running = false;
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   };

@@ -109,6 +109,23 @@ describe('the ledger through the binary', () => {
     });
   });
 
+  it('a create whose reader went away: exit 16 naming the session, which the ledger keeps', async () => {
+    const env = await isolatedEnv();
+    const child = spawn(
+      process.execPath,
+      [BIN, 'create', '--sandbox', '--owner-id', 'gone', '--owner-name', 'Gone Ltd'],
+      { env },
+    );
+    child.stdout.destroy();
+    const result = await finish(child);
+    expect(result.code).toBe(16);
+    expect(result.stderr).toBe(
+      'error: session 1 for owner gone was created, but its token could not be written to stdout: its reader went away (a closed pipe)\n' +
+        "hint: 'cst create --from-session 1' issues a new one once stdout works\n",
+    );
+    expect((await cst(['list', '--sandbox', '--field', 'owner_id'], env)).stdout).toBe('gone\n');
+  });
+
   it('lists, warns about a torn line, and says what it left out', async () => {
     const env = await isolatedEnv();
     for (const owner of ['a', 'b', 'c'])
