@@ -38,27 +38,29 @@ export async function renderRecord(
     case 'yaml':
       out.write(toYaml(view.wire));
       return;
+    // One write for the whole record: a reader that took it and left did get the token, and a
+    // write that failed means it did not.
     case 'tsv':
-      for (const [key, value] of Object.entries(view.wire))
-        out.write(`${key}\t${tsvEscape(cellText(value))}\n`);
+      out.write(
+        Object.entries(view.wire)
+          .map(([key, value]) => `${key}\t${tsvEscape(cellText(value))}\n`)
+          .join(''),
+      );
       return;
     case 'table': {
       // cli-table3 loads only for people at a terminal.
       const { copyLines, recordTable } = await import('./table.js');
       const copyable = new Set(view.copyable);
       const rows = wireRows(view.wire);
-      out.write(
-        `${recordTable(
-          ctx,
-          rows.filter(([key]) => !copyable.has(key)),
-        )}\n`,
+      const table = recordTable(
+        ctx,
+        rows.filter(([key]) => !copyable.has(key)),
       );
-      out.write(
-        copyLines(
-          ctx,
-          rows.filter(([key, value]) => copyable.has(key) && value !== ''),
-        ),
+      const copy = copyLines(
+        ctx,
+        rows.filter(([key, value]) => copyable.has(key) && value !== ''),
       );
+      out.write(`${table}\n${copy}`);
     }
   }
 }
