@@ -29,13 +29,16 @@ function terminalLevel(ctx: Context): ColorLevel {
   return 1;
 }
 
-const cache = new WeakMap<OutputStream, ChalkInstance>();
+/** Per context, then per stream: two contexts writing to one stream may decide differently. */
+const decided = new WeakMap<Context, WeakMap<OutputStream, ChalkInstance>>();
 
 export function colorsFor(ctx: Context, stream: OutputStream): ChalkInstance {
-  let chalk = cache.get(stream);
+  let streams = decided.get(ctx);
+  if (!streams) decided.set(ctx, (streams = new WeakMap()));
+  let chalk = streams.get(stream);
   if (!chalk) {
     chalk = new Chalk({ level: decideColorLevel(ctx, stream) });
-    cache.set(stream, chalk);
+    streams.set(stream, chalk);
   }
   return chalk;
 }
