@@ -35,21 +35,13 @@ export class Journal {
   static async open(path: string): Promise<Journal> {
     await ensurePrivateDir(dirname(path));
     const release = await acquireLock(`${path}.lock`, 0);
-    const states = new Map<string, Known>();
     let text = '';
     try {
       text = readFileSync(path, 'utf8');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
-    for (const line of text.split('\n')) {
-      try {
-        const entry = JSON.parse(line) as JournalEntry;
-        if (typeof entry.key === 'string') states.set(entry.key, known(entry));
-      } catch {
-        // A record torn by kill -9 mid-write: its row stays whatever it was before.
-      }
-    }
+    const states = rowStates(text);
     const fd = openPrivateAppend(path);
     // A torn last record must not swallow the next one.
     if (text !== '' && !text.endsWith('\n')) writeSync(fd, '\n');
@@ -81,6 +73,20 @@ export class Journal {
     closeSync(this.fd);
     this.release();
   }
+}
+
+/** The last state of each row a journal's text records. */
+export function rowStates(text: string): Map<string, Known> {
+  const states = new Map<string, Known>();
+  for (const line of text.split('\n')) {
+    try {
+      const entry = JSON.parse(line) as JournalEntry;
+      if (typeof entry.key === 'string') states.set(entry.key, known(entry));
+    } catch {
+      // A record torn by kill -9 mid-write: its row stays whatever it was before.
+    }
+  }
+  return states;
 }
 
 function known({ state, line, session_id }: Omit<JournalEntry, 'at'>): Known {

@@ -8,7 +8,7 @@ import { stateDir } from '../config/paths.js';
 import { writeFileAtomic } from '../util/private-files.js';
 import type { Env } from '../context.js';
 import { acquireLock } from '../util/lock.js';
-import type { RowState } from './journal.js';
+import { rowStates, type RowState } from './journal.js';
 
 export interface JournalInfo {
   input: string;
@@ -68,16 +68,7 @@ export function listJournals(env: Env): JournalSummary[] {
 
 function summarize(dir: string, id: string): JournalSummary {
   const path = join(dir, `${id}.jsonl`);
-  const last = new Map<string, RowState>();
-  for (const line of readFileSync(path, 'utf8').split('\n')) {
-    try {
-      const entry = JSON.parse(line) as { key?: unknown; state?: unknown };
-      if (typeof entry.key === 'string' && typeof entry.state === 'string')
-        last.set(entry.key, entry.state as RowState);
-    } catch {
-      // Blank, or torn by kill -9.
-    }
-  }
+  const last = rowStates(readFileSync(path, 'utf8'));
   const states: Record<RowState, number> = {
     issued: 0,
     failed: 0,
@@ -85,7 +76,7 @@ function summarize(dir: string, id: string): JournalSummary {
     pending: 0,
     undelivered: 0,
   };
-  for (const state of last.values()) if (state in states) states[state]++;
+  for (const { state } of last.values()) if (state in states) states[state]++;
   let info: Partial<JournalInfo> = {};
   try {
     info = JSON.parse(readFileSync(join(dir, `${id}.json`), 'utf8')) as JournalInfo;
