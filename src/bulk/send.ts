@@ -256,9 +256,9 @@ export async function send(
     },
   );
   if (stopped()) {
-    // Read only now, and only when stopping: how many rows of the input this run left unsent.
-    const notSent =
-      bulk.fromFile === '-' ? undefined : Math.max(0, (await countRows(bulk.fromFile)) - done);
+    // How many rows of the input this run left unsent: counted now, unless the progress line did.
+    const rows = bulk.fromFile === '-' ? undefined : (total ?? (await countRows(bulk.fromFile)));
+    const notSent = rows === undefined ? undefined : Math.max(0, rows - done);
     resume = `${notSent === undefined ? 'the rest of the input was' : `${notSent} row${notSent === 1 ? ' was' : 's were'}`} not sent; resume with: ${commandLine(ctx.argv)}`;
   }
   if (stopSignal) throw new InterruptedError(stopSignal, undefined, { hint: resume });

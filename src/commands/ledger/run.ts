@@ -20,27 +20,29 @@ export async function runLedgerPrune(flags: LedgerFlags, ctx: Context): Promise<
   const path = ledgerPath(stateDir(ctx.env), flags.sandbox === true);
   const since = new Date(before).toISOString();
   const records = (n: number) => `${n} record${n === 1 ? '' : 's'}`;
-  const planned = await prune(path, before, { dryRun: true });
-  if (flags.dryRun) {
-    if (flags.json)
-      ctx.stdout.write(
-        `${JSON.stringify({ would_remove: planned.removed, kept: planned.kept })}\n`,
-      );
-    else
-      note(
-        ctx,
-        `would remove ${records(planned.removed)} created before ${since}; ${planned.kept} kept`,
-      );
-    return;
+  // A count first, for --dry-run and for the question; --yes needs neither.
+  if (flags.dryRun || !flags.yes) {
+    const planned = await prune(path, before, { dryRun: true });
+    if (flags.dryRun) {
+      if (flags.json)
+        ctx.stdout.write(
+          `${JSON.stringify({ would_remove: planned.removed, kept: planned.kept })}\n`,
+        );
+      else
+        note(
+          ctx,
+          `would remove ${records(planned.removed)} created before ${since}; ${planned.kept} kept`,
+        );
+      return;
+    }
+    if (planned.removed === 0) {
+      if (flags.json) ctx.stdout.write(`${JSON.stringify(planned)}\n`);
+      else note(ctx, `no record was created before ${since}; ${planned.kept} kept`);
+      return;
+    }
+    const question = `Remove ${records(planned.removed)} created before ${since} from ${path}?`;
+    if (!(await confirmed(ctx, question, 'pruning the ledger', { dryRun: true }))) return;
   }
-  if (planned.removed === 0) {
-    if (flags.json) ctx.stdout.write(`${JSON.stringify(planned)}\n`);
-    else note(ctx, `no record was created before ${since}; ${planned.kept} kept`);
-    return;
-  }
-  const question = `Remove ${records(planned.removed)} created before ${since} from ${path}?`;
-  if (!(await confirmed(ctx, question, 'pruning the ledger', { yes: flags.yes, dryRun: true })))
-    return;
   const result = await prune(path, before);
   if (flags.json) ctx.stdout.write(`${JSON.stringify(result)}\n`);
   else note(ctx, `removed ${records(result.removed)} created before ${since}; ${result.kept} kept`);
