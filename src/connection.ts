@@ -1,40 +1,78 @@
-// An ApiClient for a resolved target, the same way in every command: one keep-alive pool, the
-// User-Agent, and retry notices on stderr.
+// Talking to a target, the same way in every command: resolve it from flags, environment,
+// config or the sandbox; open one keep-alive pool with the User-Agent, proxy, CA and timeout;
+// name it for the ledger and journals; and release all of it. Commands get connections from
+// `ctx.connect`, so a test can hand them one pointed at a scripted server.
 import { ApiClient, DEFAULT_MAX_RESPONSE_BYTES, type RetryInfo } from './api/client.js';
 import { DEFAULT_MAX_PAGES } from './api/accounts.js';
 import { createDispatcher } from './api/undici.js';
 import { parseBaseUrl } from './api/base-url.js';
 import { readFile } from 'node:fs/promises';
 import { displayProxy, effectiveProxies, proxyFor, proxySettings } from './config/proxy.js';
+import { stateDir } from './config/paths.js';
+import {
+  resolveTarget,
+  type ResolveOptions,
+  type Target,
+  type TargetFlags,
+} from './config/target.js';
 import { ConfigError, ioReason, UsageError } from './errors.js';
-import type { Target } from './config/target.js';
 import { type Context, envValue } from './context.js';
+import { targetId } from './ledger/record.js';
+import { ledgerPath } from './ledger/store.js';
 import { warn } from './output/messages.js';
 
 const NO_PROXIES = { httpProxy: undefined, httpsProxy: undefined, noProxy: undefined };
 
-export interface OpenClient {
-  client: ApiClient;
-  /** Waits for requests in flight. */
-  close: () => Promise<void>;
-  /** Drops requests in flight: after an interruption nobody waits for them. */
-  destroy: () => Promise<void>;
+export interface ConnectOptions extends ResolveOptions {
+  /** Time limit for each HTTP attempt. */
+  timeoutMs: number;
+  /** Retry notices; by default a warning on stderr. */
+  onRetry?: (info: RetryInfo) => void;
 }
 
-export async function openClient(
+/** An open client for one target, and what cst keeps about that target. */
+export interface Connection {
+  readonly target: Target;
+  readonly client: ApiClient;
+  /** The target's identity in the ledger and in journals (never the key itself). */
+  readonly id: string;
+  /** The ledger of sessions issued through this target. */
+  readonly ledger: string;
+  /** Waits for requests in flight, then releases the target (stops an in-process sandbox). */
+  close(): Promise<void>;
+  /** Drops requests in flight (after an interruption nobody waits for them), then releases. */
+  destroy(): Promise<void>;
+}
+
+/** What commands that call the API get besides the base context. */
+export interface CommandContext extends Context {
+  connect(flags: TargetFlags, options: ConnectOptions): Promise<Connection>;
+}
+
+/** ctx.connect's real implementation: resolve the target, then open it. */
+export async function connect(
+  ctx: Context,
+  flags: TargetFlags,
+  options: ConnectOptions,
+): Promise<Connection> {
+  return openConnection(ctx, await resolveTarget(ctx, flags, options), options);
+}
+
+/** Opens a client for a target already resolved; on failure the target is released. */
+export async function openConnection(
   ctx: Context,
   target: Target,
-  timeoutMs: number,
-  onRetry?: (info: RetryInfo) => void,
-): Promise<OpenClient> {
-  const url = parseBaseUrl(target.baseUrl);
-  // The in-process sandbox never goes through a proxy; nor does plain http to loopback, unless
-  // the proxy is on loopback too.
-  const proxies =
-    target.kind === 'sandbox' ? NO_PROXIES : effectiveProxies(url, proxySettings(ctx.env));
-  const proxy = proxyFor(url, proxies);
-  const dispatcher = await createDispatcher(timeoutMs, proxies, await trustedAuthorities(ctx));
+  options: ConnectOptions,
+): Promise<Connection> {
   try {
+    const url = parseBaseUrl(target.baseUrl);
+    // The in-process sandbox never goes through a proxy; nor does plain http to loopback,
+    // unless the proxy is on loopback too.
+    const proxies =
+      target.kind === 'sandbox' ? NO_PROXIES : effectiveProxies(url, proxySettings(ctx.env));
+    const proxy = proxyFor(url, proxies);
+    const { timeoutMs } = options;
+    const dispatcher = await createDispatcher(timeoutMs, proxies, await trustedAuthorities(ctx));
     ctx.redactor.addApiKey(target.apiKey);
     ctx.debug(
       `target: ${target.kind}${target.org === null ? '' : ` ${target.org}/${target.project}`} at ${target.baseUrl}` +
@@ -52,37 +90,56 @@ export async function openClient(
       timeoutMs,
       ...(proxy === undefined ? {} : { proxy: displayProxy(proxy) }),
       onRetry:
-        onRetry ??
+        options.onRetry ??
         (({ attempt, waitMs, reason }) =>
           warn(ctx, `${reason}; retrying in ${(waitMs / 1000).toFixed(1)}s (retry ${attempt})`)),
     });
-    return { client, close: () => dispatcher.close(), destroy: () => dispatcher.destroy() };
+    let released = false;
+    const release = async (pool: Promise<void>) => {
+      if (released) return;
+      released = true;
+      try {
+        await pool;
+      } finally {
+        await target.close();
+      }
+    };
+    return {
+      target,
+      client,
+      id: targetId(target.kind, target.baseUrl, target.apiKey),
+      ledger: ledgerPath(stateDir(ctx.env), target.kind === 'sandbox'),
+      close: () => release(dispatcher.close()),
+      destroy: () => release(dispatcher.destroy()),
+    };
   } catch (error) {
-    void dispatcher.close();
+    await target.close();
     throw error;
   }
 }
 
-/** Resolves nothing itself: runs `fn` with a client and always releases pool and target. */
-export async function withClient<T>(
-  ctx: Context,
-  target: Target,
-  timeoutMs: number,
-  fn: (client: ApiClient) => Promise<T>,
-  onRetry?: (info: RetryInfo) => void,
+/** Runs `fn` with a connection and always releases it: closed after success, destroyed after a failure. */
+export async function withConnection<T>(
+  ctx: CommandContext,
+  flags: TargetFlags,
+  options: ConnectOptions,
+  fn: (connection: Connection) => Promise<T>,
 ): Promise<T> {
+  return using(await ctx.connect(flags, options), fn);
+}
+
+/** Runs `fn` with a connection already open, and releases it as `withConnection` does. */
+export async function using<T>(
+  connection: Connection,
+  fn: (connection: Connection) => Promise<T>,
+): Promise<T> {
+  let done = false;
   try {
-    const { client, close, destroy } = await openClient(ctx, target, timeoutMs, onRetry);
-    let done = false;
-    try {
-      const result = await fn(client);
-      done = true;
-      return result;
-    } finally {
-      await (done ? close() : destroy());
-    }
+    const result = await fn(connection);
+    done = true;
+    return result;
   } finally {
-    await target.close();
+    await (done ? connection.close() : connection.destroy());
   }
 }
 

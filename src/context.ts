@@ -21,6 +21,21 @@ export interface OutputStream {
 
 export type ColorMode = 'auto' | 'always' | 'never';
 
+/** The flags every command takes, as a typed value. */
+export interface Globals {
+  color: ColorMode;
+  noInput: boolean;
+  debug: boolean;
+  caFile: string | undefined;
+}
+
+export const DEFAULT_GLOBALS: Globals = Object.freeze({
+  color: 'auto',
+  noInput: false,
+  debug: false,
+  caFile: undefined,
+});
+
 export interface Context {
   readonly stdin: InputStream;
   readonly stdout: OutputStream;
@@ -32,13 +47,19 @@ export interface Context {
   /** --json (or -o json) on the command line: every message on stderr is a JSON line too. */
   readonly jsonMessages: boolean;
   now(): Date;
-  /** Set once from the global flags before an action runs. */
-  colorMode: ColorMode;
-  noInput: boolean;
+  /** The global flags, parsed once before the action runs (see `start`). */
+  readonly globals: Globals;
+  readonly colorMode: ColorMode;
+  readonly noInput: boolean;
   /** --debug or CST_DEBUG=1: requests and responses on stderr, redacted. */
-  debugEnabled: boolean;
+  readonly debugEnabled: boolean;
   /** --ca-file: extra certificate authorities to trust. */
-  caFile: string | undefined;
+  readonly caFile: string | undefined;
+  /**
+   * Takes the global flags, once, before the action runs; from then on the context does not
+   * change. A second call is a bug and throws.
+   */
+  start(globals: Globals): void;
   readonly redactor: Redactor;
   debug(line: string): void;
   prompter(): Promise<Prompter>;
@@ -62,10 +83,13 @@ export interface ContextInit {
   argv?: readonly string[];
   jsonMessages?: boolean;
   now?: () => Date;
+  /** Already-parsed global flags (tests); otherwise `start` gives them. */
+  globals?: Globals;
 }
 
 export function createContext(init: ContextInit): Context {
   let prompter: Promise<Prompter> | undefined;
+  let globals: Globals | undefined = init.globals && Object.freeze({ ...init.globals });
   const waiting = new Set<(signal: StopSignal) => void>();
   const ctx: Context = {
     get stdin() {
@@ -78,10 +102,25 @@ export function createContext(init: ContextInit): Context {
     argv: init.argv ?? [],
     jsonMessages: init.jsonMessages ?? false,
     now: init.now ?? (() => new Date()),
-    colorMode: 'auto',
-    noInput: false,
-    debugEnabled: false,
-    caFile: undefined,
+    get globals() {
+      return globals ?? DEFAULT_GLOBALS;
+    },
+    get colorMode() {
+      return ctx.globals.color;
+    },
+    get noInput() {
+      return ctx.globals.noInput;
+    },
+    get debugEnabled() {
+      return ctx.globals.debug;
+    },
+    get caFile() {
+      return ctx.globals.caFile;
+    },
+    start(parsed) {
+      if (globals !== undefined) throw new Error('the context was started twice');
+      globals = Object.freeze({ ...parsed });
+    },
     redactor: new Redactor(),
     debug(line) {
       if (ctx.debugEnabled) ctx.stderr.write(`debug: ${visible(ctx.redactor.text(line))}\n`);

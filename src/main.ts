@@ -1,5 +1,6 @@
 // Runs cst: the only place that turns errors into exit codes and one-line messages, and the
 // only place that touches the process (signals, a closed stdout).
+import type { CommandContext } from './connection.js';
 import type { Context, OutputStream, StopSignal } from './context.js';
 import type * as Errors from './errors.js';
 import type { UsageFailure } from './program.js';
@@ -22,7 +23,7 @@ export async function main(argv: string[], host: Host = {}): Promise<number> {
   if (host.beforeV8Flags) onBeforeV8Flags(host.beforeV8Flags);
   const { EXIT } = errors;
   const jsonErrors = wantsJson(argv);
-  const ctx = createContext({
+  const base = createContext({
     argv,
     jsonMessages: jsonErrors,
     // Opening stdin costs start-up time, and most commands never read it.
@@ -31,6 +32,13 @@ export async function main(argv: string[], host: Host = {}): Promise<number> {
     stderr: process.stderr,
     env: process.env,
     version: __CST_VERSION__,
+  });
+  // Talking to StackOne loads undici and the config: only when a command first asks.
+  const ctx: CommandContext = Object.assign(base, {
+    connect: ((flags, options) =>
+      import('./connection.js').then((m) =>
+        m.connect(ctx, flags, options),
+      )) satisfies CommandContext['connect'],
   });
   const detach = attachProcessHandlers(ctx, jsonErrors, errors);
   try {

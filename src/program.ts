@@ -14,7 +14,8 @@ import { journalCommand } from './commands/journal/journal.js';
 import { ledgerCommand } from './commands/ledger/ledger.js';
 import { listCommand, type ListRunner } from './commands/list/list.js';
 import { sandboxCommand } from './commands/sandbox/sandbox.js';
-import { type ColorMode, type Context, envValue } from './context.js';
+import type { CommandContext } from './connection.js';
+import { type ColorMode, envValue } from './context.js';
 
 /** Tests replace runners to see the typed options a command line turns into. */
 export interface Runners {
@@ -22,7 +23,7 @@ export interface Runners {
   list?: ListRunner;
 }
 
-export function buildProgram(ctx: Context, runners: Runners = {}): Command {
+export function buildProgram(ctx: CommandContext, runners: Runners = {}): Command {
   const program = new Command('cst')
     .description('Issue and manage StackOne connect session tokens')
     .version(ctx.version, '-V, --version', 'print the version')
@@ -61,18 +62,20 @@ export function buildProgram(ctx: Context, runners: Runners = {}): Command {
         debug?: boolean;
         caFile?: string;
       }>();
-      ctx.caFile = globals.caFile;
-      ctx.noInput = !globals.input;
       const debugEnv = envValue(ctx.env, 'CST_DEBUG');
-      ctx.debugEnabled =
-        globals.debug === true ||
-        (debugEnv !== undefined && debugEnv !== '0' && debugEnv !== 'false');
-      ctx.colorMode =
-        globals.color === false
-          ? 'never'
-          : typeof globals.color === 'string'
-            ? globals.color
-            : 'auto';
+      ctx.start({
+        caFile: globals.caFile,
+        noInput: !globals.input,
+        debug:
+          globals.debug === true ||
+          (debugEnv !== undefined && debugEnv !== '0' && debugEnv !== 'false'),
+        color:
+          globals.color === false
+            ? 'never'
+            : typeof globals.color === 'string'
+              ? globals.color
+              : 'auto',
+      });
     });
   program.addCommand(createCommand(ctx, runners.create));
   program.addCommand(listCommand(ctx, runners.list));

@@ -3,19 +3,17 @@
 // silent duplicate. Results stream out in completion order.
 import { resolve } from 'node:path';
 import { connectSessionCreateToWire } from '../api/schemas.js';
-import { describeCreate, type OpenClient } from '../connection.js';
+import { type CommandContext, type Connection, describeCreate } from '../connection.js';
 import type { CreateOptions } from '../commands/create/options.js';
-import { resolveTarget, type Target } from '../config/target.js';
 import type { Context } from '../context.js';
 import { CliError, EXIT, ioReason, StateWriteError, UsageError } from '../errors.js';
-import { targetId } from '../ledger/record.js';
 import { warn } from '../output/messages.js';
 import { LockBusyError } from '../util/lock.js';
 import { countRows, openInput, readRows } from './input.js';
 import { Journal } from './journal.js';
 import { defaultJournal, describeJournal } from './journals.js';
 import { checkReadable, checkWritable } from '../util/path-check.js';
-import type { Pacer } from './pacer.js';
+import { Pacer } from './pacer.js';
 import type { ResultColumn } from './columns.js';
 import { ResultsFile, type RowResult } from './results.js';
 import { type RowRequest, rowIdentity, rowRequest } from './rows.js';
@@ -40,19 +38,18 @@ export interface BulkOptions {
 
 export type Prepared =
   | { line: number; error: { code: string; message: string }; ownerId?: string | undefined }
-  | { line: number; row: RowRequest; key: string; target: Connection };
+  | { line: number; row: RowRequest; key: string; route: Route };
 
-export interface Connection {
-  target: Target;
-  id: string;
-  client?: OpenClient;
-  pacer?: Pacer;
+/** Where a row goes: a connection to its target, and that key's own pace. */
+export interface Route {
+  connection: Connection;
+  pacer: Pacer;
 }
 
 export async function runBulk(
   options: CreateOptions,
   bulk: BulkOptions,
-  ctx: Context,
+  ctx: CommandContext,
 ): Promise<void> {
   if (!options.dryRun && bulk.results === undefined && !bulk.showSecrets) {
     throw new UsageError(
@@ -71,28 +68,28 @@ export async function runBulk(
     if (bulk.journal !== undefined) checkWritable('--journal', bulk.journal);
   }
 
-  const connections = new Map<string, Promise<Connection>>();
-  const connect = (org: string | undefined, project: string | undefined): Promise<Connection> => {
+  const routes = new Map<string, Promise<Route>>();
+  const connect = (org: string | undefined, project: string | undefined): Promise<Route> => {
     const key = `${org ?? ''}/${project ?? ''}`;
-    let connection = connections.get(key);
-    if (!connection) {
-      connection = resolveTarget(ctx, { ...options.target, org, project }).then((target) => ({
-        target,
-        id: targetId(target.kind, target.baseUrl, target.apiKey),
-      }));
-      connections.set(key, connection);
+    let route = routes.get(key);
+    if (!route) {
+      const pacer = new Pacer(bulk.ratePerSecond, bulk.concurrency, {
+        now: Date.now,
+        sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+      });
+      route = ctx
+        .connect(
+          { ...options.target, org, project },
+          { timeoutMs: options.timeoutMs, onRetry: ({ waitMs }) => pacer.pauseFor(waitMs) },
+        )
+        .then((connection) => ({ connection, pacer }));
+      routes.set(key, route);
     }
-    return connection;
+    return route;
   };
   const closeAll = async () => {
-    for (const connection of connections.values()) {
-      const { client, target } = await connection.catch(() => ({
-        client: undefined,
-        target: undefined,
-      }));
-      await client?.close();
-      await target?.close();
-    }
+    for (const route of routes.values())
+      await (await route.catch(() => undefined))?.connection.close();
   };
 
   try {
@@ -113,9 +110,9 @@ export async function runBulk(
         typeof input.values.owner_id === 'string' ? input.values.owner_id.trim() : undefined;
       if (typeof row === 'string')
         return { line: input.line, ownerId, error: { code: 'invalid_row', message: row } };
-      let target: Connection;
+      let route: Route;
       try {
-        target =
+        route =
           row.org === options.target.org && row.project === options.target.project
             ? fallback
             : await connect(row.org, row.project);
@@ -126,7 +123,7 @@ export async function runBulk(
         const message = `${named}: ${error.message.replace(/^--org\/--project: /, '')}`;
         return { line: input.line, ownerId, error: { code: error.code, message } };
       }
-      const key = rowIdentity(row, target.id);
+      const key = rowIdentity(row, route.connection.id);
       const first = seen.get(key);
       if (first !== undefined)
         return {
@@ -134,7 +131,7 @@ export async function runBulk(
           error: { code: 'duplicate_row', message: `the same row as line ${first}` },
         };
       seen.set(key, input.line);
-      return { line: input.line, row, key, target };
+      return { line: input.line, row, key, route };
     };
     const rows = readRows(openInput(ctx, bulk.fromFile), bulk.fromFile);
     // The header is read and checked before anything is written or sent.
@@ -174,7 +171,8 @@ export async function runBulk(
       prepared = all;
     }
 
-    const journalPath = bulk.journal ?? defaultJournal(ctx.env, bulk.fromFile, fallback.id);
+    const journalPath =
+      bulk.journal ?? defaultJournal(ctx.env, bulk.fromFile, fallback.connection.id);
     let journal: Journal;
     try {
       journal = await Journal.open(journalPath);
@@ -191,9 +189,9 @@ export async function runBulk(
       // What `cst journal list` shows about it.
       const info = {
         input: resolve(bulk.fromFile),
-        target: fallback.id,
-        org: fallback.target.org,
-        project: fallback.target.project,
+        target: fallback.connection.id,
+        org: fallback.connection.target.org,
+        project: fallback.connection.target.project,
       };
       await describeJournal(journalPath, info).catch((error: unknown) => {
         journal.close();
@@ -235,7 +233,7 @@ function dryRun(ctx: Context, items: Prepared[]): void {
       );
       continue;
     }
-    const { target } = item.target;
+    const { target } = item.route.connection;
     ctx.stdout.write(
       `${JSON.stringify({ row: item.line, ...describeCreate(ctx, target.baseUrl, connectSessionCreateToWire(item.row.request)) })}\n`,
     );

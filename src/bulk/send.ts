@@ -3,7 +3,6 @@
 // of network failures.
 import { createConnectSession } from '../api/connect-sessions.js';
 import { connectSessionCreateToWire } from '../api/schemas.js';
-import { openClient } from '../connection.js';
 import type { CreateOptions } from '../commands/create/options.js';
 import { stateDir } from '../config/paths.js';
 import type { Context, StopSignal } from '../context.js';
@@ -21,7 +20,6 @@ import { summary, warn } from '../output/messages.js';
 import { countRows } from './input.js';
 import type { Journal } from './journal.js';
 import { outcomeOf } from './outcome.js';
-import { Pacer } from './pacer.js';
 import { Progress } from './progress.js';
 import type { ResultsFile, RowResult } from './results.js';
 import type { BulkOptions, Prepared } from './run.js';
@@ -131,24 +129,14 @@ export async function send(
         },
       });
     }
-    const connection = item.target;
-    connection.pacer ??= new Pacer(bulk.ratePerSecond, bulk.concurrency, {
-      now: Date.now,
-      sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-    });
-    connection.client ??= await openClient(
-      ctx,
-      connection.target,
-      options.timeoutMs,
-      ({ waitMs }) => connection.pacer!.pauseFor(waitMs),
-    );
-    await connection.pacer.take();
+    const { connection, pacer } = item.route;
+    await pacer.take();
     if (stopped()) return;
     const body = connectSessionCreateToWire(item.row.request);
     if (!journaled({ key: item.key, state: 'pending', line: item.line })) return;
     inFlight.add(item.line);
     try {
-      const session = await createConnectSession(connection.client.client, body);
+      const session = await createConnectSession(connection.client, body);
       networkFailures = 0;
       const record = ledgerRecord({
         session,

@@ -62,12 +62,13 @@ export async function pickProject(
   ctx: Context,
   catalog: Catalog,
   selection: Selection,
+  prompt = true,
 ): Promise<CatalogProject> {
   const selected = selectProject(ctx, catalog, selection);
   if (selected) return selected;
   const org = selection.org ?? envValue(ctx.env, 'CST_ORG');
   const project = selection.project ?? envValue(ctx.env, 'CST_PROJECT');
-  if (!canPrompt(ctx)) {
+  if (!prompt || !canPrompt(ctx)) {
     throw new MissingFlagsError(org === undefined ? ['--org', '--project'] : ['--project'], {
       hint: `${catalog.source} has ${catalog.projects.map(label).join(', ')}`,
     });

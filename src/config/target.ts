@@ -25,17 +25,41 @@ export interface Target {
 
 export interface TargetFlags extends Selection {
   sandbox?: boolean | undefined;
+  /** Only CST_API_KEY and CST_BASE_URL: the target of a ledger record issued with no project. */
+  env?: boolean | undefined;
+}
+
+export interface ResolveOptions {
+  /** false: never ask which project, even on a terminal (a check reports what would be chosen). */
+  prompt?: boolean;
 }
 
 const noop = () => Promise.resolve();
 
-export async function resolveTarget(ctx: Context, flags: TargetFlags): Promise<Target> {
+export async function resolveTarget(
+  ctx: Context,
+  flags: TargetFlags,
+  options: ResolveOptions = {},
+): Promise<Target> {
   warnIfUnsafeDir(ctx, configDir(ctx.env));
   warnIfUnsafeDir(ctx, stateDir(ctx.env));
-  return flags.sandbox ? sandboxTarget(ctx, flags) : configuredTarget(ctx, flags);
+  const prompt = options.prompt ?? true;
+  if (flags.env) {
+    const fromEnv = envTarget(ctx);
+    if (!fromEnv)
+      throw new ConfigError('CST_API_KEY is not set', 'no_credentials', {
+        hint: 'the session was issued with CST_API_KEY and no project: export it again',
+      });
+    return fromEnv;
+  }
+  return flags.sandbox ? sandboxTarget(ctx, flags, prompt) : configuredTarget(ctx, flags, prompt);
 }
 
-async function configuredTarget(ctx: Context, flags: TargetFlags): Promise<Target> {
+async function configuredTarget(
+  ctx: Context,
+  flags: TargetFlags,
+  prompt: boolean,
+): Promise<Target> {
   const path = configFile(ctx.env);
   const config = await loadConfig(path);
   await warnIfShared(ctx, path);
@@ -64,7 +88,7 @@ async function configuredTarget(ctx: Context, flags: TargetFlags): Promise<Targe
         },
       );
     }
-    selected = await pickProject(ctx, catalog, flags);
+    selected = await pickProject(ctx, catalog, flags, prompt);
   }
 
   const org = config.organizations[selected.org]!;
@@ -194,7 +218,7 @@ async function projectKey(
   throw new ConfigError(`project ${name} has no key`, 'no_credentials', { hint });
 }
 
-async function sandboxTarget(ctx: Context, flags: TargetFlags): Promise<Target> {
+async function sandboxTarget(ctx: Context, flags: TargetFlags, prompt: boolean): Promise<Target> {
   const { startSandbox } = await import('../sandbox/server.js');
   const sandbox = await startSandbox({ stateDir: stateDir(ctx.env), now: () => ctx.now() });
   try {
@@ -212,7 +236,7 @@ async function sandboxTarget(ctx: Context, flags: TargetFlags): Promise<Target> 
           : undefined,
       source: 'the sandbox',
     };
-    const selected = await pickProject(ctx, catalog, flags);
+    const selected = await pickProject(ctx, catalog, flags, prompt);
     const org = state.organizations.find((o) => o.name === selected.org)!;
     const project = org.projects.find((p) => p.name === selected.project)!;
     return {

@@ -1,11 +1,37 @@
-// A context with captured streams, for running commands in-process.
+// A context with captured streams, for running commands in-process. With `api`, every
+// connection a command asks for goes to that base URL (a scripted server) with a test key,
+// whatever the flags say; the flags it asked with are kept in `connects`.
 import { PassThrough } from 'node:stream';
-import { type Context, createContext, type Env } from '../../src/context.js';
+import type { Target, TargetFlags } from '../../src/config/target.js';
+import {
+  type CommandContext,
+  connect,
+  type ConnectOptions,
+  openConnection,
+} from '../../src/connection.js';
+import { createContext, type Env, type Globals } from '../../src/context.js';
 
 export interface TestIo {
-  ctx: Context;
+  ctx: CommandContext;
   stdout: () => string;
   stderr: () => string;
+  /** The target flags and options of every ctx.connect call, in order. */
+  connects: { flags: TargetFlags; options: ConnectOptions }[];
+}
+
+/** A target for a test server: what CST_API_KEY and CST_BASE_URL would make, without the env. */
+export function testTarget(baseUrl: string, apiKey = 'key_test_123'): Target {
+  return {
+    kind: 'env',
+    org: null,
+    project: null,
+    expectedOrganizationId: undefined,
+    expectedProjectId: undefined,
+    baseUrl,
+    apiKey,
+    keySource: 'the test',
+    close: () => Promise.resolve(),
+  };
 }
 
 export interface TestContextOptions {
@@ -13,6 +39,9 @@ export interface TestContextOptions {
   env?: Env;
   columns?: number;
   now?: () => Date;
+  globals?: Partial<Globals>;
+  /** Every connection goes here instead of the target the flags select. */
+  api?: { baseUrl: string; apiKey?: string };
 }
 
 export function testContext(options: TestContextOptions = {}): TestIo {
@@ -20,7 +49,7 @@ export function testContext(options: TestContextOptions = {}): TestIo {
   let err = '';
   const tty = options.tty ?? false;
   const stdin = Object.assign(new PassThrough(), { isTTY: tty });
-  const ctx = createContext({
+  const base = createContext({
     stdin: () => stdin,
     stdout: {
       write: (chunk) => ((out += chunk), true),
@@ -35,6 +64,27 @@ export function testContext(options: TestContextOptions = {}): TestIo {
     env: { HOME: '/nonexistent', ...options.env },
     version: '0.0.0-test',
     ...(options.now ? { now: options.now } : {}),
+    ...(options.globals
+      ? {
+          globals: {
+            color: 'auto' as const,
+            noInput: false,
+            debug: false,
+            caFile: undefined,
+            ...options.globals,
+          },
+        }
+      : {}),
   });
-  return { ctx, stdout: () => out, stderr: () => err };
+  const connects: TestIo['connects'] = [];
+  const api = options.api;
+  const ctx: CommandContext = Object.assign(base, {
+    connect: (flags: TargetFlags, connectOptions: ConnectOptions) => {
+      connects.push({ flags, options: connectOptions });
+      return api
+        ? openConnection(ctx, testTarget(api.baseUrl, api.apiKey), connectOptions)
+        : connect(ctx, flags, connectOptions);
+    },
+  });
+  return { ctx, stdout: () => out, stderr: () => err, connects };
 }

@@ -1,6 +1,6 @@
 // `cst accounts`: StackOne's linked accounts. Registers the verbs; each loads its code on use.
 import { Command, Option } from 'commander';
-import type { Context } from '../../context.js';
+import type { CommandContext } from '../../connection.js';
 import { LIST_FORMATS } from '../../output/format.js';
 import { addOutputOptions, addTargetOptions, collect, examples } from '../shared.js';
 import type { AccountFlags } from './run.js';
@@ -12,7 +12,7 @@ const VERB_EXAMPLES = {
   delete: 'cst accounts delete acc_123 --yes',
 };
 
-export function accountsCommand(ctx: Context): Command {
+export function accountsCommand(ctx: CommandContext): Command {
   const accounts = new Command('accounts')
     .description('Linked accounts: what customers connected')
     .addHelpText(

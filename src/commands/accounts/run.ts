@@ -8,8 +8,6 @@ import {
   redactAccount,
   updateAccount,
 } from '../../api/accounts.js';
-import { resolveTarget } from '../../config/target.js';
-import type { Context } from '../../context.js';
 import { UsageError } from '../../errors.js';
 import { parseOutputFlags, type OutputFlags } from '../../output/format.js';
 import { renderRecord } from '../../output/record.js';
@@ -17,7 +15,7 @@ import { LIST_FORMATS } from '../../output/format.js';
 import { renderRows } from '../../output/rows.js';
 import { relativeTime } from '../../util/time.js';
 import { note, warn } from '../../output/messages.js';
-import { maxPages, withClient } from '../../connection.js';
+import { type CommandContext, maxPages, withConnection } from '../../connection.js';
 import { confirmed } from '../confirm.js';
 import { durationMs, usageFromZod } from '../../options/parse.js';
 
@@ -62,7 +60,7 @@ export async function runAccounts(
   verb: 'list' | 'get' | 'meta' | 'update' | 'delete',
   id: string | undefined,
   flags: AccountFlags,
-  ctx: Context,
+  ctx: CommandContext,
 ): Promise<void> {
   const timeout = durationMs.safeParse(flags.timeout);
   if (!timeout.success) throw usageFromZod(timeout.error);
@@ -80,17 +78,12 @@ export async function runAccounts(
     ))
   )
     return;
-  const target = await resolveTarget(ctx, {
-    org: flags.org,
-    project: flags.project,
-    sandbox: flags.sandbox,
-  });
   const show = flags.showCredentials === true;
-  const wire = await withClient(
+  const wire = await withConnection(
     ctx,
-    target,
-    timeout.data,
-    async (client): Promise<Record<string, unknown>> => {
+    { org: flags.org, project: flags.project, sandbox: flags.sandbox },
+    { timeoutMs: timeout.data },
+    async ({ client }): Promise<Record<string, unknown>> => {
       switch (verb) {
         case 'get':
           return redactAccount(await getAccount(client, accountId), show);
@@ -126,27 +119,26 @@ function positive(flag: string, text: string | undefined, fallback: number): num
   return Number(text);
 }
 
-async function list(flags: AccountFlags, timeoutMs: number, ctx: Context): Promise<void> {
+async function list(flags: AccountFlags, timeoutMs: number, ctx: CommandContext): Promise<void> {
   const output = parseOutputFlags(flags, ACCOUNT_FIELDS, LIST_FORMATS, 'one value per account');
   const pageSize = positive('--page-size', flags.pageSize, 25);
   const limit = flags.all ? Infinity : positive('--limit', flags.limit, 50);
-  const target = await resolveTarget(ctx, {
-    org: flags.org,
-    project: flags.project,
-    sandbox: flags.sandbox,
-  });
   // One more than the limit tells whether rows were left out.
-  const accounts = await withClient(ctx, target, timeoutMs, (client) =>
-    listAccounts(
-      client,
-      {
-        providers: flags.provider,
-        originOwnerIds: flags.ownerId,
-        accountIds: flags.accountId,
-        status: flags.status,
-      },
-      { pageSize, limit: limit + 1, maxPages: maxPages(ctx) },
-    ),
+  const accounts = await withConnection(
+    ctx,
+    { org: flags.org, project: flags.project, sandbox: flags.sandbox },
+    { timeoutMs },
+    ({ client }) =>
+      listAccounts(
+        client,
+        {
+          providers: flags.provider,
+          originOwnerIds: flags.ownerId,
+          accountIds: flags.accountId,
+          status: flags.status,
+        },
+        { pageSize, limit: limit + 1, maxPages: maxPages(ctx) },
+      ),
   );
   const shown = accounts
     .slice(0, limit)

@@ -9,7 +9,7 @@ import {
 import { createConnectSession } from '../../api/connect-sessions.js';
 import { CATEGORIES, CATEGORY_ALIASES } from '../../api/constants.js';
 import { stateDir } from '../../config/paths.js';
-import { resolveTarget, type Target } from '../../config/target.js';
+import type { Target } from '../../config/target.js';
 import { canPrompt, type Context } from '../../context.js';
 import {
   ConfigError,
@@ -22,25 +22,23 @@ import {
 } from '../../errors.js';
 import { SERVER_MAY_HAVE_ACTED } from '../../api/outcomes.js';
 import { queryLedger } from '../../ledger/query.js';
-import { ledgerRecord, targetId } from '../../ledger/record.js';
+import { ledgerRecord } from '../../ledger/record.js';
 import { appendRecord, ledgerPath } from '../../ledger/store.js';
 import { renderRecord } from '../../output/record.js';
 import { note, warn } from '../../output/messages.js';
-import { describeCreate, withClient } from '../../connection.js';
+import { type CommandContext, type Connection, describeCreate, using } from '../../connection.js';
 import type { CreateOptions } from './options.js';
 
-export async function runCreate(options: CreateOptions, ctx: Context): Promise<void> {
+export async function runCreate(options: CreateOptions, ctx: CommandContext): Promise<void> {
   if (options.request.integrationId !== undefined)
     warn(ctx, '--integration-id is deprecated by StackOne: use --connector-profile');
   if (options.bulk) return (await import('../../bulk/run.js')).runBulk(options, options.bulk, ctx);
   if (options.fromSession !== undefined) options = fromSession(ctx, options, options.fromSession);
   const interactive = canPrompt(ctx);
-  const target = interactive
-    ? await resolveTarget(ctx, options.target)
-    : await resolveWithoutPrompts(ctx, options);
-  const ledger = ledgerPath(stateDir(ctx.env), target.kind === 'sandbox');
-  const tid = targetId(target.kind, target.baseUrl, target.apiKey);
-  await withClient(ctx, target, options.timeoutMs, async (client) => {
+  const connection = interactive
+    ? await ctx.connect(options.target, { timeoutMs: options.timeoutMs })
+    : await connectWithoutPrompts(ctx, options);
+  await using(connection, async ({ client, target, id: tid, ledger }) => {
     const request = interactive
       ? await promptMissing(ctx, options.request)
       : (options.request as ConnectSessionCreate);
@@ -209,14 +207,17 @@ function warnIfActive(ctx: Context, ledger: string, target: string, ownerId: str
 }
 
 /** Without a terminal, every missing value is named at once, before anything is sent. */
-async function resolveWithoutPrompts(ctx: Context, options: CreateOptions): Promise<Target> {
+async function connectWithoutPrompts(
+  ctx: CommandContext,
+  options: CreateOptions,
+): Promise<Connection> {
   const missing = [
     options.request.originOwnerId === undefined && '--owner-id',
     options.request.originOwnerName === undefined && '--owner-name',
   ].filter((flag): flag is string => flag !== false);
-  let target: Target;
+  let connection: Connection;
   try {
-    target = await resolveTarget(ctx, options.target);
+    connection = await ctx.connect(options.target, { timeoutMs: options.timeoutMs });
   } catch (error) {
     if (error instanceof MissingFlagsError) {
       throw new MissingFlagsError([...error.flags, ...missing], { hint: error.hint });
@@ -224,10 +225,10 @@ async function resolveWithoutPrompts(ctx: Context, options: CreateOptions): Prom
     throw error;
   }
   if (missing.length > 0) {
-    await target.close();
+    await connection.close();
     throw new MissingFlagsError(missing);
   }
-  return target;
+  return connection;
 }
 
 async function promptMissing(

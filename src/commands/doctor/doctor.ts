@@ -1,6 +1,6 @@
 // `cst doctor`: flags and help only.
 import { Command } from 'commander';
-import type { Context } from '../../context.js';
+import type { CommandContext } from '../../connection.js';
 import { examples } from '../shared.js';
 
 export interface DoctorFlags {
@@ -10,7 +10,7 @@ export interface DoctorFlags {
   timeout: string;
 }
 
-export function doctorCommand(ctx: Context): Command {
+export function doctorCommand(ctx: CommandContext): Command {
   return new Command('doctor')
     .description('Check configuration, credentials, files, keyring, proxy and reachability')
     .option('--org <name>', 'check this organization (env: CST_ORG)')

@@ -9,12 +9,11 @@ import { request } from '../../api/undici.js';
 import { loadConfig } from '../../config/config-file.js';
 import { configFile, stateDir } from '../../config/paths.js';
 import { displayProxy, effectiveProxies, proxyFor, proxySettings } from '../../config/proxy.js';
-import { resolveTarget, type Target } from '../../config/target.js';
-import { envValue, type Context } from '../../context.js';
+import { envValue } from '../../context.js';
 import { ApiError, CliError, EXIT } from '../../errors.js';
 import { renderRows } from '../../output/rows.js';
 import { parseDurationMs } from '../../util/duration.js';
-import { withClient } from '../../connection.js';
+import { type CommandContext, type Connection } from '../../connection.js';
 import { mask } from '../config/run.js';
 import type { DoctorFlags } from './doctor.js';
 
@@ -25,7 +24,7 @@ interface Check {
   detail: string;
 }
 
-export async function runDoctor(flags: DoctorFlags, ctx: Context): Promise<void> {
+export async function runDoctor(flags: DoctorFlags, ctx: CommandContext): Promise<void> {
   const checks: Check[] = [];
   const add = (check: string, status: Status, detail: string) =>
     checks.push({ check, status, detail: ctx.redactor.text(detail) });
@@ -56,7 +55,7 @@ export async function runDoctor(flags: DoctorFlags, ctx: Context): Promise<void>
     )),
   );
 
-  let selected: Target | undefined;
+  let selected: Connection | undefined;
   const selection =
     flags.org !== undefined || flags.project !== undefined
       ? 'flag'
@@ -67,11 +66,11 @@ export async function runDoctor(flags: DoctorFlags, ctx: Context): Promise<void>
           : 'config';
   try {
     // A check must not stop to ask which project: it reports what would be chosen.
-    ctx.noInput = true;
-    const target = await resolveTarget(ctx, { org: flags.org, project: flags.project });
-    await target.close();
-    ctx.redactor.addApiKey(target.apiKey);
-    selected = target;
+    selected = await ctx.connect(
+      { org: flags.org, project: flags.project },
+      { timeoutMs, prompt: false },
+    );
+    const { target } = selected;
     const where =
       target.kind === 'env'
         ? 'CST_API_KEY (no project selected)'
@@ -132,9 +131,10 @@ export async function runDoctor(flags: DoctorFlags, ctx: Context): Promise<void>
     if (status === 'fail') unreachable.add(baseUrl);
     add('reachable', status, detail);
   }
-  if (selected && unreachable.has(selected.baseUrl))
-    add('key works', 'warn', `not checked: ${selected.baseUrl} is not reachable`);
-  else if (selected) add('key works', ...(await keyWorks(ctx, selected, timeoutMs)));
+  if (selected && unreachable.has(selected.target.baseUrl))
+    add('key works', 'warn', `not checked: ${selected.target.baseUrl} is not reachable`);
+  else if (selected) add('key works', ...(await keyWorks(selected)));
+  await selected?.close();
 
   await renderRows(
     ctx,
@@ -227,16 +227,10 @@ async function reach(
  * One cheap authenticated read (GET /accounts, one account) with the selected key: a key can
  * be well formed and still rejected, or lack the scope the Platform API needs.
  */
-async function keyWorks(
-  ctx: Context,
-  target: Target,
-  timeoutMs: number,
-): Promise<[Status, string]> {
+async function keyWorks({ client }: Connection): Promise<[Status, string]> {
   const started = Date.now();
   try {
-    await withClient(ctx, target, timeoutMs, (client) =>
-      listAccounts(client, {}, { pageSize: 1, limit: 1, maxPages: 1 }),
-    );
+    await listAccounts(client, {}, { pageSize: 1, limit: 1, maxPages: 1 });
     return ['ok', `GET /accounts accepted it in ${Date.now() - started} ms`];
   } catch (error) {
     if (error instanceof ApiError && error.status === 401)

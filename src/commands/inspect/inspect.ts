@@ -1,10 +1,10 @@
 // `cst inspect`: flags and help only.
 import { Command } from 'commander';
-import type { Context } from '../../context.js';
+import type { CommandContext } from '../../connection.js';
 import { addOutputOptions, addTargetOptions, examples } from '../shared.js';
 import type { InspectFlags } from './run.js';
 
-export function inspectCommand(ctx: Context): Command {
+export function inspectCommand(ctx: CommandContext): Command {
   const command = new Command('inspect')
     .description('Show the session a token belongs to (POST /connect_sessions/authenticate)')
     .argument('[token]', 'the token (prefer --token-stdin: arguments land in shell history)')

@@ -1,12 +1,11 @@
 // --linked: for the projects involved, ask StackOne which accounts the listed owners linked, and
 // match each session with the first account of its owner created after it.
 import { type LinkedAccount, listAccounts } from '../../api/accounts.js';
-import { envTarget, resolveTarget, type Target, type TargetFlags } from '../../config/target.js';
-import type { Context } from '../../context.js';
+import type { TargetFlags } from '../../config/target.js';
 import { CliError } from '../../errors.js';
-import { type LedgerRecord, targetId } from '../../ledger/record.js';
+import type { LedgerRecord } from '../../ledger/record.js';
 import { warn } from '../../output/messages.js';
-import { maxPages, withClient } from '../../connection.js';
+import { type CommandContext, type Connection, maxPages, using } from '../../connection.js';
 import type { ListedSession } from './run.js';
 
 export interface Linked {
@@ -18,7 +17,7 @@ const MAX_QUERY_CHARS = 1500;
 const PAGE_SIZE = 100;
 
 export async function linkedAccountsFor(
-  ctx: Context,
+  ctx: CommandContext,
   rows: ListedSession[],
   options: { timeoutMs: number },
 ): Promise<Map<ListedSession, Linked>> {
@@ -29,9 +28,9 @@ export async function linkedAccountsFor(
     const first = group[0]!;
     const where =
       first.org !== null && first.project !== null ? `${first.org}/${first.project}` : tid;
-    let target: Target;
+    let connection: Connection;
     try {
-      target = await targetFor(ctx, first);
+      connection = await ctx.connect(targetFlagsOf(first), { timeoutMs: options.timeoutMs });
     } catch (error) {
       warn(
         ctx,
@@ -39,15 +38,15 @@ export async function linkedAccountsFor(
       );
       continue;
     }
-    if (targetId(target.kind, target.baseUrl, target.apiKey) !== tid) {
-      await target.close();
+    if (connection.id !== tid) {
+      await connection.close();
       warn(
         ctx,
         `cannot check linked accounts of ${where}: the key configured now is not the one that issued these sessions`,
       );
       continue;
     }
-    const accounts = await withClient(ctx, target, options.timeoutMs, async (client) => {
+    const accounts = await using(connection, async ({ client }) => {
       const found: LinkedAccount[] = [];
       for (const owners of chunks([...new Set(group.map((row) => row.owner_id))])) {
         found.push(
@@ -65,22 +64,12 @@ export async function linkedAccountsFor(
   return result;
 }
 
-/** The target that issued a ledger record, as configured now. */
-export function targetFor(
-  ctx: Context,
-  row: Pick<LedgerRecord, 'target' | 'org' | 'project'>,
-): Promise<Target> {
+/** The target that issued a ledger record, as the flags that select it now. */
+export function targetFlagsOf(row: Pick<LedgerRecord, 'target' | 'org' | 'project'>): TargetFlags {
   if (row.target === 'sandbox')
-    return resolveTarget(ctx, {
-      sandbox: true,
-      org: row.org ?? undefined,
-      project: row.project ?? undefined,
-    });
-  if (row.org !== null && row.project !== null)
-    return resolveTarget(ctx, { org: row.org, project: row.project } satisfies TargetFlags);
-  const fromEnv = envTarget(ctx);
-  if (!fromEnv) throw new CliError('CST_API_KEY is not set', 'no_credentials', 3);
-  return Promise.resolve(fromEnv);
+    return { sandbox: true, org: row.org ?? undefined, project: row.project ?? undefined };
+  if (row.org !== null && row.project !== null) return { org: row.org, project: row.project };
+  return { env: true };
 }
 
 /** The first account of the record's owner created after the session: the one it linked. */

@@ -1,13 +1,13 @@
 // `cst list`: flags and help only.
 import { Command, Option } from 'commander';
-import type { Context } from '../../context.js';
+import type { CommandContext } from '../../connection.js';
 import { LIST_FORMATS } from '../../output/format.js';
 import { collect, examples } from '../shared.js';
 import type { ListFlags, ListOptions } from './options.js';
 
-export type ListRunner = (options: ListOptions, ctx: Context) => Promise<void>;
+export type ListRunner = (options: ListOptions, ctx: CommandContext) => Promise<void>;
 
-export function listCommand(ctx: Context, run?: ListRunner): Command {
+export function listCommand(ctx: CommandContext, run?: ListRunner): Command {
   return new Command('list')
     .description(
       'List the connect sessions cst issued, newest first (StackOne has no such endpoint)',

@@ -1,5 +1,6 @@
 // runList: the ledger's answer, newest first, optionally joined with StackOne's linked accounts.
 import { stateDir } from '../../config/paths.js';
+import type { CommandContext } from '../../connection.js';
 import type { Context } from '../../context.js';
 import { queryLedger } from '../../ledger/query.js';
 import type { LedgerRecord } from '../../ledger/record.js';
@@ -23,7 +24,7 @@ export interface ListedSession extends LedgerRecord {
   linked?: Linked | null;
 }
 
-export async function runList(options: ListOptions, ctx: Context): Promise<void> {
+export async function runList(options: ListOptions, ctx: CommandContext): Promise<void> {
   const now = ctx.now().getTime();
   const tokenFp = options.tokenStdin
     ? (await import('../../ledger/fingerprint.js')).fingerprint(

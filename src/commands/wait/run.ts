@@ -2,25 +2,25 @@
 // final, record a linked account in the ledger, and print it.
 import type { ApiClient } from '../../api/client.js';
 import { stateDir } from '../../config/paths.js';
-import { resolveTarget, type Target } from '../../config/target.js';
+import type { TargetFlags } from '../../config/target.js';
 import type { Context } from '../../context.js';
 import { UsageError } from '../../errors.js';
 import { fingerprint } from '../../ledger/fingerprint.js';
 import { queryLedger } from '../../ledger/query.js';
-import { type LedgerRecord, targetId } from '../../ledger/record.js';
+import type { LedgerRecord } from '../../ledger/record.js';
 import { appendOutcome, ledgerPath, type OutcomeRecord } from '../../ledger/store.js';
 import { note, warn } from '../../output/messages.js';
 import { renderRecord } from '../../output/record.js';
 import { readSecretFromStdin } from '../../util/stdin.js';
-import { withClient } from '../../connection.js';
-import { targetFor } from '../list/linked.js';
+import { type CommandContext, withConnection } from '../../connection.js';
+import { targetFlagsOf } from '../list/linked.js';
 import { type Linked, LinkEnded, type WaitPlan, waitForAccount, waitForToken } from './engine.js';
 import { parseWaitOptions, type WaitFlags } from './options.js';
 
 export async function runWait(
   argument: string | undefined,
   flags: WaitFlags,
-  ctx: Context,
+  ctx: CommandContext,
 ): Promise<void> {
   const options = parseWaitOptions(argument, flags);
   const sandbox = options.target.sandbox === true;
@@ -40,7 +40,7 @@ export async function runWait(
       now: ctx.now().getTime(),
     }).rows[0];
 
-  let target: Target;
+  let target: TargetFlags;
   let poll: (client: ApiClient, tid: string) => Promise<Linked>;
   if (options.source.kind === 'session') {
     const id = options.source.id;
@@ -58,8 +58,8 @@ export async function runWait(
     );
     target =
       options.target.org !== undefined || options.target.project !== undefined
-        ? await resolveTarget(ctx, options.target)
-        : await targetFor(ctx, record);
+        ? options.target
+        : targetFlagsOf(record);
     poll = (client) => waitForAccount(ctx, client, record, plan(record));
   } else {
     if (options.source.kind === 'token')
@@ -71,19 +71,17 @@ export async function runWait(
     ctx.redactor.add(token);
     // The ledger knows when a session cst issued expires; the API does not say.
     const record = lookup({ tokenFp: fingerprint(token) });
-    target = await resolveTarget(ctx, options.target);
+    target = options.target;
     poll = (client, tid) =>
       waitForToken(ctx, client, token, plan(record)).catch((error: unknown) =>
         recordFailure(ledger, tid, error, ctx),
       );
   }
-  const tid = targetId(target.kind, target.baseUrl, target.apiKey);
-  const linked = await withClient(
+  const { linked, tid } = await withConnection(
     ctx,
     target,
-    options.timeoutMs,
-    (client) => poll(client, tid),
-    quiet,
+    { timeoutMs: options.timeoutMs, onRetry: quiet },
+    async ({ client, id }) => ({ linked: await poll(client, id), tid: id }),
   );
   await recordOutcome(ledger, tid, linkedOutcome(linked), ctx);
   await renderRecord(ctx, { wire: linkedWire(linked) }, options.output);

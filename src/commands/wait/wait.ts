@@ -1,11 +1,11 @@
 // `cst wait`: flags and help only.
 import { Command } from 'commander';
-import type { Context } from '../../context.js';
+import type { CommandContext } from '../../connection.js';
 import { DURATION_HELP } from '../../util/duration.js';
 import { addOutputOptions, addTargetOptions, examples } from '../shared.js';
 import type { WaitFlags } from './options.js';
 
-export function waitCommand(ctx: Context): Command {
+export function waitCommand(ctx: CommandContext): Command {
   const command = new Command('wait')
     .description(
       'Wait until the customer finishes the Hub: exit 0 when an account is linked, 13 when the link failed or was cancelled, 14 when it expired',
