@@ -9,12 +9,8 @@ import { parseBaseUrl } from './api/base-url.js';
 import { readFile } from 'node:fs/promises';
 import { displayProxy, effectiveProxies, proxyFor, proxySettings } from './config/proxy.js';
 import { stateDir } from './config/paths.js';
-import {
-  resolveTarget,
-  type ResolveOptions,
-  type Target,
-  type TargetFlags,
-} from './config/target.js';
+import { resolveTarget, type ResolveOptions, type Target } from './config/target.js';
+import type { TargetFlags } from './options/target.js';
 import { ConfigError, ioReason, UsageError } from './errors.js';
 import { type Context, envValue } from './context.js';
 import { targetId } from './ledger/record.js';

@@ -4,26 +4,23 @@ import { Command, Option } from 'commander';
 import { accountsCommand } from './commands/accounts/accounts.js';
 import { completeCommand, completionCommand } from './commands/completion/completion.js';
 import { helpCommand } from './commands/help/help.js';
-import { examples } from './commands/shared.js';
+import { type Dispatch, examples } from './commands/shared.js';
 import { configCommand } from './commands/config/config.js';
 import { doctorCommand } from './commands/doctor/doctor.js';
-import { createCommand, type CreateRunner } from './commands/create/create.js';
+import { createCommand } from './commands/create/create.js';
 import { inspectCommand } from './commands/inspect/inspect.js';
 import { waitCommand } from './commands/wait/wait.js';
 import { journalCommand } from './commands/journal/journal.js';
 import { ledgerCommand } from './commands/ledger/ledger.js';
-import { listCommand, type ListRunner } from './commands/list/list.js';
+import { listCommand } from './commands/list/list.js';
 import { sandboxCommand } from './commands/sandbox/sandbox.js';
 import type { CommandContext } from './connection.js';
 import { type ColorMode, envValue } from './context.js';
 
-/** Tests replace runners to see the typed options a command line turns into. */
-export interface Runners {
-  create?: CreateRunner;
-  list?: ListRunner;
-}
-
-export function buildProgram(ctx: CommandContext, runners: Runners = {}): Command {
+/** Tests pass their own dispatch to see the typed options a command line turns into. */
+export function buildProgram(ctx: CommandContext, dispatch?: Dispatch): Command {
+  const run: Dispatch =
+    dispatch ?? (async (_command, options, load) => (await load())(options, ctx));
   const program = new Command('cst')
     .description('Issue and manage StackOne connect session tokens')
     .version(ctx.version, '-V, --version', 'print the version')
@@ -77,15 +74,15 @@ export function buildProgram(ctx: CommandContext, runners: Runners = {}): Comman
               : 'auto',
       });
     });
-  program.addCommand(createCommand(ctx, runners.create));
-  program.addCommand(listCommand(ctx, runners.list));
-  program.addCommand(inspectCommand(ctx));
-  program.addCommand(waitCommand(ctx));
-  program.addCommand(ledgerCommand(ctx));
-  program.addCommand(journalCommand(ctx));
-  program.addCommand(accountsCommand(ctx));
-  program.addCommand(configCommand(ctx));
-  program.addCommand(doctorCommand(ctx));
+  program.addCommand(createCommand(run));
+  program.addCommand(listCommand(ctx, run));
+  program.addCommand(inspectCommand(run));
+  program.addCommand(waitCommand(run));
+  program.addCommand(ledgerCommand(ctx, run));
+  program.addCommand(journalCommand(run));
+  program.addCommand(accountsCommand(run));
+  program.addCommand(configCommand(run));
+  program.addCommand(doctorCommand(run));
   program.addCommand(completionCommand(ctx));
   program.addCommand(
     completeCommand(ctx, () => program),
@@ -93,7 +90,7 @@ export function buildProgram(ctx: CommandContext, runners: Runners = {}): Comman
   );
   program.helpCommand(false);
   program.addCommand(helpCommand(ctx, () => program));
-  program.addCommand(sandboxCommand(ctx));
+  program.addCommand(sandboxCommand(run));
   for (const command of program.commands) inheritSettings(command, program, 'cst');
   return program;
 }

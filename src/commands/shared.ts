@@ -1,7 +1,22 @@
 // Flags that mean the same thing in every command, defined once. Commander only: this file is
 // on the help path.
 import { type Command, Option } from 'commander';
+import type { CommandContext } from '../connection.js';
 import { RECORD_FORMATS } from '../output/format.js';
+
+/** A command's work: typed options in, output and an exit code (by throwing) out. */
+export type Runner<O> = (options: O, ctx: CommandContext) => Promise<void>;
+
+/**
+ * How an action hands its typed options to its runner. The program's dispatch loads the runner
+ * and calls it; a parse test's dispatch keeps the options instead, so every command line can be
+ * checked for the options it turns into without running anything.
+ */
+export type Dispatch = <O>(
+  command: string,
+  options: O,
+  load: () => Promise<Runner<O>>,
+) => Promise<void>;
 
 export function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];

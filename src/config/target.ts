@@ -4,7 +4,8 @@ import { DEFAULT_BASE_URL } from '../api/constants.js';
 import { parseBaseUrl } from '../api/base-url.js';
 import { envValue, type Context } from '../context.js';
 import { ConfigError, ioReason, UsageError } from '../errors.js';
-import { type Catalog, label, pickProject, selectProject, type Selection } from './catalog.js';
+import type { TargetFlags } from '../options/target.js';
+import { type Catalog, label, pickProject, selectProject } from './catalog.js';
 import { type ConfigFile, loadConfig, type ProjectConfig } from './config-file.js';
 import { configDir, configFile, expandPath, stateDir } from './paths.js';
 import { warnIfShared, warnIfUnsafeDir } from './permissions.js';
@@ -21,12 +22,6 @@ export interface Target {
   keySource: string;
   /** Stops the in-process sandbox, if one was started. */
   close: () => Promise<void>;
-}
-
-export interface TargetFlags extends Selection {
-  sandbox?: boolean | undefined;
-  /** Only CST_API_KEY and CST_BASE_URL: the target of a ledger record issued with no project. */
-  env?: boolean | undefined;
 }
 
 export interface ResolveOptions {

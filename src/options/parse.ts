@@ -110,3 +110,39 @@ export function usageFromZod(error: core.$ZodError): UsageError {
   const flag = `--${key.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
   return new UsageError(`${flag}: ${issue?.message ?? 'invalid value'}`);
 }
+
+/** A whole number of at least 1, from a flag's text. */
+export const positiveInt = z.pipe(
+  z.string(),
+  z.transform((text: string, ctx) =>
+    /^\d+$/.test(text) && Number(text) >= 1
+      ? Number(text)
+      : fail(ctx, `"${text}" is not a positive whole number`),
+  ),
+);
+
+/** --timeout: a duration above zero. */
+export const timeoutMs = durationMs.check(z.refine((ms: number) => ms > 0, 'must be more than 0'));
+
+/** Parses `flags` with `schema`, or throws the UsageError that names the first bad flag. */
+export function parseFlags<S extends z.ZodMiniType>(schema: S, flags: unknown): z.output<S> {
+  const parsed = schema.safeParse(flags);
+  if (!parsed.success) throw usageFromZod(parsed.error);
+  return parsed.data;
+}
+
+/** A secret given as an argument or on stdin (never both, never neither). */
+export type SecretSource = { kind: 'argument'; value: string } | { kind: 'stdin' };
+
+export function secretSource(
+  argument: string | undefined,
+  stdin: boolean | undefined,
+  flag: string,
+  what: string,
+): SecretSource {
+  if (argument !== undefined && stdin)
+    throw new UsageError(`give the ${what} as an argument or with ${flag}, not both`);
+  if (argument === undefined && !stdin)
+    throw new UsageError(`missing the ${what}: pipe it in with ${flag}`);
+  return argument === undefined ? { kind: 'stdin' } : { kind: 'argument', value: argument };
+}

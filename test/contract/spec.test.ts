@@ -210,18 +210,19 @@ describe('accounts', () => {
   it('the query cst sends for GET /accounts uses only the spec parameters', async () => {
     const server = await scriptedServer([{ status: 200, body: [] }]);
     try {
-      const { ctx } = testContext({ env: { CST_API_KEY: 'k', CST_BASE_URL: server.baseUrl } });
-      const { runAccounts } = await import('../../src/commands/accounts/run.js');
-      await runAccounts(
-        'list',
-        undefined,
-        {
+      const { ctx } = testContext({ api: { baseUrl: server.baseUrl } });
+      const { runAccountsList } = await import('../../src/commands/accounts/run.js');
+      const { parseAccountsListOptions } = await import('../../src/commands/accounts/options.js');
+      await runAccountsList(
+        parseAccountsListOptions({
           timeout: '5s',
+          pageSize: '25',
+          limit: '50',
           provider: ['a', 'b'],
           ownerId: ['o'],
           accountId: ['x'],
           status: ['active'],
-        },
+        }),
         ctx,
       );
       const query = new URL(server.requests[0]?.url ?? '', 'http://x').searchParams;

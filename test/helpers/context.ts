@@ -2,7 +2,8 @@
 // connection a command asks for goes to that base URL (a scripted server) with a test key,
 // whatever the flags say; the flags it asked with are kept in `connects`.
 import { PassThrough } from 'node:stream';
-import type { Target, TargetFlags } from '../../src/config/target.js';
+import type { Target } from '../../src/config/target.js';
+import type { TargetFlags } from '../../src/options/target.js';
 import {
   type CommandContext,
   connect,

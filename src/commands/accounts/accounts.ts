@@ -1,9 +1,8 @@
 // `cst accounts`: StackOne's linked accounts. Registers the verbs; each loads its code on use.
 import { Command, Option } from 'commander';
-import type { CommandContext } from '../../connection.js';
 import { LIST_FORMATS } from '../../output/format.js';
-import { addOutputOptions, addTargetOptions, collect, examples } from '../shared.js';
-import type { AccountFlags } from './run.js';
+import { addOutputOptions, addTargetOptions, collect, type Dispatch, examples } from '../shared.js';
+import type { AccountsFlags } from './options.js';
 
 const VERB_EXAMPLES = {
   get: 'cst accounts get acc_123 --json',
@@ -12,18 +11,15 @@ const VERB_EXAMPLES = {
   delete: 'cst accounts delete acc_123 --yes',
 };
 
-export function accountsCommand(ctx: CommandContext): Command {
+export function accountsCommand(run: Dispatch): Command {
   const accounts = new Command('accounts')
     .description('Linked accounts: what customers connected')
     .addHelpText(
       'after',
       examples(['cst accounts list --owner-id cus_42', 'cst accounts get acc_123']),
     );
-  const run = async (
-    verb: 'list' | 'get' | 'meta' | 'update' | 'delete',
-    id: string | undefined,
-    flags: AccountFlags,
-  ) => (await import('./run.js')).runAccounts(verb, id, flags, ctx);
+  const options = () => import('./options.js');
+  const runners = () => import('./run.js');
   const common = (command: Command) => {
     addTargetOptions(command);
     return command.option(
@@ -50,7 +46,13 @@ export function accountsCommand(ctx: CommandContext): Command {
         'cst accounts list --provider bamboohr --status active --all --json',
       ]),
     )
-    .action((flags: AccountFlags) => run('list', undefined, flags));
+    .action(async (flags: AccountsFlags) =>
+      run(
+        'accounts list',
+        (await options()).parseAccountsListOptions(flags),
+        async () => (await runners()).runAccountsList,
+      ),
+    );
 
   const one = (name: 'get' | 'meta' | 'update' | 'delete', description: string) =>
     addOutputOptions(
@@ -59,26 +61,49 @@ export function accountsCommand(ctx: CommandContext): Command {
 
   accounts.addCommand(list);
   accounts.addCommand(
-    one('get', 'Show one linked account').action((id: string, flags: AccountFlags) =>
-      run('get', id, flags),
+    one('get', 'Show one linked account').action(async (id: string, flags: AccountsFlags) =>
+      run(
+        'accounts get',
+        (await options()).parseAccountOptions(id, flags),
+        async () => (await runners()).runAccountGet,
+      ),
     ),
   );
   accounts.addCommand(
     one(
       'meta',
       "Show an account's provider, category and models (GET /accounts/{id}/meta: legacy in StackOne's newest SDKs)",
-    ).action((id: string, flags: AccountFlags) => run('meta', id, flags)),
+    ).action(async (id: string, flags: AccountsFlags) => {
+      const { parseAccountOptions, META_FIELDS } = await options();
+      await run(
+        'accounts meta',
+        parseAccountOptions(id, flags, META_FIELDS),
+        async () => (await runners()).runAccountMeta,
+      );
+    }),
   );
   accounts.addCommand(
     one('update', "Change an account's label (PATCH /accounts/{id})")
       .requiredOption('--label <text>', 'the new label')
-      .action((id: string, flags: AccountFlags) => run('update', id, flags)),
+      .action(async (id: string, flags: AccountsFlags) =>
+        run(
+          'accounts update',
+          (await options()).parseAccountUpdateOptions(id, flags),
+          async () => (await runners()).runAccountUpdate,
+        ),
+      ),
   );
   accounts.addCommand(
     one('delete', 'Delete a linked account: the customer has to connect again')
       .option('-y, --yes', 'do not ask for confirmation (required without a terminal)')
       .option('--dry-run', 'show the account that would be deleted; delete nothing')
-      .action((id: string, flags: AccountFlags) => run('delete', id, flags)),
+      .action(async (id: string, flags: AccountsFlags) =>
+        run(
+          'accounts delete',
+          (await options()).parseAccountDeleteOptions(id, flags),
+          async () => (await runners()).runAccountDelete,
+        ),
+      ),
   );
   return accounts;
 }

@@ -1,4 +1,4 @@
-// The accounts verbs: one client, the spec's routes, credentials redacted unless asked for.
+// The accounts verbs: one runner each, the spec's routes, credentials redacted unless asked for.
 import {
   deleteAccount,
   getAccount,
@@ -8,141 +8,117 @@ import {
   redactAccount,
   updateAccount,
 } from '../../api/accounts.js';
-import { UsageError } from '../../errors.js';
-import { parseOutputFlags, type OutputFlags } from '../../output/format.js';
+import { type CommandContext, maxPages, withConnection } from '../../connection.js';
+import { note, warn } from '../../output/messages.js';
 import { renderRecord } from '../../output/record.js';
-import { LIST_FORMATS } from '../../output/format.js';
 import { renderRows } from '../../output/rows.js';
 import { relativeTime } from '../../util/time.js';
-import { note, warn } from '../../output/messages.js';
-import { type CommandContext, maxPages, withConnection } from '../../connection.js';
 import { confirmed } from '../confirm.js';
-import { durationMs, usageFromZod } from '../../options/parse.js';
+import type {
+  AccountDeleteOptions,
+  AccountOptions,
+  AccountsListOptions,
+  AccountUpdateOptions,
+} from './options.js';
 
-export interface AccountFlags extends OutputFlags {
-  org?: string;
-  project?: string;
-  sandbox?: boolean;
-  timeout: string;
-  showCredentials?: boolean;
-  provider?: string[];
-  ownerId?: string[];
-  accountId?: string[];
-  status?: string[];
-  pageSize?: string;
-  limit?: string;
-  all?: boolean;
-  label?: string;
-  yes?: boolean;
-  dryRun?: boolean;
+/** GET /accounts/{id}. */
+export async function runAccountGet(options: AccountOptions, ctx: CommandContext): Promise<void> {
+  const account = await withConnection(
+    ctx,
+    options.target,
+    { timeoutMs: options.timeoutMs },
+    ({ client }) => getAccount(client, options.id),
+  );
+  await renderRecord(
+    ctx,
+    { wire: redactAccount(account, options.showCredentials) },
+    options.output,
+  );
 }
 
-const ACCOUNT_FIELDS = [
-  'id',
-  'provider',
-  'provider_name',
-  'status',
-  'status_reasons',
-  'origin_owner_id',
-  'origin_owner_name',
-  'origin_username',
-  'credentials',
-  'setup_information',
-  'label',
-  'created_at',
-  'updated_at',
-  'type',
-  'shared',
-];
-const META_FIELDS = ['provider', 'category', 'models'];
+/** GET /accounts/{id}/meta: legacy in StackOne's newest SDKs, so it says so. */
+export async function runAccountMeta(options: AccountOptions, ctx: CommandContext): Promise<void> {
+  warn(
+    ctx,
+    "GET /accounts/{id}/meta is legacy in StackOne's newest SDKs; 'cst accounts get' is the lasting way",
+  );
+  const meta = await withConnection(
+    ctx,
+    options.target,
+    { timeoutMs: options.timeoutMs },
+    ({ client }) => getAccountMeta(client, options.id),
+  );
+  await renderRecord(ctx, { wire: meta }, options.output);
+}
 
-export async function runAccounts(
-  verb: 'list' | 'get' | 'meta' | 'update' | 'delete',
-  id: string | undefined,
-  flags: AccountFlags,
+/** PATCH /accounts/{id} with the new label. */
+export async function runAccountUpdate(
+  options: AccountUpdateOptions,
   ctx: CommandContext,
 ): Promise<void> {
-  const timeout = durationMs.safeParse(flags.timeout);
-  if (!timeout.success) throw usageFromZod(timeout.error);
-  if (verb === 'list') return list(flags, timeout.data, ctx);
-  const output = parseOutputFlags(flags, verb === 'meta' ? META_FIELDS : ACCOUNT_FIELDS);
-  const accountId = id!;
+  const account = await withConnection(
+    ctx,
+    options.target,
+    { timeoutMs: options.timeoutMs },
+    ({ client }) => updateAccount(client, options.id, { label: options.label }),
+  );
+  await renderRecord(
+    ctx,
+    { wire: redactAccount(account, options.showCredentials) },
+    options.output,
+  );
+}
+
+/** DELETE /accounts/{id}, confirmed first; --dry-run shows the account as it is now. */
+export async function runAccountDelete(
+  options: AccountDeleteOptions,
+  ctx: CommandContext,
+): Promise<void> {
+  const { id } = options;
   if (
-    verb === 'delete' &&
-    !flags.dryRun &&
+    !options.dryRun &&
     !(await confirmed(
       ctx,
-      `Delete linked account ${accountId}? The customer will have to connect again.`,
-      `deleting account ${accountId}`,
-      { yes: flags.yes, dryRun: true },
+      `Delete linked account ${id}? The customer will have to connect again.`,
+      `deleting account ${id}`,
+      { yes: options.yes, dryRun: true },
     ))
   )
     return;
-  const show = flags.showCredentials === true;
-  const wire = await withConnection(
+  const account = await withConnection(
     ctx,
-    { org: flags.org, project: flags.project, sandbox: flags.sandbox },
-    { timeoutMs: timeout.data },
-    async ({ client }): Promise<Record<string, unknown>> => {
-      switch (verb) {
-        case 'get':
-          return redactAccount(await getAccount(client, accountId), show);
-        case 'meta':
-          warn(
-            ctx,
-            "GET /accounts/{id}/meta is legacy in StackOne's newest SDKs; 'cst accounts get' is the lasting way",
-          );
-          return getAccountMeta(client, accountId);
-        case 'update':
-          return redactAccount(
-            await updateAccount(client, accountId, { label: flags.label }),
-            show,
-          );
-        case 'delete':
-          // --dry-run: the account that would be deleted, as it is now.
-          return redactAccount(
-            flags.dryRun
-              ? await getAccount(client, accountId)
-              : await deleteAccount(client, accountId),
-            show,
-          );
-      }
-    },
+    options.target,
+    { timeoutMs: options.timeoutMs },
+    ({ client }) => (options.dryRun ? getAccount(client, id) : deleteAccount(client, id)),
   );
-  await renderRecord(ctx, { wire }, output);
+  await renderRecord(
+    ctx,
+    { wire: redactAccount(account, options.showCredentials) },
+    options.output,
+  );
 }
 
-function positive(flag: string, text: string | undefined, fallback: number): number {
-  if (text === undefined) return fallback;
-  if (!/^\d+$/.test(text) || Number(text) < 1)
-    throw new UsageError(`${flag}: "${text}" is not a positive whole number`);
-  return Number(text);
-}
-
-async function list(flags: AccountFlags, timeoutMs: number, ctx: CommandContext): Promise<void> {
-  const output = parseOutputFlags(flags, ACCOUNT_FIELDS, LIST_FORMATS, 'one value per account');
-  const pageSize = positive('--page-size', flags.pageSize, 25);
-  const limit = flags.all ? Infinity : positive('--limit', flags.limit, 50);
+/** GET /accounts, page by page up to --limit (or every page with --all). */
+export async function runAccountsList(
+  options: AccountsListOptions,
+  ctx: CommandContext,
+): Promise<void> {
+  const { limit } = options;
   // One more than the limit tells whether rows were left out.
   const accounts = await withConnection(
     ctx,
-    { org: flags.org, project: flags.project, sandbox: flags.sandbox },
-    { timeoutMs },
+    options.target,
+    { timeoutMs: options.timeoutMs },
     ({ client }) =>
-      listAccounts(
-        client,
-        {
-          providers: flags.provider,
-          originOwnerIds: flags.ownerId,
-          accountIds: flags.accountId,
-          status: flags.status,
-        },
-        { pageSize, limit: limit + 1, maxPages: maxPages(ctx) },
-      ),
+      listAccounts(client, options.filter, {
+        pageSize: options.pageSize,
+        limit: limit + 1,
+        maxPages: maxPages(ctx),
+      }),
   );
   const shown = accounts
     .slice(0, limit)
-    .map((account) => redactAccount(account, flags.showCredentials === true));
+    .map((account) => redactAccount(account, options.showCredentials));
   const now = ctx.now().getTime();
   const text = (value: string | null | undefined) => value ?? '';
   await renderRows<LinkedAccount>(
@@ -179,7 +155,7 @@ async function list(flags: AccountFlags, timeoutMs: number, ctx: CommandContext)
       rows: shown,
       json: (a) => ({ ...a }),
     },
-    output,
+    options.output,
   );
   if (accounts.length > limit) note(ctx, `showing the first ${limit}; use --all for every page`);
 }

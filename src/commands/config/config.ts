@@ -1,32 +1,11 @@
 // `cst config`: organizations, projects and where their keys live. Verbs only; code loads on use.
 import { Command, Option } from 'commander';
-import type { Context } from '../../context.js';
-import { addOutputOptions, examples } from '../shared.js';
+import { addOutputOptions, type Dispatch, examples } from '../shared.js';
+import type { ConfigFlags } from './options.js';
 
-export interface ConfigFlags {
-  org?: string;
-  orgId?: string;
-  project?: string;
-  projectId?: string;
-  baseUrl?: string;
-  apiKeyStdin?: boolean;
-  keyEnv?: string;
-  keyFile?: string;
-  storage?: 'keyring' | 'file';
-  default?: boolean;
-  yes?: boolean;
-  force?: boolean;
-  output?: string;
-  json?: boolean;
-  field?: string;
-}
-
-export function configCommand(ctx: Context): Command {
-  const run = async (
-    verb: 'add' | 'list' | 'remove' | 'use' | 'path',
-    args: string[],
-    flags: ConfigFlags,
-  ) => (await import('./run.js')).runConfig(verb, args, flags, ctx);
+export function configCommand(run: Dispatch): Command {
+  const options = () => import('./options.js');
+  const runners = () => import('./run.js');
   const config = new Command('config')
     .description('Organizations, projects and their API keys')
     .addHelpText(
@@ -63,13 +42,25 @@ export function configCommand(ctx: Context): Command {
         'cst config add --org acme --project ci --key-env ACME_STACKONE_KEY',
       ]),
     )
-    .action((flags: ConfigFlags) => run('add', [], flags));
+    .action(async (flags: ConfigFlags) =>
+      run(
+        'config add',
+        (await options()).parseConfigAddOptions(flags),
+        async () => (await runners()).runConfigAdd,
+      ),
+    );
   addOutputOptions(
     config
       .command('list')
       .description('List projects, keys masked')
       .addHelpText('after', examples(['cst config list', 'cst config list --json'])),
-  ).action((flags: ConfigFlags) => run('list', [], flags));
+  ).action(async (flags: ConfigFlags) =>
+    run(
+      'config list',
+      (await options()).parseConfigListOptions(flags),
+      async () => (await runners()).runConfigList,
+    ),
+  );
   config
     .command('remove')
     .description('Remove a project (and its stored key), or a whole organization')
@@ -77,8 +68,12 @@ export function configCommand(ctx: Context): Command {
     .argument('[project]')
     .option('-y, --yes', 'do not ask for confirmation (required without a terminal)')
     .addHelpText('after', examples(['cst config remove acme staging --yes']))
-    .action((org: string, project: string | undefined, flags: ConfigFlags) =>
-      run('remove', project === undefined ? [org] : [org, project], flags),
+    .action(async (org: string, project: string | undefined, flags: ConfigFlags) =>
+      run(
+        'config remove',
+        (await options()).parseConfigRemoveOptions(org, project, flags),
+        async () => (await runners()).runConfigRemove,
+      ),
     );
   config
     .command('use')
@@ -86,13 +81,17 @@ export function configCommand(ctx: Context): Command {
     .argument('<org>')
     .argument('[project]', 'needed when the organization has several')
     .addHelpText('after', examples(['cst config use acme prod']))
-    .action((org: string, project: string | undefined, flags: ConfigFlags) =>
-      run('use', project === undefined ? [org] : [org, project], flags),
+    .action(async (org: string, project: string | undefined) =>
+      run(
+        'config use',
+        (await options()).parseConfigUseOptions(org, project),
+        async () => (await runners()).runConfigUse,
+      ),
     );
   config
     .command('path')
     .description('Print the path of the config file')
     .addHelpText('after', examples(['$EDITOR "$(cst config path)"']))
-    .action((flags: ConfigFlags) => run('path', [], flags));
+    .action(async () => run('config path', {}, async () => (await runners()).runConfigPath));
   return config;
 }

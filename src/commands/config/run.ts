@@ -1,11 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  type ConfigFile,
-  loadConfig,
-  type ProjectConfig,
-  saveConfig,
-} from '../../config/config-file.js';
+import { loadConfig, type ProjectConfig, saveConfig } from '../../config/config-file.js';
 import { configDir, configFile, expandPath } from '../../config/paths.js';
 import { checkReadable } from '../../util/path-check.js';
 import { confirmed } from '../confirm.js';
@@ -13,101 +8,84 @@ import { writeFileAtomic } from '../../util/private-files.js';
 import { canPrompt, envValue, type Context } from '../../context.js';
 import { MissingFlagsError, UsageError } from '../../errors.js';
 import { note, warn } from '../../output/messages.js';
-import { parseOutputFlags, RECORD_FORMATS } from '../../output/format.js';
 import { renderRows } from '../../output/rows.js';
 import { readSecretFromStdin } from '../../util/stdin.js';
-import type { ConfigFlags } from './config.js';
+import {
+  checkName,
+  type ConfigAddOptions,
+  type ConfigListOptions,
+  type ConfigRemoveOptions,
+  type ConfigUseOptions,
+} from './options.js';
 
-export async function runConfig(
-  verb: 'add' | 'list' | 'remove' | 'use' | 'path',
-  args: string[],
-  flags: ConfigFlags,
-  ctx: Context,
-): Promise<void> {
-  const path = configFile(ctx.env);
-  if (verb === 'path') {
-    ctx.stdout.write(`${path}\n`);
-    return;
-  }
-  const config = await loadConfig(path);
-  switch (verb) {
-    case 'add':
-      return add(ctx, path, config, flags);
-    case 'list':
-      return list(ctx, config, flags);
-    case 'use':
-      return use(ctx, path, config, args);
-    case 'remove':
-      return remove(ctx, path, config, args, flags);
-  }
+export function runConfigPath(_options: unknown, ctx: Context): Promise<void> {
+  ctx.stdout.write(`${configFile(ctx.env)}\n`);
+  return Promise.resolve();
 }
 
-async function add(
-  ctx: Context,
-  path: string,
-  config: ConfigFile,
-  flags: ConfigFlags,
-): Promise<void> {
-  const sources = [
-    flags.apiKeyStdin && '--api-key-stdin',
-    flags.keyEnv !== undefined && '--key-env',
-    flags.keyFile !== undefined && '--key-file',
-  ].filter(Boolean);
-  if (sources.length > 1)
-    throw new UsageError(`give the key one way: ${sources.join(', ')} are exclusive`);
+/** Adds or replaces a project: names, then the key, asked for on a terminal when not given. */
+export async function runConfigAdd(options: ConfigAddOptions, ctx: Context): Promise<void> {
+  const path = configFile(ctx.env);
+  const config = await loadConfig(path);
   const interactive = canPrompt(ctx);
   const missing = [
-    flags.org === undefined && '--org',
-    flags.project === undefined && '--project',
-    sources.length === 0 && !interactive && '--api-key-stdin, --key-env or --key-file',
+    options.org === undefined && '--org',
+    options.project === undefined && '--project',
+    options.key.kind === 'prompt' && '--api-key-stdin, --key-env or --key-file',
   ].filter((flag): flag is string => typeof flag === 'string');
   if (missing.length > 0 && !interactive) throw new MissingFlagsError(missing);
-  const prompter = interactive ? await ctx.prompter() : undefined;
-  const required = (value: string) => (value.trim() === '' ? 'required' : true);
-  const org = flags.org ?? (await prompter!.input('Organization name', required)).trim();
-  const projectName = flags.project ?? (await prompter!.input('Project name', required)).trim();
+  const ask = async (question: string) => {
+    const prompter = await ctx.prompter();
+    const answer = (
+      await prompter.input(question, (value) => (value.trim() === '' ? 'required' : true))
+    ).trim();
+    return answer;
+  };
+  const org = options.org ?? (await ask('Organization name'));
+  const projectName = options.project ?? (await ask('Project name'));
   checkName('--org', org);
   checkName('--project', projectName);
   const name = `${org}/${projectName}`;
-  if (flags.baseUrl !== undefined && !/^https?:\/\//.test(flags.baseUrl))
-    throw new UsageError(`--base-url: "${flags.baseUrl}" is not an http(s) URL`);
   const replaced = config.organizations[org]?.projects[projectName];
-  if (replaced && !flags.force) {
+  if (replaced && !options.force) {
     if (!interactive)
       throw new UsageError(`${name} is already configured in ${path}`, {
         hint: 'add --force to replace it (the key cst stored for it goes too)',
       });
-    if (!(await prompter!.confirm(`${name} exists. Replace it, and the key cst stored for it?`))) {
+    const prompter = await ctx.prompter();
+    if (!(await prompter.confirm(`${name} exists. Replace it, and the key cst stored for it?`))) {
       note(ctx, 'nothing changed');
       return;
     }
   }
 
   const project: ProjectConfig = {
-    ...(flags.projectId === undefined ? {} : { id: flags.projectId }),
-    ...(flags.baseUrl === undefined ? {} : { base_url: flags.baseUrl }),
+    ...(options.projectId === undefined ? {} : { id: options.projectId }),
+    ...(options.baseUrl === undefined ? {} : { base_url: options.baseUrl }),
   };
-  if (flags.keyEnv !== undefined) project.key_env = flags.keyEnv;
-  else if (flags.keyFile !== undefined) {
+  const { key: input } = options;
+  if (input.kind === 'env') project.key_env = input.name;
+  else if (input.kind === 'file') {
     // Read at run time, from this path: a typo is best found now.
-    checkReadable('--key-file', expandPath(flags.keyFile, ctx.env), flags.keyFile);
-    project.key_file = flags.keyFile;
+    checkReadable('--key-file', expandPath(input.path, ctx.env), input.path);
+    project.key_file = input.path;
   } else {
-    const key = flags.apiKeyStdin
-      ? await readSecretFromStdin(ctx, '--api-key-stdin')
-      : (await prompter!.password('API key (hidden)')).trim();
+    const key =
+      input.kind === 'stdin'
+        ? await readSecretFromStdin(ctx, '--api-key-stdin')
+        : (await (await ctx.prompter()).password('API key (hidden)')).trim();
     if (key === '') throw new UsageError('the API key is empty');
-    Object.assign(project, await storeKey(ctx, name, key, flags.storage));
+    Object.assign(project, await storeKey(ctx, name, key, options.storage));
   }
   const organization = config.organizations[org] ?? { projects: {} };
-  if (flags.orgId !== undefined) organization.id = flags.orgId;
+  if (options.orgId !== undefined) organization.id = options.orgId;
   organization.projects[projectName] = project;
   config.organizations[org] = organization;
-  if (flags.default) config.default = { org, project: projectName };
+  if (options.makeDefault) config.default = { org, project: projectName };
   await saveConfig(path, config);
   // The key of the project replaced, unless the new key took its very place.
   if (replaced && !sameKeyPlace(replaced, project)) await forgetKey(ctx, name, replaced);
-  note(ctx, `saved ${name} in ${path}${flags.default ? ' (default)' : ''}`);
+  note(ctx, `saved ${name} in ${path}${options.makeDefault ? ' (default)' : ''}`);
 }
 
 /** The keyring where one answers; otherwise, or when asked, a 0600 file beside the config. */
@@ -136,19 +114,9 @@ async function storeKey(
   return { key_file: file };
 }
 
-const LIST_FIELDS = [
-  'organization',
-  'project',
-  'default',
-  'organization_id',
-  'project_id',
-  'base_url',
-  'key_source',
-  'key',
-];
-
-async function list(ctx: Context, config: ConfigFile, flags: ConfigFlags): Promise<void> {
-  const output = parseOutputFlags(flags, LIST_FIELDS, RECORD_FORMATS, 'one value per project');
+/** Every configured project, keys masked. */
+export async function runConfigList(options: ConfigListOptions, ctx: Context): Promise<void> {
+  const config = await loadConfig(configFile(ctx.env));
   const rows: Record<string, string | boolean | null>[] = [];
   for (const [org, entry] of Object.entries(config.organizations)) {
     for (const [name, project] of Object.entries(entry.projects)) {
@@ -198,7 +166,7 @@ async function list(ctx: Context, config: ConfigFile, flags: ConfigFlags): Promi
       rows,
       json: (row) => row,
     },
-    output,
+    options.output,
   );
   if (rows.length === 0 && ctx.stderr.isTTY) note(ctx, 'no projects configured: cst config add');
 }
@@ -233,13 +201,12 @@ async function maskedKey(
   return null;
 }
 
-async function use(
-  ctx: Context,
-  path: string,
-  config: ConfigFile,
-  [org, project]: string[],
-): Promise<void> {
-  const entry = config.organizations[org!];
+/** Makes a project the default. */
+export async function runConfigUse(options: ConfigUseOptions, ctx: Context): Promise<void> {
+  const { org, project } = options;
+  const path = configFile(ctx.env);
+  const config = await loadConfig(path);
+  const entry = config.organizations[org];
   if (!entry) throw new UsageError(`no organization "${org}" in ${path}`);
   const names = Object.keys(entry.projects);
   const chosen = project ?? (names.length === 1 ? names[0] : undefined);
@@ -249,19 +216,17 @@ async function use(
     throw new UsageError(`no project "${chosen}" in organization "${org}"`, {
       hint: `known: ${names.join(', ')}`,
     });
-  config.default = { org: org!, project: chosen };
+  config.default = { org, project: chosen };
   await saveConfig(path, config);
   note(ctx, `default project: ${org}/${chosen}`);
 }
 
-async function remove(
-  ctx: Context,
-  path: string,
-  config: ConfigFile,
-  [org, project]: string[],
-  flags: ConfigFlags,
-): Promise<void> {
-  const entry = config.organizations[org!];
+/** Removes a project, or a whole organization, and the keys cst stored for them. */
+export async function runConfigRemove(options: ConfigRemoveOptions, ctx: Context): Promise<void> {
+  const { org, project } = options;
+  const path = configFile(ctx.env);
+  const config = await loadConfig(path);
+  const entry = config.organizations[org];
   if (!entry || (project !== undefined && !entry.projects[project]))
     throw new UsageError(
       `no ${project === undefined ? `organization "${org}"` : `project "${org}/${project}"`} in ${path}`,
@@ -273,7 +238,7 @@ async function remove(
       ctx,
       `Remove ${listed} from ${path}, and the key${names.length === 1 ? '' : 's'} cst stored?`,
       `removing ${listed}`,
-      { yes: flags.yes },
+      { yes: options.yes },
     ))
   )
     return;
@@ -281,7 +246,7 @@ async function remove(
     await forgetKey(ctx, `${org}/${name}`, entry.projects[name]!);
     delete entry.projects[name];
   }
-  if (Object.keys(entry.projects).length === 0) delete config.organizations[org!];
+  if (Object.keys(entry.projects).length === 0) delete config.organizations[org];
   const current = config.default;
   if (current && current.org === org && (project === undefined || current.project === project)) {
     delete config.default;
@@ -307,12 +272,4 @@ async function forgetKey(ctx: Context, name: string, project: ProjectConfig): Pr
   } else if (project.key_file?.startsWith(join(configDir(ctx.env), 'keys'))) {
     await rm(project.key_file, { force: true });
   }
-}
-
-/** Names become file names (a key file): no path separators, no "..", nothing hidden. */
-function checkName(flag: string, name: string): void {
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name))
-    throw new UsageError(
-      `${flag}: "${name}" is not a valid name: up to 64 letters, digits, '.', '_' and '-', starting with a letter or digit`,
-    );
 }

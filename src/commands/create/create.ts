@@ -4,14 +4,11 @@ import { CATEGORIES, SESSION_TYPES } from '../../api/constants.js';
 import { DEFAULT_RATE } from '../../bulk/pacer.js';
 import { RESULT_COLUMNS } from '../../bulk/columns.js';
 import { CREATE_FORMATS } from '../../output/format.js';
-import type { CommandContext } from '../../connection.js';
 import { DURATION_HELP } from '../../util/duration.js';
-import { addOutputOptions, addTargetOptions, collect, examples } from '../shared.js';
-import type { CreateFlags, CreateOptions } from './options.js';
+import { addOutputOptions, addTargetOptions, collect, type Dispatch, examples } from '../shared.js';
+import type { CreateFlags } from './options.js';
 
-export type CreateRunner = (options: CreateOptions, ctx: CommandContext) => Promise<void>;
-
-export function createCommand(ctx: CommandContext, run?: CreateRunner): Command {
+export function createCommand(run: Dispatch): Command {
   const command = new Command('create')
     .description('Create a connect session and print its token and auth link')
     .option('--owner-id <id>', 'your identifier for the customer (origin_owner_id, required)')
@@ -95,7 +92,10 @@ export function createCommand(ctx: CommandContext, run?: CreateRunner): Command 
     )
     .action(async (flags: CreateFlags) => {
       const { parseCreateOptions } = await import('./options.js');
-      const options = parseCreateOptions(flags);
-      await (run ?? (await import('./run.js')).runCreate)(options, ctx);
+      await run(
+        'create',
+        parseCreateOptions(flags),
+        async () => (await import('./run.js')).runCreate,
+      );
     });
 }

@@ -2,7 +2,7 @@
 import * as z from 'zod/mini';
 import { SESSION_TOKEN_FIELDS } from '../../api/constants.js';
 import type { ConnectSessionCreate } from '../../api/schemas.js';
-import type { TargetFlags } from '../../config/target.js';
+import type { TargetFlags } from '../../options/target.js';
 import { UsageError } from '../../errors.js';
 import { type OutputOptions, parseOutputFlags } from '../../output/format.js';
 import type { BulkOptions } from '../../bulk/run.js';
@@ -15,6 +15,7 @@ import {
   jsonObject,
   keyValues,
   sessionId,
+  timeoutMs,
   usageFromZod,
 } from '../../options/parse.js';
 
@@ -104,7 +105,7 @@ const createFlagsSchema = z.object({
   org: nonEmpty,
   project: nonEmpty,
   sandbox: flag,
-  timeout: durationMs.check(z.refine((ms: number) => ms > 0, 'must be more than 0')),
+  timeout: timeoutMs,
   interval: z.optional(
     durationMs.check(z.refine((ms: number) => ms >= 1000, 'must be at least 1s')),
   ),

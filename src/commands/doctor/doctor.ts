@@ -1,16 +1,9 @@
 // `cst doctor`: flags and help only.
 import { Command } from 'commander';
-import type { CommandContext } from '../../connection.js';
-import { examples } from '../shared.js';
+import { type Dispatch, examples } from '../shared.js';
+import type { DoctorFlags } from './options.js';
 
-export interface DoctorFlags {
-  org?: string;
-  project?: string;
-  json?: boolean;
-  timeout: string;
-}
-
-export function doctorCommand(ctx: CommandContext): Command {
+export function doctorCommand(run: Dispatch): Command {
   return new Command('doctor')
     .description('Check configuration, credentials, files, keyring, proxy and reachability')
     .option('--org <name>', 'check this organization (env: CST_ORG)')
@@ -18,5 +11,12 @@ export function doctorCommand(ctx: CommandContext): Command {
     .option('--timeout <duration>', 'time limit for each reachability check', '5s')
     .option('--json', 'print the checks as one JSON array')
     .addHelpText('after', examples(['cst doctor', 'cst doctor --org acme --project prod --json']))
-    .action(async (flags: DoctorFlags) => (await import('./run.js')).runDoctor(flags, ctx));
+    .action(async (flags: DoctorFlags) => {
+      const { parseDoctorOptions } = await import('./options.js');
+      await run(
+        'doctor',
+        parseDoctorOptions(flags),
+        async () => (await import('./run.js')).runDoctor,
+      );
+    });
 }

@@ -12,10 +12,9 @@ import { displayProxy, effectiveProxies, proxyFor, proxySettings } from '../../c
 import { envValue } from '../../context.js';
 import { ApiError, CliError, EXIT } from '../../errors.js';
 import { renderRows } from '../../output/rows.js';
-import { parseDurationMs } from '../../util/duration.js';
 import { type CommandContext, type Connection } from '../../connection.js';
 import { mask } from '../config/run.js';
-import type { DoctorFlags } from './doctor.js';
+import type { DoctorOptions } from './options.js';
 
 type Status = 'ok' | 'warn' | 'fail';
 interface Check {
@@ -24,11 +23,11 @@ interface Check {
   detail: string;
 }
 
-export async function runDoctor(flags: DoctorFlags, ctx: CommandContext): Promise<void> {
+export async function runDoctor(options: DoctorOptions, ctx: CommandContext): Promise<void> {
   const checks: Check[] = [];
   const add = (check: string, status: Status, detail: string) =>
     checks.push({ check, status, detail: ctx.redactor.text(detail) });
-  const timeoutMs = parseDurationMs(flags.timeout) ?? 5000;
+  const { timeoutMs, selection: chosen } = options;
 
   const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
   add(
@@ -57,7 +56,7 @@ export async function runDoctor(flags: DoctorFlags, ctx: CommandContext): Promis
 
   let selected: Connection | undefined;
   const selection =
-    flags.org !== undefined || flags.project !== undefined
+    chosen.org !== undefined || chosen.project !== undefined
       ? 'flag'
       : envValue(ctx.env, 'CST_ORG') || envValue(ctx.env, 'CST_PROJECT')
         ? 'env'
@@ -66,10 +65,7 @@ export async function runDoctor(flags: DoctorFlags, ctx: CommandContext): Promis
           : 'config';
   try {
     // A check must not stop to ask which project: it reports what would be chosen.
-    selected = await ctx.connect(
-      { org: flags.org, project: flags.project },
-      { timeoutMs, prompt: false },
-    );
+    selected = await ctx.connect(chosen, { timeoutMs, prompt: false });
     const { target } = selected;
     const where =
       target.kind === 'env'
@@ -152,7 +148,7 @@ export async function runDoctor(flags: DoctorFlags, ctx: CommandContext): Promis
       rows: checks,
       json: (c) => ({ ...c }),
     },
-    { format: flags.json ? 'json' : undefined, field: undefined },
+    { format: options.json ? 'json' : undefined, field: undefined },
   );
   const failed = checks.filter((c) => c.status === 'fail').length;
   if (failed > 0)

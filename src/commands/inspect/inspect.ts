@@ -1,10 +1,9 @@
 // `cst inspect`: flags and help only.
 import { Command } from 'commander';
-import type { CommandContext } from '../../connection.js';
-import { addOutputOptions, addTargetOptions, examples } from '../shared.js';
-import type { InspectFlags } from './run.js';
+import { addOutputOptions, addTargetOptions, type Dispatch, examples } from '../shared.js';
+import type { InspectFlags } from './options.js';
 
-export function inspectCommand(ctx: CommandContext): Command {
+export function inspectCommand(run: Dispatch): Command {
   const command = new Command('inspect')
     .description('Show the session a token belongs to (POST /connect_sessions/authenticate)')
     .argument('[token]', 'the token (prefer --token-stdin: arguments land in shell history)')
@@ -20,7 +19,11 @@ export function inspectCommand(ctx: CommandContext): Command {
       ]),
     )
     .action(async (token: string | undefined, flags: InspectFlags) => {
-      const { runInspect } = await import('./run.js');
-      await runInspect(token, flags, ctx);
+      const { parseInspectOptions } = await import('./options.js');
+      await run(
+        'inspect',
+        parseInspectOptions(token, flags),
+        async () => (await import('./run.js')).runInspect,
+      );
     });
 }

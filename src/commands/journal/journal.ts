@@ -1,18 +1,11 @@
 // `cst journal`: the journals of bulk runs (in the state directory), seen and started over.
 // Flags and help only; the code loads on use.
 import { Command } from 'commander';
-import type { Context } from '../../context.js';
 import { LIST_FORMATS } from '../../output/format.js';
-import { addOutputOptions, examples } from '../shared.js';
+import { addOutputOptions, type Dispatch, examples } from '../shared.js';
+import type { JournalFlags } from './options.js';
 
-export interface JournalFlags {
-  output?: string;
-  json?: boolean;
-  field?: string;
-  yes?: boolean;
-}
-
-export function journalCommand(ctx: Context): Command {
+export function journalCommand(run: Dispatch): Command {
   const journal = new Command('journal')
     .description('The journals bulk runs keep to resume: list them, or start an input over')
     .addHelpText('after', examples(['cst journal list', 'cst journal reset 3f2a9c0d1e4b5a67']));
@@ -22,7 +15,13 @@ export function journalCommand(ctx: Context): Command {
         'Each journal: its id, input file, target, rows by state and last run',
       ),
       LIST_FORMATS,
-    ).action(async (flags: JournalFlags) => (await import('./run.js')).runJournalList(flags, ctx)),
+    ).action(async (flags: JournalFlags) =>
+      run(
+        'journal list',
+        (await import('./options.js')).parseJournalListOptions(flags),
+        async () => (await import('./run.js')).runJournalList,
+      ),
+    ),
   );
   journal
     .command('reset')
@@ -30,7 +29,11 @@ export function journalCommand(ctx: Context): Command {
     .argument('<id>', "the journal's id, from cst journal list")
     .option('-y, --yes', 'do not ask for confirmation (required without a terminal)')
     .action(async (id: string, flags: JournalFlags) =>
-      (await import('./run.js')).runJournalReset(id, flags, ctx),
+      run(
+        'journal reset',
+        (await import('./options.js')).parseJournalResetOptions(id, flags),
+        async () => (await import('./run.js')).runJournalReset,
+      ),
     );
   return journal;
 }

@@ -1,18 +1,15 @@
 import { listJournals, removeJournal, type JournalSummary } from '../../bulk/journals.js';
 import type { Context } from '../../context.js';
 import { CliError, EXIT, UsageError } from '../../errors.js';
-import { LIST_FORMATS, parseOutputFlags } from '../../output/format.js';
 import { note } from '../../output/messages.js';
 import { renderRows } from '../../output/rows.js';
 import { relativeTime } from '../../util/time.js';
 import { LockBusyError } from '../../util/lock.js';
 import { confirmed } from '../confirm.js';
-import type { JournalFlags } from './journal.js';
+import type { JournalListOptions, JournalResetOptions } from './options.js';
 
-const FIELDS = ['id', 'input', 'target', 'org', 'project', 'rows', 'states', 'last_run', 'path'];
-
-export async function runJournalList(flags: JournalFlags, ctx: Context): Promise<void> {
-  const output = parseOutputFlags(flags, FIELDS, LIST_FORMATS, 'one value per journal');
+export async function runJournalList(options: JournalListOptions, ctx: Context): Promise<void> {
+  const { output } = options;
   const journals = listJournals(ctx.env);
   if (journals.length === 0 && output.format === undefined && output.field === undefined)
     return note(ctx, 'no journals: bulk runs keep theirs here when they run');
@@ -61,16 +58,13 @@ export async function runJournalList(flags: JournalFlags, ctx: Context): Promise
   );
 }
 
-export async function runJournalReset(
-  id: string,
-  flags: JournalFlags,
-  ctx: Context,
-): Promise<void> {
+export async function runJournalReset(options: JournalResetOptions, ctx: Context): Promise<void> {
+  const { id } = options;
   const journal = listJournals(ctx.env).find((j) => j.id === id);
   if (!journal)
     throw new UsageError(`no journal ${id}`, { hint: "'cst journal list' shows their ids" });
   const question = `Forget the journal of ${journal.input ?? id}? Its next run sends every row again, issued ones too.`;
-  if (!(await confirmed(ctx, question, `resetting journal ${id}`, flags))) return;
+  if (!(await confirmed(ctx, question, `resetting journal ${id}`, options))) return;
   try {
     await removeJournal(ctx.env, id);
   } catch (error) {

@@ -1,17 +1,10 @@
 // `cst ledger`: where the record of issued sessions lives, and keeping it small.
 import { Command } from 'commander';
 import type { Context } from '../../context.js';
-import { examples } from '../shared.js';
+import { type Dispatch, examples } from '../shared.js';
+import type { LedgerFlags } from './options.js';
 
-export interface LedgerFlags {
-  sandbox?: boolean;
-  before?: string;
-  json?: boolean;
-  yes?: boolean;
-  dryRun?: boolean;
-}
-
-export function ledgerCommand(ctx: Context): Command {
+export function ledgerCommand(ctx: Context, run: Dispatch): Command {
   const ledger = new Command('ledger')
     .description("cst's local record of the sessions it issued (no secrets)")
     .addHelpText('after', examples(['cst ledger path', 'cst ledger prune --before 90d']));
@@ -20,7 +13,13 @@ export function ledgerCommand(ctx: Context): Command {
     .description('Print the path of the ledger file')
     .option('--sandbox', 'the ledger of sandbox sessions')
     .addHelpText('after', examples(['wc -l "$(cst ledger path)"']))
-    .action(async (flags: LedgerFlags) => (await import('./run.js')).runLedgerPath(flags, ctx));
+    .action(async (flags: LedgerFlags) =>
+      run(
+        'ledger path',
+        (await import('./options.js')).parseLedgerPathOptions(flags),
+        async () => (await import('./run.js')).runLedgerPath,
+      ),
+    );
   ledger
     .command('prune')
     .description('Remove records of sessions created before a date or duration')
@@ -33,6 +32,12 @@ export function ledgerCommand(ctx: Context): Command {
       'after',
       examples(['cst ledger prune --before 90d --dry-run', 'cst ledger prune --before 90d --yes']),
     )
-    .action(async (flags: LedgerFlags) => (await import('./run.js')).runLedgerPrune(flags, ctx));
+    .action(async (flags: LedgerFlags) =>
+      run(
+        'ledger prune',
+        (await import('./options.js')).parseLedgerPruneOptions(flags, ctx.now().getTime()),
+        async () => (await import('./run.js')).runLedgerPrune,
+      ),
+    );
   return ledger;
 }

@@ -1,30 +1,25 @@
 import { stateDir } from '../../config/paths.js';
 import { note } from '../../output/messages.js';
 import type { Context } from '../../context.js';
-import { UsageError } from '../../errors.js';
 import { ledgerPath, prune } from '../../ledger/store.js';
-import { parseWhen } from '../../util/time.js';
 import { confirmed } from '../confirm.js';
-import type { LedgerFlags } from './ledger.js';
+import type { LedgerPathOptions, LedgerPruneOptions } from './options.js';
 
-export function runLedgerPath(flags: LedgerFlags, ctx: Context): void {
-  ctx.stdout.write(`${ledgerPath(stateDir(ctx.env), flags.sandbox === true)}\n`);
+export function runLedgerPath(options: LedgerPathOptions, ctx: Context): Promise<void> {
+  ctx.stdout.write(`${ledgerPath(stateDir(ctx.env), options.sandbox)}\n`);
+  return Promise.resolve();
 }
 
-export async function runLedgerPrune(flags: LedgerFlags, ctx: Context): Promise<void> {
-  const before = parseWhen(flags.before ?? '', ctx.now().getTime());
-  if (before === undefined)
-    throw new UsageError(
-      `--before: "${flags.before}" is neither a date (2026-01-01) nor a duration (90d)`,
-    );
-  const path = ledgerPath(stateDir(ctx.env), flags.sandbox === true);
+export async function runLedgerPrune(options: LedgerPruneOptions, ctx: Context): Promise<void> {
+  const { before } = options;
+  const path = ledgerPath(stateDir(ctx.env), options.sandbox);
   const since = new Date(before).toISOString();
   const records = (n: number) => `${n} record${n === 1 ? '' : 's'}`;
   // A count first, for --dry-run and for the question; --yes needs neither.
-  if (flags.dryRun || !flags.yes) {
+  if (options.dryRun || !options.yes) {
     const planned = await prune(path, before, { dryRun: true });
-    if (flags.dryRun) {
-      if (flags.json)
+    if (options.dryRun) {
+      if (options.json)
         ctx.stdout.write(
           `${JSON.stringify({ would_remove: planned.removed, kept: planned.kept })}\n`,
         );
@@ -36,7 +31,7 @@ export async function runLedgerPrune(flags: LedgerFlags, ctx: Context): Promise<
       return;
     }
     if (planned.removed === 0) {
-      if (flags.json) ctx.stdout.write(`${JSON.stringify(planned)}\n`);
+      if (options.json) ctx.stdout.write(`${JSON.stringify(planned)}\n`);
       else note(ctx, `no record was created before ${since}; ${planned.kept} kept`);
       return;
     }
@@ -44,6 +39,6 @@ export async function runLedgerPrune(flags: LedgerFlags, ctx: Context): Promise<
     if (!(await confirmed(ctx, question, 'pruning the ledger', { dryRun: true }))) return;
   }
   const result = await prune(path, before);
-  if (flags.json) ctx.stdout.write(`${JSON.stringify(result)}\n`);
+  if (options.json) ctx.stdout.write(`${JSON.stringify(result)}\n`);
   else note(ctx, `removed ${records(result.removed)} created before ${since}; ${result.kept} kept`);
 }

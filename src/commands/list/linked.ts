@@ -1,7 +1,7 @@
 // --linked: for the projects involved, ask StackOne which accounts the listed owners linked, and
 // match each session with the first account of its owner created after it.
 import { type LinkedAccount, listAccounts } from '../../api/accounts.js';
-import type { TargetFlags } from '../../config/target.js';
+import type { TargetFlags } from '../../options/target.js';
 import { CliError } from '../../errors.js';
 import type { LedgerRecord } from '../../ledger/record.js';
 import { warn } from '../../output/messages.js';

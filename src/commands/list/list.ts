@@ -1,13 +1,11 @@
 // `cst list`: flags and help only.
 import { Command, Option } from 'commander';
-import type { CommandContext } from '../../connection.js';
+import type { Context } from '../../context.js';
 import { LIST_FORMATS } from '../../output/format.js';
-import { collect, examples } from '../shared.js';
-import type { ListFlags, ListOptions } from './options.js';
+import { collect, type Dispatch, examples } from '../shared.js';
+import type { ListFlags } from './options.js';
 
-export type ListRunner = (options: ListOptions, ctx: CommandContext) => Promise<void>;
-
-export function listCommand(ctx: CommandContext, run?: ListRunner): Command {
+export function listCommand(ctx: Context, run: Dispatch): Command {
   return new Command('list')
     .description(
       'List the connect sessions cst issued, newest first (StackOne has no such endpoint)',
@@ -55,6 +53,6 @@ export function listCommand(ctx: CommandContext, run?: ListRunner): Command {
     .action(async (flags: ListFlags) => {
       const { parseListOptions } = await import('./options.js');
       const options = parseListOptions(flags, ctx.now().getTime());
-      await (run ?? (await import('./run.js')).runList)(options, ctx);
+      await run('list', options, async () => (await import('./run.js')).runList);
     });
 }

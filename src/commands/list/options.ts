@@ -4,7 +4,7 @@ import type { SessionStatus } from '../../ledger/query.js';
 import { LIST_FORMATS, parseOutputFlags } from '../../output/format.js';
 import type { ListOutput } from '../../output/rows.js';
 import { parseWhen } from '../../util/time.js';
-import { categoryList, durationMs, usageFromZod } from '../../options/parse.js';
+import { categoryList, durationMs, timeoutMs, usageFromZod } from '../../options/parse.js';
 
 export interface ListFlags {
   org?: string;
@@ -94,7 +94,7 @@ const listFlagsSchema = z.object({
   ),
   categories: z.optional(categoryList),
   expiring: z.optional(durationMs),
-  timeout: durationMs,
+  timeout: timeoutMs,
 });
 
 export function parseListOptions(flags: ListFlags, now: number): ListOptions {

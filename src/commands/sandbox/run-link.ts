@@ -5,29 +5,26 @@ import { note } from '../../output/messages.js';
 import { listJournals, removeJournal } from '../../bulk/journals.js';
 import { confirmed } from '../confirm.js';
 import type { Context } from '../../context.js';
-import { CliError, EXIT, UsageError } from '../../errors.js';
+import { CliError, EXIT } from '../../errors.js';
 import { ledgerPath } from '../../ledger/store.js';
 import { renderRecord } from '../../output/record.js';
-import { finishAttempt, type Outcome } from '../../sandbox/hub.js';
+import { finishAttempt } from '../../sandbox/hub.js';
 import { SandboxStore, UnknownTokenError } from '../../sandbox/state.js';
 import { readSecretFromStdin } from '../../util/stdin.js';
-import type { LinkFlags } from './sandbox.js';
+import type { LinkOptions, ResetOptions } from './options.js';
 
-export async function runLink(
-  argument: string | undefined,
-  flags: LinkFlags,
-  ctx: Context,
-): Promise<void> {
-  if ((argument === undefined) === (flags.tokenStdin !== true))
-    throw new UsageError('give the token as an argument or with --token-stdin');
-  const token = argument ?? (await readSecretFromStdin(ctx, '--token-stdin'));
+export async function runLink(options: LinkOptions, ctx: Context): Promise<void> {
+  const token =
+    options.token.kind === 'argument'
+      ? options.token.value
+      : await readSecretFromStdin(ctx, '--token-stdin');
   let finished;
   try {
     finished = await finishAttempt(
       new SandboxStore(stateDir(ctx.env)),
       token,
-      (flags.outcome as Outcome | undefined) ?? 'authenticated',
-      flags.provider,
+      options.outcome,
+      options.provider,
       ctx.now(),
     );
   } catch (error) {
@@ -36,7 +33,7 @@ export async function runLink(
     }
     throw error;
   }
-  const output = { format: flags.json ? ('json' as const) : undefined, field: undefined };
+  const output = { format: options.json ? ('json' as const) : undefined, field: undefined };
   if (!finished.account) {
     const { session_id: _session, ...attempt } = finished.attempt;
     return renderRecord(ctx, { wire: attempt }, output);
@@ -45,10 +42,10 @@ export async function runLink(
   await renderRecord(ctx, { wire }, output);
 }
 
-export async function runReset(flags: { yes?: boolean }, ctx: Context): Promise<void> {
+export async function runReset(options: ResetOptions, ctx: Context): Promise<void> {
   const dir = stateDir(ctx.env);
   const question = "Forget the sandbox's sessions, accounts and ledger (its keys stay)?";
-  if (!(await confirmed(ctx, question, 'resetting the sandbox', flags))) return;
+  if (!(await confirmed(ctx, question, 'resetting the sandbox', options))) return;
   await new SandboxStore(dir).reset();
   // Session ids start again at 1, so the old sandbox ledger would be misleading; and the
   // journals of sandbox runs point at sessions that are gone.

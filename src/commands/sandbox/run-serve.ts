@@ -2,25 +2,20 @@ import { stateDir } from '../../config/paths.js';
 import type { Context } from '../../context.js';
 import { UsageError, visible } from '../../errors.js';
 import { note } from '../../output/messages.js';
-import { parseRate } from '../../bulk/pacer.js';
-import { FAULTS, type Fault, parseFault } from '../../sandbox/faults.js';
-import { type SandboxOptions, startSandbox } from '../../sandbox/server.js';
-import { parseDurationMs } from '../../util/duration.js';
-import type { ServeFlags } from './serve.js';
+import { startSandbox } from '../../sandbox/server.js';
+import type { ServeOptions } from './options.js';
 
-export async function runServe(flags: ServeFlags, ctx: Context): Promise<void> {
-  const port = Number(flags.port);
-  if (!/^\d+$/.test(flags.port) || port > 65535)
-    throw new UsageError(`--port: "${flags.port}" is not a port number`);
-  const faults = parseFaultFlags(flags);
+export async function runServe(options: ServeOptions, ctx: Context): Promise<void> {
+  const { port } = options;
   let sandbox;
   try {
     sandbox = await startSandbox({
       stateDir: stateDir(ctx.env),
       port,
       now: () => ctx.now(),
-      ...faults,
-      ...(flags.quiet ? {} : { onRequest: (entry) => logRequest(ctx, entry) }),
+      rateLimitPerMinute: options.rateLimitPerMinute,
+      faults: options.faults,
+      ...(options.quiet ? {} : { onRequest: (entry) => logRequest(ctx, entry) }),
     });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
@@ -41,7 +36,7 @@ export async function runServe(flags: ServeFlags, ctx: Context): Promise<void> {
       default: p.default === true,
     })),
   );
-  if (flags.json) {
+  if (options.json) {
     ctx.stdout.write(
       `${JSON.stringify({ base_url: sandbox.baseUrl, state_file: sandbox.store.path, projects })}\n`,
     );
@@ -72,36 +67,4 @@ function logRequest(
   if (ctx.jsonMessages) ctx.stderr.write(`${JSON.stringify({ request: entry })}\n`);
   else
     ctx.stderr.write(`${visible(`${entry.method} ${entry.path}`)} ${entry.status} ${entry.ms}ms\n`);
-}
-
-function parseFaultFlags(flags: ServeFlags): Pick<SandboxOptions, 'faults' | 'rateLimitPerMinute'> {
-  const duration = (flag: string, text: string | undefined) => {
-    if (text === undefined) return 0;
-    const ms = parseDurationMs(text);
-    if (ms === undefined) throw new UsageError(`${flag}: "${text}" is not a duration`);
-    return ms;
-  };
-  const rates: Partial<Record<Fault, number>> = {};
-  for (const text of flags.fault ?? []) {
-    const fault = parseFault(text);
-    if (!fault)
-      throw new UsageError(
-        `--fault: "${text}" is not name=probability with a name among ${FAULTS.join(', ')}`,
-      );
-    rates[fault[0]] = fault[1];
-  }
-  const perSecond = flags.rateLimit === undefined ? 1000 / 60 : parseRate(flags.rateLimit);
-  if (perSecond === undefined)
-    throw new UsageError(`--rate-limit: "${flags.rateLimit}" is not a rate`);
-  if (!/^\d+$/.test(flags.seed ?? '1'))
-    throw new UsageError(`--seed: "${flags.seed}" is not a whole number`);
-  return {
-    rateLimitPerMinute: perSecond === Infinity ? 0 : Math.round(perSecond * 60),
-    faults: {
-      latencyMs: duration('--latency', flags.latency),
-      jitterMs: duration('--jitter', flags.jitter),
-      rates,
-      seed: Number(flags.seed ?? '1'),
-    },
-  };
 }

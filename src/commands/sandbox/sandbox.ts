@@ -1,20 +1,13 @@
 // `cst sandbox`: registers its subcommands only.
 import { Command, Option } from 'commander';
-import type { Context } from '../../context.js';
-import { examples } from '../shared.js';
+import { type Dispatch, examples } from '../shared.js';
+import type { LinkFlags } from './options.js';
 import { serveCommand } from './serve.js';
 
-export interface LinkFlags {
-  provider: string;
-  outcome?: string;
-  tokenStdin?: boolean;
-  json?: boolean;
-}
-
-export function sandboxCommand(ctx: Context): Command {
+export function sandboxCommand(run: Dispatch): Command {
   const sandbox = new Command('sandbox')
     .description('Run the built-in StackOne-compatible sandbox')
-    .addCommand(serveCommand(ctx), { isDefault: true })
+    .addCommand(serveCommand(run), { isDefault: true })
     .addHelpText(
       'after',
       examples([
@@ -43,7 +36,11 @@ export function sandboxCommand(ctx: Context): Command {
       ]),
     )
     .action(async (token: string | undefined, flags: LinkFlags) =>
-      (await import('./run-link.js')).runLink(token, flags, ctx),
+      run(
+        'sandbox link',
+        (await import('./options.js')).parseLinkOptions(token, flags),
+        async () => (await import('./run-link.js')).runLink,
+      ),
     );
   sandbox
     .command('reset')
@@ -51,7 +48,11 @@ export function sandboxCommand(ctx: Context): Command {
     .option('-y, --yes', 'do not ask for confirmation (required without a terminal)')
     .addHelpText('after', examples(['cst sandbox reset --yes']))
     .action(async (flags: { yes?: boolean }) =>
-      (await import('./run-link.js')).runReset(flags, ctx),
+      run(
+        'sandbox reset',
+        (await import('./options.js')).parseResetOptions(flags),
+        async () => (await import('./run-link.js')).runReset,
+      ),
     );
   return sandbox;
 }

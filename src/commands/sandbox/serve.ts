@@ -1,22 +1,11 @@
 import { Command } from 'commander';
-import type { Context } from '../../context.js';
 import { FAULTS } from '../../sandbox/faults.js';
-import { collect, examples } from '../shared.js';
+import { collect, type Dispatch, examples } from '../shared.js';
+import type { ServeFlags } from './options.js';
 
 export const DEFAULT_SANDBOX_PORT = 4141;
 
-export interface ServeFlags {
-  port: string;
-  json?: boolean;
-  quiet?: boolean;
-  latency?: string;
-  jitter?: string;
-  rateLimit?: string;
-  fault?: string[];
-  seed?: string;
-}
-
-export function serveCommand(ctx: Context): Command {
+export function serveCommand(run: Dispatch): Command {
   return new Command('serve')
     .description('Serve the sandbox on 127.0.0.1 in the foreground until Ctrl-C')
     .option('--port <port>', 'port to listen on (0: any free port)', String(DEFAULT_SANDBOX_PORT))
@@ -43,8 +32,11 @@ export function serveCommand(ctx: Context): Command {
         'CST_BASE_URL=http://127.0.0.1:4141 CST_API_KEY=<key> cst create -c hris --owner-id c1 --owner-name "C1"',
       ]),
     )
-    .action(async (flags: ServeFlags) => {
-      const { runServe } = await import('./run-serve.js');
-      await runServe(flags, ctx);
-    });
+    .action(async (flags: ServeFlags) =>
+      run(
+        'sandbox serve',
+        (await import('./options.js')).parseServeOptions(flags),
+        async () => (await import('./run-serve.js')).runServe,
+      ),
+    );
 }

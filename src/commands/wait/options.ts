@@ -1,9 +1,9 @@
 // Raw wait flags → typed WaitOptions. Every problem is a UsageError naming the flag.
 import * as z from 'zod/mini';
-import type { TargetFlags } from '../../config/target.js';
+import { type TargetFlags, targetFlags } from '../../options/target.js';
 import { UsageError } from '../../errors.js';
 import { type OutputFlags, type OutputOptions, parseOutputFlags } from '../../output/format.js';
-import { durationMs, sessionId, usageFromZod } from '../../options/parse.js';
+import { durationMs, sessionId, timeoutMs, usageFromZod } from '../../options/parse.js';
 
 export interface WaitFlags extends OutputFlags {
   tokenStdin?: boolean;
@@ -43,7 +43,7 @@ const waitFlagsSchema = z.object({
   session: z.optional(sessionId),
   interval: durationMs.check(z.refine((ms: number) => ms >= 1000, 'must be at least 1s')),
   waitTimeout: durationMs,
-  timeout: durationMs.check(z.refine((ms: number) => ms > 0, 'must be more than 0')),
+  timeout: timeoutMs,
 });
 
 export function parseWaitOptions(token: string | undefined, flags: WaitFlags): WaitOptions {
@@ -64,11 +64,7 @@ export function parseWaitOptions(token: string | undefined, flags: WaitFlags): W
     source,
     intervalMs: f.interval,
     waitTimeoutMs: f.waitTimeout,
-    target: {
-      ...(flags.org === undefined ? {} : { org: flags.org }),
-      ...(flags.project === undefined ? {} : { project: flags.project }),
-      ...(flags.sandbox === undefined ? {} : { sandbox: flags.sandbox }),
-    },
+    target: targetFlags(flags),
     timeoutMs: f.timeout,
     output,
   };

@@ -2,7 +2,7 @@
 // final, record a linked account in the ledger, and print it.
 import type { ApiClient } from '../../api/client.js';
 import { stateDir } from '../../config/paths.js';
-import type { TargetFlags } from '../../config/target.js';
+import type { TargetFlags } from '../../options/target.js';
 import type { Context } from '../../context.js';
 import { UsageError } from '../../errors.js';
 import { fingerprint } from '../../ledger/fingerprint.js';
@@ -15,14 +15,9 @@ import { readSecretFromStdin } from '../../util/stdin.js';
 import { type CommandContext, withConnection } from '../../connection.js';
 import { targetFlagsOf } from '../list/linked.js';
 import { type Linked, LinkEnded, type WaitPlan, waitForAccount, waitForToken } from './engine.js';
-import { parseWaitOptions, type WaitFlags } from './options.js';
+import type { WaitOptions } from './options.js';
 
-export async function runWait(
-  argument: string | undefined,
-  flags: WaitFlags,
-  ctx: CommandContext,
-): Promise<void> {
-  const options = parseWaitOptions(argument, flags);
+export async function runWait(options: WaitOptions, ctx: CommandContext): Promise<void> {
   const sandbox = options.target.sandbox === true;
   const ledger = ledgerPath(stateDir(ctx.env), sandbox);
   const plan = (record: LedgerRecord | undefined): WaitPlan => ({

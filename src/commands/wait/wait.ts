@@ -1,11 +1,10 @@
 // `cst wait`: flags and help only.
 import { Command } from 'commander';
-import type { CommandContext } from '../../connection.js';
 import { DURATION_HELP } from '../../util/duration.js';
-import { addOutputOptions, addTargetOptions, examples } from '../shared.js';
+import { addOutputOptions, addTargetOptions, type Dispatch, examples } from '../shared.js';
 import type { WaitFlags } from './options.js';
 
-export function waitCommand(ctx: CommandContext): Command {
+export function waitCommand(run: Dispatch): Command {
   const command = new Command('wait')
     .description(
       'Wait until the customer finishes the Hub: exit 0 when an account is linked, 13 when the link failed or was cancelled, 14 when it expired',
@@ -36,7 +35,12 @@ export function waitCommand(ctx: CommandContext): Command {
         'cst create --sandbox -c hris --owner-id c1 --owner-name "C One" --wait',
       ]),
     )
-    .action(async (token: string | undefined, flags: WaitFlags) =>
-      (await import('./run.js')).runWait(token, flags, ctx),
-    );
+    .action(async (token: string | undefined, flags: WaitFlags) => {
+      const { parseWaitOptions } = await import('./options.js');
+      await run(
+        'wait',
+        parseWaitOptions(token, flags),
+        async () => (await import('./run.js')).runWait,
+      );
+    });
 }

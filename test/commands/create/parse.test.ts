@@ -9,11 +9,9 @@ import { testContext } from '../../helpers/context.js';
 async function parse(argv: string[]): Promise<CreateOptions> {
   const { ctx } = testContext();
   let captured: CreateOptions | undefined;
-  const program = buildProgram(ctx, {
-    create: (options) => {
-      captured = options;
-      return Promise.resolve();
-    },
+  const program = buildProgram(ctx, (_command, options) => {
+    captured = options as CreateOptions;
+    return Promise.resolve();
   });
   await program.parseAsync(['create', ...argv], { from: 'user' });
   if (!captured) throw new Error('the runner was not called');

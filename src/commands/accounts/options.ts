@@ -1,0 +1,135 @@
+// Raw accounts flags → typed options, one shape per verb. Every problem is a UsageError naming
+// the flag; the runners never see a flag string.
+import * as z from 'zod/mini';
+import {
+  LIST_FORMATS,
+  type ListFormat,
+  type OutputFlags,
+  type OutputOptions,
+  parseOutputFlags,
+} from '../../output/format.js';
+import { parseFlags, positiveInt, timeoutMs } from '../../options/parse.js';
+import { type TargetFlags, targetFlags } from '../../options/target.js';
+
+export interface AccountsFlags extends OutputFlags {
+  org?: string;
+  project?: string;
+  sandbox?: boolean;
+  timeout: string;
+  showCredentials?: boolean;
+  provider?: string[];
+  ownerId?: string[];
+  accountId?: string[];
+  status?: string[];
+  pageSize: string;
+  limit: string;
+  all?: boolean;
+  label?: string;
+  yes?: boolean;
+  dryRun?: boolean;
+}
+
+/** What `--field` can pick from an account, and the fields of its meta. */
+export const ACCOUNT_FIELDS = [
+  'id',
+  'provider',
+  'provider_name',
+  'status',
+  'status_reasons',
+  'origin_owner_id',
+  'origin_owner_name',
+  'origin_username',
+  'credentials',
+  'setup_information',
+  'label',
+  'created_at',
+  'updated_at',
+  'type',
+  'shared',
+] as const;
+export const META_FIELDS = ['provider', 'category', 'models'] as const;
+
+interface Common {
+  target: TargetFlags;
+  timeoutMs: number;
+  /** --show-credentials: credentials and setup_information as StackOne sent them. */
+  showCredentials: boolean;
+}
+
+export interface AccountsListOptions extends Common {
+  filter: {
+    providers: string[] | undefined;
+    originOwnerIds: string[] | undefined;
+    accountIds: string[] | undefined;
+    status: string[] | undefined;
+  };
+  pageSize: number;
+  /** Infinity with --all. */
+  limit: number;
+  output: { format: ListFormat | undefined; field: string | undefined };
+}
+
+export interface AccountOptions extends Common {
+  id: string;
+  output: OutputOptions;
+}
+
+export interface AccountUpdateOptions extends AccountOptions {
+  label: string;
+}
+
+export interface AccountDeleteOptions extends AccountOptions {
+  yes: boolean;
+  /** Show the account that would be deleted; delete nothing. */
+  dryRun: boolean;
+}
+
+const commonSchema = z.object({ timeout: timeoutMs });
+const listSchema = z.object({ timeout: timeoutMs, pageSize: positiveInt, limit: positiveInt });
+
+function common(flags: AccountsFlags): Common {
+  const { timeout } = parseFlags(commonSchema, flags);
+  return {
+    target: targetFlags(flags),
+    timeoutMs: timeout,
+    showCredentials: flags.showCredentials === true,
+  };
+}
+
+export function parseAccountsListOptions(flags: AccountsFlags): AccountsListOptions {
+  const output = parseOutputFlags(flags, ACCOUNT_FIELDS, LIST_FORMATS, 'one value per account');
+  const parsed = parseFlags(listSchema, flags);
+  return {
+    ...common(flags),
+    filter: {
+      providers: flags.provider,
+      originOwnerIds: flags.ownerId,
+      accountIds: flags.accountId,
+      status: flags.status,
+    },
+    pageSize: parsed.pageSize,
+    limit: flags.all ? Infinity : parsed.limit,
+    output,
+  };
+}
+
+export function parseAccountOptions(
+  id: string,
+  flags: AccountsFlags,
+  fields: readonly string[] = ACCOUNT_FIELDS,
+): AccountOptions {
+  return { ...common(flags), id, output: parseOutputFlags(flags, fields) };
+}
+
+export function parseAccountUpdateOptions(id: string, flags: AccountsFlags): AccountUpdateOptions {
+  // commander requires --label; an empty one would clear the label, which is a real wish.
+  return { ...parseAccountOptions(id, flags), label: flags.label ?? '' };
+}
+
+export function parseAccountDeleteOptions(id: string, flags: AccountsFlags): AccountDeleteOptions {
+  return {
+    ...parseAccountOptions(id, flags),
+    yes: flags.yes === true,
+    dryRun: flags.dryRun === true,
+  };
+}

@@ -1,0 +1,50 @@
+// Raw journal flags → typed options.
+import {
+  LIST_FORMATS,
+  type ListFormat,
+  type OutputFlags,
+  parseOutputFlags,
+} from '../../output/format.js';
+import { isJournalId } from '../../bulk/journals.js';
+import { UsageError } from '../../errors.js';
+
+export interface JournalFlags extends OutputFlags {
+  yes?: boolean;
+}
+
+/** What `--field` can pick from a journal. */
+export const JOURNAL_FIELDS = [
+  'id',
+  'input',
+  'target',
+  'org',
+  'project',
+  'rows',
+  'states',
+  'last_run',
+  'path',
+] as const;
+
+export interface JournalListOptions {
+  output: { format: ListFormat | undefined; field: string | undefined };
+}
+
+export interface JournalResetOptions {
+  id: string;
+  yes: boolean;
+}
+
+export function parseJournalListOptions(flags: JournalFlags): JournalListOptions {
+  return {
+    output: parseOutputFlags(flags, JOURNAL_FIELDS, LIST_FORMATS, 'one value per journal'),
+  };
+}
+
+export function parseJournalResetOptions(id: string, flags: JournalFlags): JournalResetOptions {
+  // Ids are the hex names cst gives journals: anything else names no journal, and no file.
+  if (!isJournalId(id))
+    throw new UsageError(`"${id}" is not a journal id`, {
+      hint: "'cst journal list' shows their ids",
+    });
+  return { id, yes: flags.yes === true };
+}
