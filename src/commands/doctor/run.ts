@@ -120,6 +120,8 @@ export async function runDoctor(options: DoctorOptions, ctx: CommandContext): Pr
     for (const p of Object.values(org.projects)) baseUrls.add(p.base_url ?? DEFAULT_BASE_URL);
   const envBase = envValue(ctx.env, 'CST_BASE_URL');
   if (envBase) baseUrls.add(envBase);
+  // The selected target's, whatever selected it: the one a command would talk to.
+  if (selected) baseUrls.add(selected.target.baseUrl);
   if (baseUrls.size === 0) baseUrls.add(DEFAULT_BASE_URL);
   const unreachable = new Set<string>();
   for (const baseUrl of baseUrls) {

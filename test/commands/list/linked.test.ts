@@ -1,10 +1,13 @@
 // Level B: --linked against a scripted StackOne on loopback: owners chunked so no URL grows too
 // long, every page walked, and each session matched with the first account created after it.
+import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
 import { linkedAccountsFor } from '../../../src/commands/list/linked.js';
+import { parseListOptions } from '../../../src/commands/list/options.js';
+import { runList } from '../../../src/commands/list/run.js';
+import { appendRecord, ledgerPath } from '../../../src/ledger/store.js';
 import type { ListedSession } from '../../../src/commands/list/run.js';
 import { targetId } from '../../../src/ledger/record.js';
 import { testContext } from '../../helpers/context.js';
@@ -50,12 +53,7 @@ describe('list --linked', () => {
         ]);
       return { status: 200, body: all.slice((page - 1) * size, page * size) };
     });
-    const env = {
-      CST_API_KEY: 'key_live_linked',
-      CST_BASE_URL: server.baseUrl,
-      CST_CONFIG_DIR: await mkdtemp(join(tmpdir(), 'cst-linked-')),
-    };
-    const target = targetId('env', server.baseUrl, env.CST_API_KEY);
+    const target = targetId('env', server.baseUrl, 'key_live_linked');
     const rows: ListedSession[] = owners.map((owner, i) => ({
       ...record(i + 1, { owner_id: owner, org: null, project: null, target }),
       status: 'active',
@@ -67,8 +65,12 @@ describe('list --linked', () => {
       ...UNLINKED,
       state: 'expired',
     });
-    const { ctx } = testContext({ env });
+    const { ctx, connects } = testContext({
+      api: { baseUrl: server.baseUrl, apiKey: 'key_live_linked' },
+    });
     const linked = await linkedAccountsFor(ctx, rows, { timeoutMs: 5000 });
+    // Records issued with no project are looked up through CST_API_KEY alone.
+    expect(connects.map((c) => c.flags)).toEqual([{ env: true }]);
 
     const urls = server.requests.map((r) => r.url);
     expect(Math.max(...urls.map((u) => u.length))).toBeLessThanOrEqual(1600);
@@ -86,5 +88,50 @@ describe('list --linked', () => {
       },
     });
     expect(linked.get(rows.at(-1)!)).toEqual({ account: null });
+  });
+
+  it('warns and skips a project whose key now is not the one that issued its sessions', async () => {
+    server = await scriptedServer([]);
+    const rows: ListedSession[] = [
+      { ...record(1, { org: 'acme', project: 'prod' }), status: 'active', ...UNLINKED },
+    ];
+    const { ctx, stderr, connects } = testContext({ api: { baseUrl: server.baseUrl } });
+    const linked = await linkedAccountsFor(ctx, rows, { timeoutMs: 5000 });
+    expect(connects.map((c) => c.flags)).toEqual([{ org: 'acme', project: 'prod' }]);
+    expect(linked.size).toBe(0);
+    expect(stderr()).toBe(
+      'warning: cannot check linked accounts of acme/prod: the key configured now is not the one that issued these sessions\n',
+    );
+  });
+
+  it('through cst list: the linked account joins each row, asked once per project', async () => {
+    server = await scriptedServer([
+      { status: 200, body: [account('acc_9', 'cus_3', '2026-11-01T00:10:00.000Z')] },
+    ]);
+    const dir = await mkdtemp(join(tmpdir(), 'cst-linked-'));
+    const target = targetId('env', server.baseUrl, 'key_test_123');
+    for (const id of [3, 4])
+      await appendRecord(ledgerPath(dir, false), record(id, { target, org: null, project: null }));
+    const io = testContext({
+      api: { baseUrl: server.baseUrl },
+      env: { CST_STATE_DIR: dir },
+      now: () => new Date('2026-11-01T00:20:00.000Z'),
+    });
+    await runList(
+      parseListOptions(
+        { status: 'all', limit: '50', timeout: '5s', linked: true, json: true },
+        Date.parse('2026-11-01T00:20:00.000Z'),
+      ),
+      io.ctx,
+    );
+    const listed = JSON.parse(io.stdout()) as { id: number; linked_account_id: string | null }[];
+    expect(listed.map((row) => [row.id, row.linked_account_id])).toEqual([
+      [4, null],
+      [3, 'acc_9'],
+    ]);
+    expect(server.requests).toHaveLength(1);
+    expect(
+      new URL(server.requests[0]!.url, 'http://x').searchParams.getAll('origin_owner_ids'),
+    ).toEqual(['cus_4', 'cus_3']);
   });
 });
