@@ -33,26 +33,3 @@ export const SESSION_TYPES = ['production', 'test'] as const;
 export const DEFAULT_EXPIRES_IN_SECONDS = 1800;
 
 export const DEFAULT_BASE_URL = 'https://api.stackone.com';
-
-/** Top-level fields of `ConnectSessionTokenAuthLink`, in the order cst prints them. */
-export const SESSION_TOKEN_FIELDS = [
-  'id',
-  'organization_id',
-  'project_id',
-  'categories',
-  'provider',
-  'origin_owner_id',
-  'origin_owner_name',
-  'origin_username',
-  'account_id',
-  'label',
-  'created_at',
-  'metadata',
-  'external_trigger_token',
-  'type',
-  'integration_id',
-  'connector_profile_id',
-  'latest_connection_attempt',
-  'token',
-  'auth_link_url',
-] as const;

@@ -3,7 +3,6 @@
 // Enums are open: StackOne adds categories and types without notice.
 // zod/mini: the same validation as classic zod at a fraction of the start-up cost.
 import * as z from 'zod/mini';
-import { SESSION_TOKEN_FIELDS } from './constants.js';
 
 const nullableString = z.nullish(z.string());
 
@@ -31,9 +30,6 @@ const connectionAttemptWire = z.looseObject({
 });
 export type ConnectionAttempt = z.output<typeof connectionAttemptWire>;
 
-/** Fields a session may carry that no spec in cst names: passed through to --json and -o yaml. */
-const KNOWN_SESSION_FIELDS = new Set<string>(SESSION_TOKEN_FIELDS);
-
 const connectSessionWire = z.looseObject({
   id: z.number(),
   organization_id: organizationId,
@@ -53,6 +49,19 @@ const connectSessionWire = z.looseObject({
   connector_profile_id: nullableString,
   latest_connection_attempt: z.nullish(connectionAttemptWire),
 });
+
+/**
+ * Top-level fields of `ConnectSessionTokenAuthLink`, in the order cst prints them: the inbound
+ * schema's, then the token and its link. The one source of --field's choices and of the output.
+ */
+export const SESSION_TOKEN_FIELDS: readonly string[] = [
+  ...Object.keys(connectSessionWire.shape),
+  'token',
+  'auth_link_url',
+];
+
+/** Fields a session may carry that no spec in cst names: passed through to --json and -o yaml. */
+const KNOWN_SESSION_FIELDS = new Set<string>(SESSION_TOKEN_FIELDS);
 
 function toSession(wire: z.output<typeof connectSessionWire>) {
   return {
@@ -104,44 +113,6 @@ export const connectSessionTokenSchema = z.pipe(
   ),
 );
 export type ConnectSessionToken = z.output<typeof connectSessionTokenSchema>;
-
-/** `ConnectSessionCreate`, as cst holds it before sending. */
-export interface ConnectSessionCreate {
-  originOwnerId: string;
-  originOwnerName: string;
-  categories?: string[];
-  provider?: string;
-  originUsername?: string;
-  accountId?: string;
-  label?: string;
-  expiresIn?: number;
-  metadata?: Record<string, unknown>;
-  multiple?: boolean;
-  type?: string;
-  /** Deprecated by StackOne: an alias of connectorProfileId. */
-  integrationId?: string;
-  connectorProfileId?: string;
-}
-
-/** Outbound: only the fields that were set, in snake_case. */
-export function connectSessionCreateToWire(create: ConnectSessionCreate): Record<string, unknown> {
-  const wire: Record<string, unknown> = {
-    origin_owner_id: create.originOwnerId,
-    origin_owner_name: create.originOwnerName,
-    categories: create.categories,
-    provider: create.provider,
-    origin_username: create.originUsername,
-    account_id: create.accountId,
-    label: create.label,
-    expires_in: create.expiresIn,
-    metadata: create.metadata,
-    multiple: create.multiple,
-    type: create.type,
-    integration_id: create.integrationId,
-    connector_profile_id: create.connectorProfileId,
-  };
-  return Object.fromEntries(Object.entries(wire).filter(([, value]) => value !== undefined));
-}
 
 /** A session back in the API's own snake_case field names, for --json and --field. */
 export function sessionToWire(

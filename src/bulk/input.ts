@@ -1,35 +1,26 @@
 // Bulk input: CSV with a header row, or NDJSON, streamed. Every row comes out as plain values
 // keyed by canonical column names, or as an error for the physical line it starts on.
 import { createReadStream } from 'node:fs';
+import { COLUMN_FIELDS } from '../api/request-fields.js';
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import { readCsv } from './csv.js';
 
-export const COLUMNS = [
-  'owner_id',
-  'owner_name',
-  'categories',
-  'provider',
-  'username',
-  'account_id',
-  'label',
-  'expires_in',
-  'metadata',
-  'multiple',
-  'type',
-  'integration_id',
-  'connector_profile_id',
-  'org',
-  'project',
-  'row_key',
-] as const;
-export type Column = (typeof COLUMNS)[number];
+/** Columns that are not request fields: where a row goes, and what makes it the same row. */
+const ROUTING_COLUMNS = ['org', 'project', 'row_key'] as const;
 
-const ALIASES: Record<string, Column> = {
-  origin_owner_id: 'owner_id',
-  origin_owner_name: 'owner_name',
-  origin_username: 'username',
-};
+/** Every column a header may name: the request fields' (see REQUEST_FIELDS), then routing. */
+export const COLUMNS: readonly string[] = [
+  ...COLUMN_FIELDS.map((field) => field.column.name),
+  ...ROUTING_COLUMNS,
+];
+export type Column = string;
+
+const ALIASES: Readonly<Record<string, Column>> = Object.fromEntries(
+  COLUMN_FIELDS.flatMap((field) =>
+    (field.column.aliases ?? []).map((alias) => [alias, field.column.name]),
+  ),
+);
 
 export type InputRow =
   { line: number; values: Partial<Record<Column, unknown>> } | { line: number; error: string };
@@ -37,9 +28,7 @@ export type InputRow =
 /** `owner-id`, `Owner_ID` and `origin_owner_id` all name the owner_id column. */
 export function columnName(raw: string): Column | undefined {
   const name = raw.trim().toLowerCase().replace(/-/g, '_');
-  return (
-    ALIASES[name] ?? ((COLUMNS as readonly string[]).includes(name) ? (name as Column) : undefined)
-  );
+  return ALIASES[name] ?? (COLUMNS.includes(name) ? name : undefined);
 }
 
 export function openInput(ctx: Context, path: string): AsyncIterable<string> {

@@ -1,8 +1,11 @@
 // One input row → one ConnectSessionCreate, by the same rules as a single create. Flags given
 // on the command line are defaults for every row. API keys are never read from rows.
 import { createHash } from 'node:crypto';
-import { SESSION_TYPES } from '../api/constants.js';
-import type { ConnectSessionCreate } from '../api/schemas.js';
+import {
+  COLUMN_FIELDS,
+  type ColumnField,
+  type ConnectSessionCreate,
+} from '../api/request-fields.js';
 import { categoryList, durationMs, expiresInProblem, jsonObject } from '../options/parse.js';
 import type { Column } from './input.js';
 
@@ -25,96 +28,94 @@ const BOOLEANS: Record<string, boolean> = {
 
 export function rowRequest(
   line: number,
-  values: Partial<Record<Column, unknown>>,
+  values: Readonly<Record<Column, unknown>>,
   defaults: Partial<ConnectSessionCreate>,
   target: { org?: string | undefined; project?: string | undefined },
 ): RowRequest | string {
-  const text = (column: Column): string | undefined => {
-    const value = values[column];
-    if (value === undefined) return undefined;
-    if (typeof value === 'string') return value.trim() === '' ? undefined : value.trim();
-    if (typeof value === 'number') return String(value);
-    throw new RowError(`${column} must be text`);
-  };
   try {
-    const ownerId = text('owner_id') ?? defaults.originOwnerId;
-    const ownerName = text('owner_name') ?? defaults.originOwnerName;
-    const missing = [
-      ownerId === undefined && 'owner_id',
-      ownerName === undefined && 'owner_name',
-    ].filter(Boolean);
-    if (missing.length > 0) return `missing ${missing.join(' and ')}`;
-    const request: ConnectSessionCreate = {
-      ...defaults,
-      originOwnerId: ownerId!,
-      originOwnerName: ownerName!,
+    const request: Record<string, unknown> = { ...defaults };
+    const read = (field: ColumnField) => {
+      const raw = values[field.column.name];
+      const value = raw === undefined ? undefined : cellValue(field, raw);
+      if (value !== undefined) request[field.key] = value;
     };
-    const categories = values.categories;
-    if (categories !== undefined) {
-      const lists = Array.isArray(categories)
-        ? categories.map(String)
-        : show(categories).split(/[;|]/);
-      const parsed = categoryList.safeParse(lists);
-      if (!parsed.success) return parsed.error.issues[0]?.message ?? 'invalid categories';
-      request.categories = parsed.data;
-    }
-    for (const [column, field] of [
-      ['provider', 'provider'],
-      ['username', 'originUsername'],
-      ['account_id', 'accountId'],
-      ['label', 'label'],
-      ['integration_id', 'integrationId'],
-      ['connector_profile_id', 'connectorProfileId'],
-    ] as const) {
-      const value = text(column);
-      if (value !== undefined) request[field] = value;
-    }
-    if (request.integrationId !== undefined && request.connectorProfileId !== undefined)
-      return 'integration_id and connector_profile_id name the same thing: keep connector_profile_id';
-    const expiresIn = values.expires_in;
-    if (expiresIn !== undefined) {
-      const parsed =
-        typeof expiresIn === 'number'
-          ? { success: true as const, data: expiresIn * 1000 }
-          : durationMs.safeParse(show(expiresIn));
-      if (!parsed.success) return `expires_in: "${show(expiresIn)}" is not a duration`;
-      const problem = expiresInProblem(parsed.data);
-      if (problem !== undefined) return `expires_in: "${show(expiresIn)}" ${problem}`;
-      request.expiresIn = parsed.data / 1000;
-    }
-    const metadata = values.metadata;
-    if (metadata !== undefined) {
-      if (typeof metadata === 'object' && metadata !== null && !Array.isArray(metadata))
-        request.metadata = metadata as Record<string, unknown>;
-      else {
-        const parsed = jsonObject.safeParse(show(metadata));
-        if (!parsed.success) return `metadata: ${parsed.error.issues[0]?.message ?? 'invalid'}`;
-        request.metadata = parsed.data;
-      }
-    }
-    const multiple = values.multiple;
-    if (multiple !== undefined) {
-      const value =
-        typeof multiple === 'boolean' ? multiple : BOOLEANS[show(multiple).trim().toLowerCase()];
-      if (value === undefined) return `multiple: "${show(multiple)}" is not true/false/1/0/yes/no`;
-      request.multiple = value;
-    }
-    const type = text('type');
-    if (type !== undefined) {
-      if (!(SESSION_TYPES as readonly string[]).includes(type))
-        return `type: "${type}" is not one of ${SESSION_TYPES.join(', ')}`;
-      request.type = type;
+    // What every row needs comes first: a row without it says so, whatever else is wrong.
+    const required = COLUMN_FIELDS.filter((field) => field.required === true);
+    required.forEach(read);
+    const missing = required.filter((field) => request[field.key] === undefined);
+    if (missing.length > 0)
+      return `missing ${missing.map((field) => field.column.name).join(' and ')}`;
+    COLUMN_FIELDS.filter((field) => field.required !== true).forEach(read);
+    for (const field of COLUMN_FIELDS) {
+      const replacement = COLUMN_FIELDS.find((other) => other.wire === field.deprecatedFor);
+      if (replacement && request[field.key] !== undefined && request[replacement.key] !== undefined)
+        return `${field.column.name} and ${replacement.column.name} name the same thing: keep ${replacement.column.name}`;
     }
     return {
       line,
-      request,
-      org: text('org') ?? target.org,
-      project: text('project') ?? target.project,
-      rowKey: text('row_key'),
+      request: request as ConnectSessionCreate,
+      org: text('org', values.org) ?? target.org,
+      project: text('project', values.project) ?? target.project,
+      rowKey: text('row_key', values.row_key),
     };
   } catch (error) {
     if (error instanceof RowError) return error.message;
     throw error;
+  }
+}
+
+/** A cell as text: trimmed, empty meaning absent; numbers as written. */
+function text(column: string, value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'string') return value.trim() === '' ? undefined : value.trim();
+  if (typeof value === 'number') return String(value);
+  throw new RowError(`${column} must be text`);
+}
+
+/** How each kind of request field reads from a cell (CSV text, or an NDJSON value). */
+function cellValue(field: ColumnField, raw: unknown): unknown {
+  const column = field.column.name;
+  switch (field.kind) {
+    case 'text':
+    case 'label':
+      return text(column, raw);
+    case 'categories': {
+      const lists = Array.isArray(raw) ? raw.map(String) : show(raw).split(/[;|]/);
+      const parsed = categoryList.safeParse(lists);
+      if (!parsed.success)
+        throw new RowError(parsed.error.issues[0]?.message ?? 'invalid categories');
+      return parsed.data;
+    }
+    case 'seconds': {
+      const parsed =
+        typeof raw === 'number'
+          ? { success: true as const, data: raw * 1000 }
+          : durationMs.safeParse(show(raw));
+      if (!parsed.success) throw new RowError(`${column}: "${show(raw)}" is not a duration`);
+      const problem = expiresInProblem(parsed.data);
+      if (problem !== undefined) throw new RowError(`${column}: "${show(raw)}" ${problem}`);
+      return parsed.data / 1000;
+    }
+    case 'object': {
+      if (typeof raw === 'object' && raw !== null && !Array.isArray(raw)) return raw;
+      const parsed = jsonObject.safeParse(show(raw));
+      if (!parsed.success)
+        throw new RowError(`${column}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+      return parsed.data;
+    }
+    case 'boolean': {
+      const value = typeof raw === 'boolean' ? raw : BOOLEANS[show(raw).trim().toLowerCase()];
+      if (value === undefined)
+        throw new RowError(`${column}: "${show(raw)}" is not true/false/1/0/yes/no`);
+      return value;
+    }
+    case 'choice': {
+      const value = text(column, raw);
+      const choices = field.choices ?? [];
+      if (value !== undefined && !choices.includes(value))
+        throw new RowError(`${column}: "${value}" is not one of ${choices.join(', ')}`);
+      return value;
+    }
   }
 }
 

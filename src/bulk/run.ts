@@ -2,7 +2,7 @@
 // under the rate limit, each row journaled before it is sent so that a re-run never issues a
 // silent duplicate. Results stream out in completion order.
 import { resolve } from 'node:path';
-import { connectSessionCreateToWire } from '../api/schemas.js';
+import { connectSessionCreateToWire } from '../api/request-fields.js';
 import { type CommandContext, type Connection, describeCreate } from '../connection.js';
 import type { CreateOptions } from '../commands/create/options.js';
 import type { Context } from '../context.js';

@@ -2,7 +2,7 @@
 // sent, report each outcome as it completes, and stop cleanly on a signal, a bad key or a run
 // of network failures.
 import { createConnectSession } from '../api/connect-sessions.js';
-import { connectSessionCreateToWire } from '../api/schemas.js';
+import { connectSessionCreateToWire } from '../api/request-fields.js';
 import type { CreateOptions } from '../commands/create/options.js';
 import { stateDir } from '../config/paths.js';
 import type { Context, StopSignal } from '../context.js';

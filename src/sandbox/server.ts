@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ALL_FIELDS } from '../api/request-fields.js';
 import { DEFAULT_EXPIRES_IN_SECONDS } from '../api/constants.js';
 import {
   errorPage,
@@ -46,17 +47,10 @@ export interface RunningSandbox {
   close(): Promise<void>;
 }
 
-const ECHOED_FIELDS = [
-  'categories',
-  'provider',
-  'origin_username',
-  'account_id',
-  'label',
-  'metadata',
-  'type',
-  'integration_id',
-  'connector_profile_id',
-];
+/** Request fields the session carries back as sent. */
+const ECHOED_FIELDS = ALL_FIELDS.filter((field) => field.echoed === true).map(
+  (field) => field.wire,
+);
 
 export async function startSandbox(options: SandboxOptions): Promise<RunningSandbox> {
   const store = new SandboxStore(options.stateDir);

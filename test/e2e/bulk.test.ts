@@ -168,7 +168,7 @@ describe.concurrent('bulk create', () => {
     expect([unknown.code, unknown.stdout, unknown.stderr]).toEqual([
       2,
       '',
-      `error: ${path} line 1: unknown column "pasword"; known: owner_id, owner_name, categories, provider, username, account_id, label, expires_in, metadata, multiple, type, integration_id, connector_profile_id, org, project, row_key\n`,
+      `error: ${path} line 1: unknown column "pasword"; known: owner_id, owner_name, categories, provider, username, account_id, label, expires_in, metadata, multiple, type, connector_profile_id, integration_id, org, project, row_key\n`,
     ]);
     await writeFile(path, '\r\nowner_id,Owner-Name,origin_owner_name\r\nc1,C1,C2\r\n');
     const repeated = await cst(bulk(path, '--results', results), env);

@@ -1,38 +1,18 @@
 // `cst create`: flags and help only. Everything heavy is imported when the command runs.
 import { Command, Option } from 'commander';
-import { CATEGORIES, SESSION_TYPES } from '../../api/constants.js';
+import { FLAGGED_FIELDS, type FlaggedField } from '../../api/request-fields.js';
 import { DEFAULT_RATE } from '../../bulk/pacer.js';
 import { RESULT_COLUMNS } from '../../bulk/columns.js';
 import { CREATE_FORMATS } from '../../output/format.js';
-import { DURATION_HELP } from '../../util/duration.js';
 import { addOutputOptions, addTargetOptions, collect, type Dispatch, examples } from '../shared.js';
 import type { CreateFlags } from './options.js';
 
 export function createCommand(run: Dispatch): Command {
-  const command = new Command('create')
-    .description('Create a connect session and print its token and auth link')
-    .option('--owner-id <id>', 'your identifier for the customer (origin_owner_id, required)')
-    .option('--owner-name <name>', "the customer's name (origin_owner_name, required)")
-    .option(
-      '-c, --categories <list>',
-      `comma-separated categories: ${CATEGORIES.join(', ')}`,
-      collect,
-    )
-    .option('--provider <key>', 'open the Hub on this provider (e.g. bamboohr)')
-    .option('--username <name>', 'origin_username: who at the customer is connecting')
-    .option('--account-id <id>', 'edit this existing linked account instead of creating one')
-    .option('--label <text>', 'label applied to the linked account')
-    .option(
-      '--expires-in <duration>',
-      `how long the token stays valid: ${DURATION_HELP} (StackOne's default: 30m)`,
-    )
-    .option('--metadata <key=value>', 'metadata entry (repeatable)', collect)
-    .option('--metadata-json <json>', 'metadata as a JSON object')
-    .option('--multiple', 'allow several accounts for the same owner and provider')
-    .option('--no-multiple', 'send multiple: false')
-    .addOption(new Option('--type <type>', 'account type').choices(SESSION_TYPES))
-    .option('--connector-profile <id>', 'connector_profile_id: route to this connector profile')
-    .option('--integration-id <id>', 'deprecated by StackOne: use --connector-profile')
+  const command = new Command('create').description(
+    'Create a connect session and print its token and auth link',
+  );
+  for (const field of FLAGGED_FIELDS) addRequestFlags(command, field);
+  command
     .option('--body-json <json>', 'extra request fields, merged last (for fields newer than cst)')
     .option(
       '--from-session <id>',
@@ -98,4 +78,27 @@ export function createCommand(run: Dispatch): Command {
         async () => (await import('./run.js')).runCreate,
       );
     });
+}
+
+/** A request field's flags, as its row in the field table declares them. */
+function addRequestFlags(command: Command, field: FlaggedField): void {
+  const { flag } = field;
+  const [help, second] = typeof flag.help === 'string' ? [flag.help, undefined] : flag.help;
+  const name = `${flag.short ? `-${flag.short}, ` : ''}--${flag.name}${flag.value ? ` ${flag.value}` : ''}`;
+  switch (field.kind) {
+    case 'boolean':
+      command.option(name, help).option(`--no-${flag.name}`, second ?? '');
+      return;
+    case 'object':
+      command.option(name, help, collect).option(`--${flag.name}-json <json>`, second ?? '');
+      return;
+    case 'categories':
+      command.option(name, help, collect);
+      return;
+    case 'choice':
+      command.addOption(new Option(name, help).choices(field.choices ?? []));
+      return;
+    default:
+      command.option(name, help);
+  }
 }

@@ -1,7 +1,11 @@
 // Raw create flags → typed CreateOptions. Every problem is a UsageError naming the flag.
 import * as z from 'zod/mini';
-import { SESSION_TOKEN_FIELDS } from '../../api/constants.js';
-import type { ConnectSessionCreate } from '../../api/schemas.js';
+import { SESSION_TOKEN_FIELDS } from '../../api/schemas.js';
+import {
+  type ConnectSessionCreate,
+  FLAGGED_FIELDS,
+  type RequestField,
+} from '../../api/request-fields.js';
 import type { TargetFlags } from '../../options/target.js';
 import { UsageError } from '../../errors.js';
 import { type OutputOptions, parseOutputFlags } from '../../output/format.js';
@@ -19,21 +23,12 @@ import {
   usageFromZod,
 } from '../../options/parse.js';
 
-export interface CreateFlags {
-  ownerId?: string;
-  ownerName?: string;
-  categories?: string[];
-  provider?: string;
-  username?: string;
-  accountId?: string;
-  label?: string;
-  expiresIn?: string;
-  metadata?: string[];
-  metadataJson?: string;
-  multiple?: boolean;
-  type?: string;
-  integrationId?: string;
-  connectorProfile?: string;
+/** The request's flags, keyed as commander names them (owner-id: ownerId); see REQUEST_FIELDS. */
+interface RequestFlags {
+  readonly [flag: string]: string | string[] | boolean | undefined;
+}
+
+export interface CreateFlags extends RequestFlags {
   wait?: boolean;
   copy?: boolean;
   open?: boolean;
@@ -85,21 +80,70 @@ export interface CreateOptions {
 const nonEmpty = z.optional(z.string().check(z.trim(), z.minLength(1, 'must not be empty')));
 const flag = z.optional(z.boolean());
 
+/** commander's key for a flag: owner-id → ownerId. */
+const flagKey = (name: string) =>
+  name.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
+
+/** How each kind of request field reads from a flag. */
+function flagParser(field: RequestField): z.ZodMiniType {
+  switch (field.kind) {
+    case 'text':
+      return nonEmpty;
+    case 'label':
+      return z.optional(z.string());
+    case 'categories':
+      return z.optional(categoryList);
+    case 'seconds':
+      return z.optional(expiresInSeconds);
+    case 'object':
+      return z.optional(keyValues);
+    case 'boolean':
+      return flag;
+    case 'choice': {
+      const choices: readonly string[] = field.choices ?? [];
+      return z.optional(
+        z
+          .string()
+          .check(
+            z.refine(
+              (value: string) => choices.includes(value),
+              `must be one of ${choices.join(', ')}`,
+            ),
+          ),
+      );
+    }
+  }
+}
+
+/** Every request field's flag (and an object's `-json` twin), parsed by its kind. */
+const requestFlagsSchema = z.object(
+  Object.fromEntries(
+    FLAGGED_FIELDS.flatMap((field) => {
+      const key = flagKey(field.flag.name);
+      return [
+        [key, flagParser(field)],
+        ...(field.kind === 'object' ? [[`${key}Json`, z.optional(jsonObject)]] : []),
+      ];
+    }),
+  ),
+);
+
+/** The request fields the flags set, and only those. */
+function requestFromFlags(parsed: Record<string, unknown>): Partial<ConnectSessionCreate> {
+  const request: Record<string, unknown> = {};
+  for (const field of FLAGGED_FIELDS) {
+    const key = flagKey(field.flag.name);
+    // --metadata pairs override the keys of --metadata-json.
+    const value =
+      field.kind === 'object' && (parsed[`${key}Json`] || parsed[key])
+        ? { ...(parsed[`${key}Json`] as object), ...(parsed[key] as object) }
+        : parsed[key];
+    if (value !== undefined) request[field.key] = value;
+  }
+  return request;
+}
+
 const createFlagsSchema = z.object({
-  ownerId: nonEmpty,
-  ownerName: nonEmpty,
-  categories: z.optional(categoryList),
-  provider: nonEmpty,
-  username: nonEmpty,
-  accountId: nonEmpty,
-  label: z.optional(z.string()),
-  expiresIn: z.optional(expiresInSeconds),
-  metadata: z.optional(keyValues),
-  metadataJson: z.optional(jsonObject),
-  multiple: flag,
-  type: z.optional(z.string()),
-  integrationId: nonEmpty,
-  connectorProfile: nonEmpty,
   bodyJson: z.optional(jsonObject),
   fromSession: z.optional(sessionId),
   org: nonEmpty,
@@ -144,29 +188,20 @@ export function parseCreateOptions(flags: CreateFlags): CreateOptions {
   const output = bulk
     ? { format: undefined, field: undefined }
     : parseOutputFlags(flags, SESSION_TOKEN_FIELDS);
+  const requestFlags = requestFlagsSchema.safeParse(flags);
+  if (!requestFlags.success) throw usageFromZod(requestFlags.error);
   const parsed = createFlagsSchema.safeParse(flags);
   if (!parsed.success) throw usageFromZod(parsed.error);
   const f = parsed.data;
-  if (f.integrationId !== undefined && f.connectorProfile !== undefined)
-    throw new UsageError(
-      '--integration-id and --connector-profile name the same thing: use --connector-profile',
-    );
-  const metadata = f.metadataJson || f.metadata ? { ...f.metadataJson, ...f.metadata } : undefined;
-  const request: Partial<ConnectSessionCreate> = defined({
-    originOwnerId: f.ownerId,
-    originOwnerName: f.ownerName,
-    categories: f.categories,
-    provider: f.provider,
-    originUsername: f.username,
-    accountId: f.accountId,
-    label: f.label,
-    expiresIn: f.expiresIn,
-    metadata,
-    multiple: f.multiple,
-    type: f.type,
-    integrationId: f.integrationId,
-    connectorProfileId: f.connectorProfile,
-  });
+  const request = requestFromFlags(requestFlags.data);
+  const set = request as Readonly<Record<string, unknown>>;
+  for (const field of FLAGGED_FIELDS) {
+    const replacement = FLAGGED_FIELDS.find((other) => other.wire === field.deprecatedFor);
+    if (replacement && set[field.key] !== undefined && set[replacement.key] !== undefined)
+      throw new UsageError(
+        `--${field.flag.name} and --${replacement.flag.name} name the same thing: use --${replacement.flag.name}`,
+      );
+  }
   if (f.bodyJson && Object.keys(f.bodyJson).length === 0)
     throw new UsageError('--body-json: the object is empty');
   return {

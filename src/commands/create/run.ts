@@ -1,11 +1,11 @@
 // runCreate: fill in what is missing (prompting only on a terminal), send one
 // POST /connect_sessions, and render what came back.
 import {
+  ALL_FIELDS,
   connectSessionCreateToWire,
   type ConnectSessionCreate,
-  type ConnectSessionToken,
-  sessionToWire,
-} from '../../api/schemas.js';
+} from '../../api/request-fields.js';
+import { type ConnectSessionToken, sessionToWire } from '../../api/schemas.js';
 import { createConnectSession } from '../../api/connect-sessions.js';
 import { CATEGORIES, CATEGORY_ALIASES } from '../../api/constants.js';
 import { stateDir } from '../../config/paths.js';
@@ -159,17 +159,19 @@ function fromSession(ctx: Context, options: CreateOptions, id: number): CreateOp
       { hint: `'cst list${sandbox ? ' --sandbox' : ''}' shows the sessions cst issued` },
     );
   }
-  const inherited: Partial<ConnectSessionCreate> = {
-    originOwnerId: record.owner_id,
-    originOwnerName: record.owner_name,
+  // What the field table marks to carry over, as the ledger kept it.
+  const inherited: Record<string, unknown> = {};
+  for (const field of ALL_FIELDS) {
+    if (!field.reissue || field.ledger === undefined) continue;
+    const value = (record as unknown as Readonly<Record<string, unknown>>)[field.ledger];
+    if (value === null || value === undefined || (Array.isArray(value) && value.length === 0))
+      continue;
     // A server may echo categories in the spec examples' camelCase: sent back as wire values.
-    ...(record.categories.length > 0
-      ? { categories: record.categories.map((c) => CATEGORY_ALIASES[c] ?? c) }
-      : {}),
-    ...(record.provider === null ? {} : { provider: record.provider }),
-    ...(record.label === null ? {} : { label: record.label }),
-    ...(record.type === null ? {} : { type: record.type }),
-  };
+    inherited[field.key] =
+      field.kind === 'categories'
+        ? (value as string[]).map((c) => CATEGORY_ALIASES[c] ?? c)
+        : value;
+  }
   const targetFlags =
     options.target.org === undefined &&
     options.target.project === undefined &&

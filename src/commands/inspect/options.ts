@@ -1,6 +1,6 @@
 // Raw inspect flags → typed InspectOptions.
 import * as z from 'zod/mini';
-import { SESSION_TOKEN_FIELDS } from '../../api/constants.js';
+import { SESSION_TOKEN_FIELDS } from '../../api/schemas.js';
 import { type OutputFlags, type OutputOptions, parseOutputFlags } from '../../output/format.js';
 import { parseFlags, type SecretSource, secretSource, timeoutMs } from '../../options/parse.js';
 import { type TargetFlags, targetFlags } from '../../options/target.js';
