@@ -79,15 +79,26 @@ export const ERROR_CODES = {
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
+/**
+ * What a failed request did at the server, as far as cst can know: `not_sent` (it never got
+ * there: safe to send again), `rejected` (the server answered no: nothing was created), or
+ * `may_have_acted` (lost or cut short after it was sent, or answered in a way cst cannot read:
+ * a session may exist). Set by the API client on every error a request ends in.
+ */
+export type RequestFate = 'not_sent' | 'rejected' | 'may_have_acted';
+
 export interface CliErrorOptions {
   hint?: string | undefined;
   status?: number | undefined;
   cause?: unknown;
+  fate?: RequestFate | undefined;
 }
 
 export class CliError extends Error {
   readonly hint: string | undefined;
   readonly status: number | undefined;
+  /** Only on errors a request ended in: see RequestFate. */
+  readonly fate: RequestFate | undefined;
 
   constructor(
     message: string,
@@ -98,6 +109,7 @@ export class CliError extends Error {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.hint = options.hint;
     this.status = options.status;
+    this.fate = options.fate;
   }
 }
 
@@ -203,7 +215,12 @@ export class UndeliveredError extends CliError {
 
 /** cst's own state (ledger, journal, lock) could not be written: a full or read-only disk. */
 export class StateWriteError extends CliError {
-  constructor(what: string, path: string, cause: unknown, options: CliErrorOptions = {}) {
+  constructor(
+    what: string,
+    readonly path: string,
+    cause: unknown,
+    options: CliErrorOptions = {},
+  ) {
     super(
       `cannot write ${what} ${path}: ${ioReason(cause)}`,
       'state_unwritable',

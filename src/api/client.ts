@@ -11,7 +11,6 @@ import {
   errorCode,
   errorMessage,
   httpError,
-  mayHaveActed,
   networkError,
   timeoutError,
   tooLargeError,
@@ -198,7 +197,8 @@ export class ApiClient {
         error,
         // A certificate the client rejects will be rejected again: no point retrying.
         retryable:
-          !isCertificateCode(errorCode(cause)) && (!mayHaveActed(error) || spec.retryAfterSend),
+          !isCertificateCode(errorCode(cause)) &&
+          (error.fate !== 'may_have_acted' || spec.retryAfterSend),
       };
     } finally {
       clearTimeout(timer);
@@ -278,7 +278,7 @@ function parseBody<S extends z.ZodMiniType>(
   } catch {
     throw new InvalidResponseError(
       `invalid response from ${label} (HTTP ${status}): body is not JSON`,
-      { status },
+      { status, fate: 'may_have_acted' },
     );
   }
   const result = schema.safeParse(json);
@@ -290,6 +290,6 @@ function parseBody<S extends z.ZodMiniType>(
     issue?.code === 'invalid_type' ? `expected ${issue.expected}` : (issue?.code ?? 'invalid');
   throw new InvalidResponseError(
     `invalid response from ${label} (HTTP ${status}): field "${field}": ${expected}`,
-    { status },
+    { status, fate: 'may_have_acted' },
   );
 }

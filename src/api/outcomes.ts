@@ -31,6 +31,7 @@ export function httpError(
   if (status === 401) {
     return new ApiError(detail('API key rejected'), 'auth_rejected', EXIT.authRejected, {
       status,
+      fate: 'rejected',
       hint:
         auth.keySource === undefined
           ? 'check the key of the selected project, or CST_API_KEY'
@@ -38,12 +39,19 @@ export function httpError(
     });
   }
   if (status === 403)
-    return new ApiError(detail('forbidden'), 'forbidden', EXIT.forbidden, { status });
+    return new ApiError(detail('forbidden'), 'forbidden', EXIT.forbidden, {
+      status,
+      fate: 'rejected',
+    });
   if (status === 404)
-    return new ApiError(detail('not found'), 'not_found', EXIT.notFound, { status });
+    return new ApiError(detail('not found'), 'not_found', EXIT.notFound, {
+      status,
+      fate: 'rejected',
+    });
   if (status === 429) {
     return new ApiError(detail('rate limited'), 'rate_limited', EXIT.rateLimited, {
       status,
+      fate: 'rejected',
       hint: 'StackOne allows 1000 requests per minute per API key',
     });
   }
@@ -52,15 +60,23 @@ export function httpError(
     return new ApiError(detail('request timed out'), 'request_timeout', EXIT.server, {
       status,
       hint: mayHaveActed,
+      fate: 'may_have_acted',
     });
   if (status >= 500)
     return new ApiError(detail('server error'), 'server_error', EXIT.server, {
       status,
       hint: mayHaveActed,
+      fate: 'may_have_acted',
     });
   if (status >= 300 && status < 400)
-    return new ApiError(detail('unexpected redirect'), 'server_error', EXIT.server, { status });
-  return new ApiError(detail('request rejected'), 'request_rejected', EXIT.rejected, { status });
+    return new ApiError(detail('unexpected redirect'), 'server_error', EXIT.server, {
+      status,
+      fate: 'may_have_acted',
+    });
+  return new ApiError(detail('request rejected'), 'request_rejected', EXIT.rejected, {
+    status,
+    fate: 'rejected',
+  });
 }
 
 export function networkError(
@@ -82,12 +98,14 @@ export function networkError(
           : oneLine(reason);
     return new NetworkError(`the proxy ${proxy} ${why} (${label} to ${origin})`, 'proxy', {
       cause,
+      fate: 'not_sent',
       hint: 'check HTTPS_PROXY / HTTP_PROXY, or exempt the host with NO_PROXY',
     });
   }
   if (code === 'ECONNREFUSED')
     return new NetworkError(`connection refused by ${origin} (${label})`, 'connection_refused', {
       cause,
+      fate: 'not_sent',
       ...(isLoopback(new URL(origin).hostname)
         ? { hint: "nothing is listening there: is 'cst sandbox serve' running? (or use --sandbox)" }
         : {}),
@@ -95,17 +113,19 @@ export function networkError(
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
     return new NetworkError(`cannot resolve ${new URL(origin).hostname} (${label})`, 'dns', {
       cause,
+      fate: 'not_sent',
     });
   if (code === 'UND_ERR_CONNECT_TIMEOUT')
     return new NetworkError(`timed out connecting to ${origin} (${label})`, 'connect_timeout', {
       cause,
+      fate: 'not_sent',
     });
   if (isTlsCode(code)) return tlsError(code, reason, label, origin, cause);
   if (neverSent(code))
     return new NetworkError(
       `cannot reach ${origin}: ${oneLine(reason)} (${label})`,
       'unreachable',
-      { cause },
+      { cause, fate: 'not_sent' },
     );
   const hint = retryAfterSend ? undefined : SERVER_MAY_HAVE_ACTED;
   const what =
@@ -115,7 +135,7 @@ export function networkError(
   return new NetworkError(
     `${what} ${origin} after the request was sent (${label})`,
     'network_after_send',
-    { cause, hint },
+    { cause, hint, fate: 'may_have_acted' },
   );
 }
 
@@ -130,6 +150,7 @@ export function timeoutError(
     `no complete response from ${origin} within ${formatSeconds(timeoutMs)} (${label})`,
     'timeout',
     {
+      fate: 'may_have_acted',
       hint: retryAfterSend
         ? 'raise --timeout if the server is slow'
         : `${SERVER_MAY_HAVE_ACTED}; raise --timeout if the server is slow`,
@@ -149,16 +170,12 @@ export function tooLargeError(
     {
       status,
       code: 'response_too_large',
+      fate: 'may_have_acted',
       hint: retryAfterSend
         ? 'CST_MAX_RESPONSE_SIZE raises the limit'
         : `${SERVER_MAY_HAVE_ACTED}; CST_MAX_RESPONSE_SIZE raises the limit`,
     },
   );
-}
-
-/** Errors after which the server may have acted on the request. */
-export function mayHaveActed(error: { code: string }): boolean {
-  return error.code === 'network_after_send' || error.code === 'timeout';
 }
 
 function formatSeconds(ms: number): string {
@@ -219,5 +236,5 @@ function tlsError(
                 'check the base URL (a proxy or DNS entry may point elsewhere)',
               ]
             : [`TLS handshake with ${host} failed: ${oneLine(reason)}`, undefined];
-  return new NetworkError(`${what} (${label})`, 'tls', { cause, hint });
+  return new NetworkError(`${what} (${label})`, 'tls', { cause, hint, fate: 'not_sent' });
 }

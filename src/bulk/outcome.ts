@@ -1,6 +1,7 @@
-// What a failed request means for its row, by what the client can know: `failed` when the
-// server certainly did not act (safe to retry), `unknown` when it may have.
-import { CliError, EXIT } from '../errors.js';
+// What a failed request means for its row. The API client says what the request did at the
+// server (RequestFate); a row is `failed` when it never got there or was refused (safe to send
+// again), `unknown` when a session may exist.
+import { CliError, NetworkError } from '../errors.js';
 
 export interface Outcome {
   status: 'failed' | 'unknown';
@@ -9,27 +10,13 @@ export interface Outcome {
   network: boolean;
 }
 
-const NEVER_SENT = new Set([
-  'connection_refused',
-  'dns',
-  'connect_timeout',
-  'tls',
-  'unreachable',
-  'proxy',
-]);
-
 export function outcomeOf(error: unknown): Outcome {
-  if (!(error instanceof CliError)) return { status: 'unknown', stopRun: false, network: false };
-  if (error.exitCode === EXIT.authRejected || error.exitCode === EXIT.forbidden)
-    return { status: 'failed', stopRun: true, network: false };
-  if (error.exitCode === EXIT.network)
-    return {
-      status: NEVER_SENT.has(error.code) ? 'failed' : 'unknown',
-      stopRun: false,
-      network: true,
-    };
-  if (error.exitCode === EXIT.server || error.exitCode === EXIT.invalidResponse)
-    return { status: 'unknown', stopRun: false, network: false };
-  // 400, 404, 409, 422, and 429 after the retries ran out: rejected, nothing was created.
-  return { status: 'failed', stopRun: false, network: false };
+  const fate = error instanceof CliError ? error.fate : undefined;
+  return {
+    // An error without a fate did not come from the request: cst cannot say it was not sent.
+    status: fate === 'not_sent' || fate === 'rejected' ? 'failed' : 'unknown',
+    stopRun:
+      error instanceof CliError && (error.code === 'auth_rejected' || error.code === 'forbidden'),
+    network: error instanceof NetworkError,
+  };
 }

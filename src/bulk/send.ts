@@ -1,11 +1,14 @@
-// The workers of a bulk run: pull rows in order, pace them per key, journal each before it is
-// sent, report each outcome as it completes, and stop cleanly on a signal, a bad key or a run
-// of network failures.
+// The workers of a bulk run. Each row goes through named steps, in order: settled by an earlier
+// run? (the journal), paced (its key's bucket), journaled `pending`, sent, then recorded (an
+// issued session: delivered, journaled, kept in the ledger) or classified (a failure: never
+// sent or rejected, so `failed`; or may have acted, so `unknown`). Every step reports to one
+// BulkRun, the state the workers share; the run stops cleanly on a signal, a closed stdout, a
+// bad key, a run of network failures, a disk that will not take the books, or bad input.
 import { createConnectSession } from '../api/connect-sessions.js';
 import { connectSessionCreateToWire } from '../api/request-fields.js';
-import type { CreateOptions } from '../commands/create/options.js';
-import { stateDir } from '../config/paths.js';
-import type { Context, StopSignal } from '../context.js';
+import type { ConnectSessionToken } from '../api/schemas.js';
+import type { CommandContext } from '../connection.js';
+import type { StopSignal } from '../context.js';
 import {
   CliError,
   EXIT,
@@ -15,218 +18,297 @@ import {
   UndeliveredError,
 } from '../errors.js';
 import { ledgerRecord } from '../ledger/record.js';
-import { appendRecord, ledgerPath } from '../ledger/store.js';
+import { appendRecord } from '../ledger/store.js';
 import { summary, warn } from '../output/messages.js';
 import { countRows } from './input.js';
-import type { Journal } from './journal.js';
+import type { Journal, JournalEntry } from './journal.js';
 import { outcomeOf } from './outcome.js';
+import type { BulkPlan } from './plan.js';
+import type { Prepared } from './prepare.js';
 import { Progress } from './progress.js';
 import type { ResultsFile, RowResult } from './results.js';
-import type { BulkOptions, Prepared } from './run.js';
 import { ResultWriter } from './writer.js';
 
 /** How long requests in flight may finish after Ctrl-C or SIGTERM. */
 const GRACE_MS = 5000;
 
-export async function send(
-  ctx: Context,
-  options: CreateOptions,
-  bulk: BulkOptions,
-  rows: AsyncIterable<Prepared> | Iterable<Prepared>,
-  journal: Journal,
-  results: ResultsFile | undefined,
-  total: number | undefined,
-): Promise<void> {
-  const writer = new ResultWriter(ctx, bulk);
-  const progress = new Progress(ctx, total);
-  const started = Date.now();
-  let stopError: CliError | undefined;
-  let stateError: StateWriteError | undefined;
-  let stopSignal: StopSignal | undefined;
-  /** For a run that stops early: how many rows it left, and the command that resumes. */
-  let resume = '';
-  let networkFailures = 0;
-  let ledgerFailed: unknown;
-  /** Sessions created whose tokens could not be delivered: the customers to reissue. */
-  const undelivered: { row: number; session: number; owner: string }[] = [];
-  let undeliveredCause: string | undefined;
-  const stopped = () =>
-    stopError !== undefined ||
-    stateError !== undefined ||
-    stopSignal !== undefined ||
-    undelivered.length > 0;
-  const ledger = ledgerPath(stateDir(ctx.env), options.target.sandbox === true);
-  const iterator: AsyncIterator<Prepared> | Iterator<Prepared> =
-    Symbol.asyncIterator in rows ? rows[Symbol.asyncIterator]() : rows[Symbol.iterator]();
-  let pulling: Promise<IteratorResult<Prepared>> = Promise.resolve({
-    done: false,
-    value: undefined as never,
-  });
-  // One pull at a time: the input is a stream, read in order.
-  const next = () => (pulling = pulling.then(async () => iterator.next()));
-  const inFlight = new Set<number>();
+type Ready = Extract<Prepared, { row: unknown }>;
 
-  const report = (result: RowResult, written = false) => {
-    progress.count(result.status);
+/** The state the workers of one run share: its books, and why it stopped, if it did. */
+class BulkRun {
+  readonly writer: ResultWriter;
+  readonly progress: Progress;
+  readonly started = Date.now();
+  /** Rows sent and not yet answered: unknown on a re-run if the run stops now. */
+  readonly inFlight = new Set<number>();
+  /** Sessions created whose tokens could not be delivered: the customers to reissue. */
+  readonly undelivered: { row: number; session: number; owner: string }[] = [];
+  undeliveredCause: string | undefined;
+  /** A reason that ends the run for every row: a bad key, too many network failures, bad input. */
+  stopError: CliError | undefined;
+  /** The journal would not take a record: a re-run could not tell what was sent. */
+  stateError: StateWriteError | undefined;
+  stopSignal: StopSignal | undefined;
+  networkFailures = 0;
+  /** The ledger would not take a record (the first such): issued rows are safe in the results. */
+  ledgerFailure: { path: string; error: unknown } | undefined;
+
+  constructor(
+    readonly ctx: CommandContext,
+    readonly plan: BulkPlan,
+    readonly results: ResultsFile | undefined,
+    readonly total: number | undefined,
+  ) {
+    this.writer = new ResultWriter(ctx, plan);
+    this.progress = new Progress(ctx, total);
+  }
+
+  get stopped(): boolean {
+    return (
+      this.stopError !== undefined ||
+      this.stateError !== undefined ||
+      this.stopSignal !== undefined ||
+      this.undelivered.length > 0
+    );
+  }
+
+  /** Counts a result, and prints it unless it was printed already (as its token's delivery). */
+  report(result: RowResult, printed = false): void {
+    this.progress.count(result.status);
     // The progress line makes way for a printed result, then comes back below it.
-    if (!written && writer.prints(result)) {
-      progress.clear();
-      writer.write(result);
-      progress.draw(true);
-    } else progress.draw();
-  };
+    if (!printed && this.writer.prints(result)) {
+      this.progress.clear();
+      this.writer.write(result);
+      this.progress.draw(true);
+    } else this.progress.draw();
+  }
+
   /** The journal, or a stop: with no journal, a re-run could not tell what was sent. */
-  const journaled = (entry: Parameters<Journal['record']>[0]): boolean => {
+  journaled(journal: Journal, entry: Omit<JournalEntry, 'at'>): boolean {
     try {
       journal.record(entry);
       return true;
     } catch (error) {
-      stateError ??= new StateWriteError('the journal', journal.path, error);
+      this.stateError ??= new StateWriteError('the journal', journal.path, error);
       return false;
     }
-  };
+  }
+
   /** Puts an issued row's token where the user asked: the results file, or stdout. */
-  const deliver = async (result: RowResult): Promise<unknown> => {
+  async deliver(result: RowResult): Promise<unknown> {
     try {
-      if (results) await results.write(result);
+      if (this.results) await this.results.write(result);
       else {
-        writer.write(result);
-        await ctx.stdout.flush?.();
+        this.writer.write(result);
+        await this.ctx.stdout.flush?.();
       }
       return undefined;
     } catch (error) {
       return error;
     }
-  };
+  }
+}
 
-  const handle = async (item: Prepared): Promise<void> => {
-    if ('error' in item)
-      return report({
-        row: item.line,
-        status: 'failed',
-        owner_id: item.ownerId ?? null,
-        session_id: null,
-        error: item.error,
-      });
-    const owner = item.row.request.originOwnerId;
-    const previous = journal.state(item.key);
-    if (previous?.state === 'issued')
-      return report({
-        row: item.line,
-        status: 'skipped',
-        owner_id: owner,
-        session_id: previous.session_id ?? null,
-      });
-    if ((previous?.state === 'pending' || previous?.state === 'unknown') && !bulk.retryUnknown) {
-      return report({
-        row: item.line,
-        status: 'unknown',
-        owner_id: owner,
-        session_id: null,
-        error: {
-          code: 'outcome_unknown',
-          message: `an earlier run may have issued this row (line ${previous.line}); check, then re-run with --retry-unknown`,
-        },
-      });
-    }
-    const { connection, pacer } = item.route;
-    await pacer.take();
-    if (stopped()) return;
-    const body = connectSessionCreateToWire(item.row.request);
-    if (!journaled({ key: item.key, state: 'pending', line: item.line })) return;
-    inFlight.add(item.line);
-    try {
-      const session = await createConnectSession(connection.client, body);
-      networkFailures = 0;
-      const record = ledgerRecord({
-        session,
-        target: connection.id,
-        org: connection.target.org,
-        project: connection.target.project,
-        expiresIn: item.row.request.expiresIn,
-      });
-      const issued: RowResult = {
-        row: item.line,
-        status: 'issued',
-        owner_id: owner,
-        owner_name: session.originOwnerName,
-        session_id: session.id,
-        token: session.token,
-        auth_link_url: session.authLinkUrl,
-        ...(record.expires_at === null ? {} : { expires_at: record.expires_at }),
-        row_key: item.row.rowKey ?? null,
-      };
-      // A row is issued only once its token is durably where the user asked for it.
-      const failure = await deliver(issued);
-      if (failure !== undefined) {
-        journaled({ key: item.key, state: 'undelivered', line: item.line, session_id: session.id });
-        const where = results ? `the results file ${results.path}` : 'stdout';
-        undelivered.push({ row: item.line, session: session.id, owner });
-        undeliveredCause ??= `${where}: ${ioReason(failure)}`;
-        return report({
-          row: item.line,
-          status: 'undelivered',
-          owner_id: owner,
-          session_id: session.id,
-          error: {
-            code: 'undelivered',
-            message: `session ${session.id} was created, but its token could not be written to ${where}: ${ioReason(failure)}`,
-          },
-        });
-      }
-      journaled({ key: item.key, state: 'issued', line: item.line, session_id: session.id });
+export async function send(
+  ctx: CommandContext,
+  plan: BulkPlan,
+  rows: AsyncIterable<Prepared> | Iterable<Prepared>,
+  results: ResultsFile | undefined,
+  total: number | undefined,
+): Promise<void> {
+  const run = new BulkRun(ctx, plan, results, total);
+  const iterator: AsyncIterator<Prepared> | Iterator<Prepared> =
+    Symbol.asyncIterator in rows ? rows[Symbol.asyncIterator]() : rows[Symbol.iterator]();
+  let pulling: Promise<IteratorResult<Prepared> | undefined> = Promise.resolve(undefined);
+  // One pull at a time: the input is a stream, read in order. Bad input stops the run.
+  const next = () =>
+    (pulling = pulling.then(async () => {
+      if (run.stopped) return undefined;
       try {
-        await appendRecord(ledger, record);
+        return await iterator.next();
       } catch (error) {
-        if (!ledgerFailed)
-          warn(
-            ctx,
-            `issued sessions are not being recorded in the ledger ${ledger}: ${ioReason(error)}`,
-          );
-        ledgerFailed ??= error;
+        run.stopError ??=
+          error instanceof CliError ? error : new CliError(String(error), 'unexpected', 1);
+        return undefined;
       }
-      report(issued, !results);
-    } catch (error) {
-      const outcome = outcomeOf(error);
-      journaled({ key: item.key, state: outcome.status, line: item.line });
-      networkFailures = outcome.network ? networkFailures + 1 : 0;
-      const cli =
-        error instanceof CliError
-          ? error
-          : new CliError(String(error), 'unexpected', EXIT.unexpected);
-      report({
-        row: item.line,
-        status: outcome.status,
-        owner_id: owner,
-        session_id: null,
-        error: { code: cli.code, message: cli.message },
-      });
-      if (outcome.stopRun) stopError ??= cli;
-      if (networkFailures >= bulk.maxNetworkFailures) stopError ??= cli;
-    } finally {
-      inFlight.delete(item.line);
-    }
-  };
-
+    }));
   const worker = async () => {
-    while (!stopped()) {
+    while (!run.stopped) {
       const item = await next();
-      if (item.done) return;
-      await handle(item.value);
+      if (item === undefined || item.done) return;
+      await processRow(run, item.value);
     }
   };
-
   const signalled = ctx.untilSignal().then((signal) => {
-    stopSignal = signal;
+    run.stopSignal = signal;
   });
-  const workers = Promise.all(Array.from({ length: bulk.concurrency }, worker));
+  const workers = Promise.all(Array.from({ length: plan.concurrency }, worker));
   await Promise.race([workers, signalled]);
-  if (stopSignal) {
+  if (run.stopSignal) {
     // Let requests in flight finish, briefly; what does not is journaled as pending.
     await Promise.race([workers, new Promise((r) => setTimeout(r, GRACE_MS).unref())]);
   }
+  await conclude(run);
+}
+
+/** One row, start to end. */
+async function processRow(run: BulkRun, item: Prepared): Promise<void> {
+  if ('error' in item)
+    return run.report({
+      row: item.line,
+      status: 'failed',
+      owner_id: item.ownerId ?? null,
+      session_id: null,
+      error: item.error,
+    });
+  let journal: Journal;
+  try {
+    journal = await item.route.journal();
+  } catch (error) {
+    // Another run holds this target's journal, or it cannot be written: nothing can be sent.
+    if (error instanceof StateWriteError) run.stateError ??= error;
+    else
+      run.stopError ??=
+        error instanceof CliError ? error : new CliError(String(error), 'unexpected', 1);
+    return;
+  }
+  const earlier = settledEarlier(run, item, journal);
+  if (earlier) return run.report(earlier);
+  await item.route.pacer.take();
+  if (run.stopped) return;
+  if (!run.journaled(journal, { key: item.key, state: 'pending', line: item.line })) return;
+  run.inFlight.add(item.line);
+  try {
+    const body = { ...connectSessionCreateToWire(item.row.request), ...run.plan.extraBody };
+    let session: ConnectSessionToken;
+    try {
+      session = await createConnectSession(item.route.connection.client, body);
+    } catch (error) {
+      return classify(run, item, journal, error);
+    }
+    run.networkFailures = 0;
+    await record(run, item, journal, session);
+  } finally {
+    run.inFlight.delete(item.line);
+  }
+}
+
+/** What an earlier run left for this row: issued (skipped now), or maybe sent (unknown). */
+function settledEarlier(run: BulkRun, item: Ready, journal: Journal): RowResult | undefined {
+  const owner = item.row.request.originOwnerId;
+  const previous = journal.state(item.key);
+  if (previous?.state === 'issued')
+    return {
+      row: item.line,
+      status: 'skipped',
+      owner_id: owner,
+      session_id: previous.session_id ?? null,
+    };
+  if ((previous?.state === 'pending' || previous?.state === 'unknown') && !run.plan.retryUnknown)
+    return {
+      row: item.line,
+      status: 'unknown',
+      owner_id: owner,
+      session_id: null,
+      error: {
+        code: 'outcome_unknown',
+        message: `an earlier run may have issued this row (line ${previous.line}); check, then re-run with --retry-unknown`,
+      },
+    };
+  return undefined;
+}
+
+/** An issued session: its token delivered first, then the journal, the ledger, the report. */
+async function record(
+  run: BulkRun,
+  item: Ready,
+  journal: Journal,
+  session: ConnectSessionToken,
+): Promise<void> {
+  const { connection } = item.route;
+  const owner = item.row.request.originOwnerId;
+  const entry = ledgerRecord({
+    session,
+    target: connection.id,
+    org: connection.target.org,
+    project: connection.target.project,
+    expiresIn: item.row.request.expiresIn,
+  });
+  const issued: RowResult = {
+    row: item.line,
+    status: 'issued',
+    owner_id: owner,
+    owner_name: session.originOwnerName,
+    session_id: session.id,
+    token: session.token,
+    auth_link_url: session.authLinkUrl,
+    ...(entry.expires_at === null ? {} : { expires_at: entry.expires_at }),
+    row_key: item.row.rowKey ?? null,
+  };
+  // A row is issued only once its token is durably where the user asked for it.
+  const failure = await run.deliver(issued);
+  if (failure !== undefined) {
+    run.journaled(journal, {
+      key: item.key,
+      state: 'undelivered',
+      line: item.line,
+      session_id: session.id,
+    });
+    const where = run.results ? `the results file ${run.results.path}` : 'stdout';
+    run.undelivered.push({ row: item.line, session: session.id, owner });
+    run.undeliveredCause ??= `${where}: ${ioReason(failure)}`;
+    return run.report({
+      row: item.line,
+      status: 'undelivered',
+      owner_id: owner,
+      session_id: session.id,
+      error: {
+        code: 'undelivered',
+        message: `session ${session.id} was created, but its token could not be written to ${where}: ${ioReason(failure)}`,
+      },
+    });
+  }
+  run.journaled(journal, {
+    key: item.key,
+    state: 'issued',
+    line: item.line,
+    session_id: session.id,
+  });
+  try {
+    await appendRecord(connection.ledger, entry);
+  } catch (error) {
+    if (!run.ledgerFailure)
+      warn(
+        run.ctx,
+        `issued sessions are not being recorded in the ledger ${connection.ledger}: ${ioReason(error)}`,
+      );
+    run.ledgerFailure ??= { path: connection.ledger, error };
+  }
+  run.report(issued, !run.results);
+}
+
+/** A failed request: `failed` when it never reached StackOne or was refused, else `unknown`. */
+function classify(run: BulkRun, item: Ready, journal: Journal, error: unknown): void {
+  const outcome = outcomeOf(error);
+  run.journaled(journal, { key: item.key, state: outcome.status, line: item.line });
+  run.networkFailures = outcome.network ? run.networkFailures + 1 : 0;
+  const cli =
+    error instanceof CliError ? error : new CliError(String(error), 'unexpected', EXIT.unexpected);
+  run.report({
+    row: item.line,
+    status: outcome.status,
+    owner_id: item.row.request.originOwnerId,
+    session_id: null,
+    error: { code: cli.code, message: cli.message },
+  });
+  if (outcome.stopRun || run.networkFailures >= run.plan.maxNetworkFailures) run.stopError ??= cli;
+}
+
+/** The summary line, then the run's verdict: a stop, partial failure, or success. */
+async function conclude(run: BulkRun): Promise<void> {
+  const { ctx, plan, progress, inFlight } = run;
   progress.done();
-  const elapsed = (Date.now() - started) / 1000;
+  const elapsed = (Date.now() - run.started) / 1000;
   const counts = progress.counts;
   const done = counts.issued + counts.failed + counts.skipped + counts.unknown + counts.undelivered;
   const rate = done / Math.max(elapsed, 0.001);
@@ -243,29 +325,32 @@ export async function send(
       rows_per_second: Number(rate.toFixed(1)),
     },
   );
-  if (stopped()) {
+  let resume = '';
+  if (run.stopped) {
     // How many rows of the input this run left unsent: counted now, unless the progress line did.
-    const rows = bulk.fromFile === '-' ? undefined : (total ?? (await countRows(bulk.fromFile)));
+    const rows = plan.input === '-' ? undefined : (run.total ?? (await countRows(plan.input)));
     const notSent = rows === undefined ? undefined : Math.max(0, rows - done);
     resume = `${notSent === undefined ? 'the rest of the input was' : `${notSent} row${notSent === 1 ? ' was' : 's were'}`} not sent; resume with: ${commandLine(ctx.argv)}`;
   }
-  if (stopSignal) throw new InterruptedError(stopSignal, undefined, { hint: resume });
-  if (undelivered.length > 0) {
-    const listed = undelivered
+  if (run.stopSignal) throw new InterruptedError(run.stopSignal, undefined, { hint: resume });
+  if (run.undelivered.length > 0) {
+    const listed = run.undelivered
       .slice(0, 10)
       .map(({ row, session, owner }) => `session ${session} for ${owner} (line ${row})`)
       .join(', ');
+    const more = run.undelivered.length - 10;
     throw new UndeliveredError(
-      `stopped: ${undelivered.length} session${undelivered.length === 1 ? ' was' : 's were'} created but not delivered to ${undeliveredCause}: ${listed}${undelivered.length > 10 ? `, and ${undelivered.length - 10} more (their result lines say which)` : ''}`,
+      `stopped: ${run.undelivered.length} session${run.undelivered.length === 1 ? ' was' : 's were'} created but not delivered to ${run.undeliveredCause}: ${listed}${more > 0 ? `, and ${more} more (their result lines say which)` : ''}`,
       {
         hint: `free the disk; undelivered rows are issued anew, issued ones skipped. ${resume}`,
       },
     );
   }
-  if (stateError)
-    throw new StateWriteError('the journal', journal.path, stateError.cause, {
+  if (run.stateError)
+    throw new StateWriteError('the journal', run.stateError.path, run.stateError.cause, {
       hint: `free the disk; the journal knows every row it recorded. ${resume}`,
     });
+  const { stopError } = run;
   if (stopError)
     throw new CliError(`stopped: ${stopError.message}`, stopError.code, stopError.exitCode, {
       status: stopError.status,
@@ -281,10 +366,13 @@ export async function send(
       },
     );
   }
-  if (ledgerFailed !== undefined)
-    throw new StateWriteError('every issued row to the ledger', ledger, ledgerFailed, {
-      hint: 'the results file has every token; only the ledger (cst list) misses some',
-    });
+  if (run.ledgerFailure !== undefined)
+    throw new StateWriteError(
+      'every issued row to the ledger',
+      run.ledgerFailure.path,
+      run.ledgerFailure.error,
+      { hint: 'the results file has every token; only the ledger (cst list) misses some' },
+    );
 }
 
 /** The command line as typed, quoted for a POSIX shell. */

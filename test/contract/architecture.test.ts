@@ -27,11 +27,8 @@ const RANK: Record<string, number> = {
   prompter: 1,
 };
 
-/** Bulk still takes create's options by type; issue 8 (bulk as a leaf) closes this door. */
-const KNOWN = [
-  'bulk/run.ts -> commands/create/options.ts',
-  'bulk/send.ts -> commands/create/options.ts',
-];
+/** No exceptions: bulk takes a plan of its own (bulk/plan.ts), not create's options. */
+const KNOWN: string[] = [];
 
 async function sources(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true });

@@ -9,7 +9,7 @@ import {
 import type { TargetFlags } from '../../options/target.js';
 import { UsageError } from '../../errors.js';
 import { type OutputOptions, parseOutputFlags } from '../../output/format.js';
-import type { BulkOptions } from '../../bulk/run.js';
+import type { BulkPlan } from '../../bulk/plan.js';
 import { DEFAULT_RATE, parseRate } from '../../bulk/pacer.js';
 import { parseColumns } from '../../bulk/results.js';
 import {
@@ -66,8 +66,8 @@ export interface CreateOptions {
   fromSession?: number | undefined;
   /** --dry-run: print the requests, send nothing. */
   dryRun: boolean;
-  /** --from-file: many rows, with the flags as defaults for each. */
-  bulk?: BulkOptions | undefined;
+  /** --from-file: many rows, with the flags as defaults for each; the bulk engine's whole plan. */
+  bulk?: BulkPlan | undefined;
   target: TargetFlags;
   timeoutMs: number;
   output: OutputOptions;
@@ -167,7 +167,7 @@ const BULK_ONLY = [
 ] as const;
 
 export function parseCreateOptions(flags: CreateFlags): CreateOptions {
-  const bulk = flags.fromFile === undefined ? undefined : parseBulkFlags(flags);
+  const bulk = flags.fromFile === undefined ? undefined : parseBulkFlags(flags.fromFile, flags);
   if (!bulk) {
     const bulkOnly = BULK_ONLY.find((flag) => flags[flag] !== undefined);
     if (bulkOnly)
@@ -204,13 +204,22 @@ export function parseCreateOptions(flags: CreateFlags): CreateOptions {
   }
   if (f.bodyJson && Object.keys(f.bodyJson).length === 0)
     throw new UsageError('--body-json: the object is empty');
+  const target = defined({ org: f.org, project: f.project, sandbox: f.sandbox });
+  const dryRun = flags.dryRun === true;
   return {
     request,
     extraBody: f.bodyJson,
-    dryRun: flags.dryRun === true,
-    bulk,
+    dryRun,
+    bulk: bulk && {
+      ...bulk,
+      defaults: request,
+      extraBody: f.bodyJson,
+      target,
+      timeoutMs: f.timeout,
+      dryRun,
+    },
     ...(f.fromSession === undefined ? {} : { fromSession: f.fromSession }),
-    target: defined({ org: f.org, project: f.project, sandbox: f.sandbox }),
+    target,
     timeoutMs: f.timeout,
     output,
     handoff: { copy: flags.copy === true, open: flags.open === true },
@@ -233,7 +242,10 @@ function wholeNumber(flag: string, text: string, min: number): number {
   return Number(text);
 }
 
-function parseBulkFlags(flags: CreateFlags): BulkOptions {
+/** The bulk flags; the request defaults, target and timeout join them once those are parsed. */
+type BulkFlags = Omit<BulkPlan, 'defaults' | 'extraBody' | 'target' | 'timeoutMs' | 'dryRun'>;
+
+function parseBulkFlags(input: string, flags: CreateFlags): BulkFlags {
   if (flags.field !== undefined)
     throw new UsageError('--field is for a single create; a bulk run prints one result per row');
   if (flags.output !== undefined && !['ndjson', 'csv', 'tsv'].includes(flags.output)) {
@@ -248,7 +260,7 @@ function parseBulkFlags(flags: CreateFlags): BulkOptions {
       `--rate: "${rate}" is not a rate: use N/s, N/min, N/h, N (per minute), 0 or unlimited`,
     );
   return {
-    fromFile: flags.fromFile!,
+    input,
     strict: flags.strict === true,
     results: flags.results,
     columns: parseColumns(flags.columns),
@@ -259,6 +271,6 @@ function parseBulkFlags(flags: CreateFlags): BulkOptions {
     journal: flags.journal,
     retryUnknown: flags.retryUnknown === true,
     force: flags.force === true,
-    format: flags.json ? 'ndjson' : (flags.output as BulkOptions['format']),
+    format: flags.json ? 'ndjson' : (flags.output as BulkPlan['format']),
   };
 }

@@ -32,7 +32,7 @@ import type { CreateOptions } from './options.js';
 export async function runCreate(options: CreateOptions, ctx: CommandContext): Promise<void> {
   if (options.request.integrationId !== undefined)
     warn(ctx, '--integration-id is deprecated by StackOne: use --connector-profile');
-  if (options.bulk) return (await import('../../bulk/run.js')).runBulk(options, options.bulk, ctx);
+  if (options.bulk) return (await import('../../bulk/run.js')).runBulk(options.bulk, ctx);
   if (options.fromSession !== undefined) options = fromSession(ctx, options, options.fromSession);
   const interactive = canPrompt(ctx);
   const connection = interactive

@@ -111,7 +111,12 @@ describe('cst create: parsing', () => {
       {
         request: { categories: ['hris'] },
         bulk: {
-          fromFile: 'rows.csv',
+          input: 'rows.csv',
+          defaults: { categories: ['hris'] },
+          extraBody: undefined,
+          target: {},
+          timeoutMs: 30_000,
+          dryRun: false,
           strict: false,
           results: 'out.csv',
           columns: [
@@ -140,7 +145,7 @@ describe('cst create: parsing', () => {
       {
         request: {},
         bulk: expect.objectContaining({
-          fromFile: '-',
+          input: '-',
           ratePerSecond: 20,
           format: 'ndjson',
         }) as never,

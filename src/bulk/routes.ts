@@ -1,0 +1,119 @@
+// Where a row goes: each target a run meets (the default one, or a row's own org/project) gets
+// its own connection, its own pace under its key's rate limit, and its own journal, each opened
+// when the first row needs it. A run whose rows all name their target needs no default one.
+import { resolve } from 'node:path';
+import type { CommandContext, Connection } from '../connection.js';
+import { CliError, EXIT, StateWriteError } from '../errors.js';
+import { LockBusyError } from '../util/lock.js';
+import { Journal } from './journal.js';
+import { defaultJournal, describeJournal } from './journals.js';
+import { Pacer } from './pacer.js';
+import type { BulkPlan } from './plan.js';
+
+export interface Route {
+  connection: Connection;
+  pacer: Pacer;
+  /** The journal this target's rows are recorded in (opened, and locked, on first use). */
+  journal(): Promise<Journal>;
+}
+
+export class Routes {
+  private readonly routes = new Map<string, Promise<Route>>();
+  private readonly journals = new Map<string, Promise<Journal>>();
+
+  constructor(
+    private readonly ctx: CommandContext,
+    private readonly plan: BulkPlan,
+  ) {}
+
+  /** The key of the rows that name no target of their own. */
+  get defaultKey(): string {
+    return keyOf(this.plan.target.org, this.plan.target.project);
+  }
+
+  keyOf(row: { org: string | undefined; project: string | undefined }): string {
+    return keyOf(row.org, row.project);
+  }
+
+  /** The route of org/project (the plan's own when a row names neither). */
+  route(org: string | undefined, project: string | undefined): Promise<Route> {
+    const key = keyOf(org, project);
+    let route = this.routes.get(key);
+    if (!route) {
+      const pacer = new Pacer(this.plan.ratePerSecond, this.plan.concurrency, {
+        now: Date.now,
+        sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+      });
+      route = this.ctx
+        .connect(
+          { ...this.plan.target, org, project },
+          // A 429's Retry-After holds back every worker of this key, not just the one that met it.
+          { timeoutMs: this.plan.timeoutMs, onRetry: ({ waitMs }) => pacer.pauseFor(waitMs) },
+        )
+        .then((connection) => ({
+          connection,
+          pacer,
+          journal: () => this.journalOf(connection),
+        }));
+      this.routes.set(key, route);
+    }
+    return route;
+  }
+
+  private journalOf(connection: Connection): Promise<Journal> {
+    const path = this.plan.journal ?? defaultJournal(this.ctx.env, this.plan.input, connection.id);
+    let journal = this.journals.get(path);
+    if (!journal) {
+      journal = openJournal(
+        path,
+        this.plan.journal === undefined ? this.plan : undefined,
+        connection,
+      );
+      this.journals.set(path, journal);
+    }
+    return journal;
+  }
+
+  /** Journals synced and unlocked, connections released; what failed to open is passed over. */
+  async close(): Promise<void> {
+    for (const journal of this.journals.values()) (await journal.catch(() => undefined))?.close();
+    for (const route of this.routes.values())
+      await (await route.catch(() => undefined))?.connection.close();
+  }
+}
+
+const keyOf = (org: string | undefined, project: string | undefined) =>
+  `${org ?? ''}/${project ?? ''}`;
+
+/** Opens and locks a journal; one of the state directory is described for `cst journal list`. */
+async function openJournal(
+  path: string,
+  described: BulkPlan | undefined,
+  connection: Connection,
+): Promise<Journal> {
+  let journal: Journal;
+  try {
+    journal = await Journal.open(path);
+  } catch (error) {
+    if (error instanceof LockBusyError)
+      throw new CliError(
+        `another cst run is using the journal ${path}${error.pid ? ` (pid ${error.pid})` : ''}`,
+        'journal_locked',
+        EXIT.unexpected,
+      );
+    throw new StateWriteError('the journal', path, error);
+  }
+  if (described) {
+    const info = {
+      input: resolve(described.input),
+      target: connection.id,
+      org: connection.target.org,
+      project: connection.target.project,
+    };
+    await describeJournal(path, info).catch((error: unknown) => {
+      journal.close();
+      throw new StateWriteError('the journal', path, error);
+    });
+  }
+  return journal;
+}
