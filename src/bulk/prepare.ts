@@ -53,9 +53,7 @@ async function prepare(
     // The default target failing fails every row that uses it the same way: the run stops.
     if (!(error instanceof CliError) || routes.keyOf(row) === routes.defaultKey) throw error;
     // A row naming a project that is not configured is a bad row, not a bad run.
-    const named = `org/project "${row.org ?? ''}/${row.project ?? ''}"`;
-    const message = `${named}: ${error.message.replace(/^--org\/--project: /, '')}`;
-    return { line, ownerId, error: { code: error.code, message } };
+    return { line, ownerId, error: { code: error.code, message: error.message } };
   }
   const key = rowIdentity(row, route.connection.id);
   const first = seen.get(key);

@@ -48,7 +48,11 @@ export class Routes {
         .connect(
           { ...this.plan.target, org, project },
           // A 429's Retry-After holds back every worker of this key, not just the one that met it.
-          { timeoutMs: this.plan.timeoutMs, onRetry: ({ waitMs }) => pacer.pauseFor(waitMs) },
+          {
+            timeoutMs: this.plan.timeoutMs,
+            onRetry: ({ waitMs }) => pacer.pauseFor(waitMs),
+            subject: `org/project "${org ?? ''}/${project ?? ''}"`,
+          },
         )
         .then((connection) => ({
           connection,

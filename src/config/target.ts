@@ -27,6 +27,8 @@ export interface Target {
 export interface ResolveOptions {
   /** false: never ask which project, even on a terminal (a check reports what would be chosen). */
   prompt?: boolean;
+  /** What selected the project, for messages: `--org/--project` unless a bulk row did. */
+  subject?: string;
 }
 
 const noop = () => Promise.resolve();
@@ -47,13 +49,16 @@ export async function resolveTarget(
       });
     return fromEnv;
   }
-  return flags.sandbox ? sandboxTarget(ctx, flags, prompt) : configuredTarget(ctx, flags, prompt);
+  return flags.sandbox
+    ? sandboxTarget(ctx, flags, prompt)
+    : configuredTarget(ctx, flags, prompt, options.subject ?? '--org/--project');
 }
 
 async function configuredTarget(
   ctx: Context,
   flags: TargetFlags,
   prompt: boolean,
+  subject: string,
 ): Promise<Target> {
   const path = configFile(ctx.env);
   const config = await loadConfig(path);
@@ -66,7 +71,7 @@ async function configuredTarget(
   if (!selected) {
     if (flags.org !== undefined || flags.project !== undefined) {
       if (catalog.projects.length === 0) {
-        throw new UsageError(`--org/--project: no projects are configured in ${path}`, {
+        throw new UsageError(`${subject}: no projects are configured in ${path}`, {
           hint: 'add the project to the config, or drop --org/--project to use CST_API_KEY',
         });
       }
