@@ -4,7 +4,7 @@
 // - a sandbox limited to 1200 requests/min, with cst paced at that limit: the achieved rate;
 // - peak RSS for 10k and 100k rows.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +15,7 @@ let failed = false;
 
 async function sandbox(args) {
   const root = mkdtempSync(join(tmpdir(), 'cst-bench-bulk-'));
+  process.on('exit', () => rmSync(root, { recursive: true, force: true }));
   const env = {
     PATH: process.env.PATH,
     HOME: root,

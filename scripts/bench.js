@@ -3,7 +3,7 @@
 // run (absolute times mean nothing across machines). CPU time is shown beside wall time: the
 // machines are shared, and CPU time is the steadier of the two.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +17,8 @@ const NODE_HTTP = 'peer: node:http script';
 const SDK = '@stackone/stackone-client-ts@4.28.0';
 const bin = fileURLToPath(new URL('../bin/cst.js', import.meta.url));
 const root = mkdtempSync(join(tmpdir(), 'cst-bench-'));
+// 100k-record ledgers and a cache per cold run: nothing of it outlives the run.
+process.on('exit', () => rmSync(root, { recursive: true, force: true }));
 const env = {
   PATH: process.env.PATH,
   HOME: root,
@@ -57,7 +59,7 @@ const coldCache = (caseEnv) => () => ({
   CST_CACHE_DIR: mkdtempSync(join(root, 'cold-cache-')),
 });
 
-const cases = [
+const ownCases = [
   { name: BASE, command: [process.execPath, '-e', '0'], env },
   { name: 'cst --version', command: [process.execPath, bin, '--version'], env, target: 1.1 },
   {
@@ -110,6 +112,34 @@ const cases = [
   ...peers,
 ];
 
+// BENCH_AGAINST=<another build's bin/cst.js> (say, a worktree of main): each cst case runs for
+// that build too, right after this one's, with its own code cache; the table adds this build's
+// time over that one's. The honest way to say "nothing got slower" on a shared machine.
+const AGAINST = process.env.BENCH_AGAINST;
+// BENCH_ONLY=<regular expression>: only the cases it matches (and the baseline), for a closer look.
+const only = new RegExp(process.env.BENCH_ONLY ?? '');
+const chosen = ownCases.filter((c) => c.name === BASE || only.test(c.name));
+const cases =
+  AGAINST === undefined
+    ? chosen
+    : chosen.flatMap((c) => (c.name.startsWith('cst ') ? [c, twin(c)] : [c]));
+
+function twin(c) {
+  // Its own owners too: a create for an owner with a live session costs a warning line.
+  const swap = (command) =>
+    command.map((arg, i) =>
+      arg === bin ? AGAINST : command[i - 1] === '--owner-id' ? `${arg}-against` : arg,
+    );
+  const ownCache = (caseEnv) => ({ ...caseEnv, CST_CACHE_DIR: join(root, 'cache-against') });
+  return {
+    name: `${c.name} [against]`,
+    command: typeof c.command === 'function' ? (run) => swap(c.command(run)) : swap(c.command),
+    // A cold-cache case keeps its fresh directory; the others get the other build's own cache.
+    env: typeof c.env === 'function' ? c.env : ownCache(c.env),
+    twinOf: c.name,
+  };
+}
+
 const wall = cases.map(() => []);
 const cpu = cases.map(() => []);
 for (let i = 0; i < RUNS; i++) {
@@ -129,15 +159,17 @@ const medians = new Map(
 const base = medians.get(BASE);
 let failed = false;
 console.log(`runs per case: ${RUNS}; medians; ratios to ${BASE} in this run`);
+const width = Math.max(...cases.map((c) => c.name.length)) + 1;
 console.log(
-  `${'case'.padEnd(44)} ${'wall ms'.padStart(8)} ${'ratio'.padStart(7)} ${'cpu ms'.padStart(8)} ${'ratio'.padStart(7)}  target`,
+  `${'case'.padEnd(width)} ${'wall ms'.padStart(8)} ${'ratio'.padStart(7)} ${'cpu ms'.padStart(8)} ${'ratio'.padStart(7)}  target`,
 );
 for (const c of cases) {
   const m = medians.get(c.name);
   const ratio = m.wall / base.wall;
   const verdicts = [];
   if (c.target !== undefined) verdicts.push(verdict(ratio, c.target, `≤ ${c.target}×`));
-  if (c.vs !== undefined) {
+  // A peer left out by BENCH_ONLY leaves nothing to compare with.
+  if (c.vs !== undefined && medians.has(c.vs.name)) {
     const other = medians.get(c.vs.name);
     const against = m.wall / other.wall;
     verdicts.push(verdict(against, c.vs.target, `${against.toFixed(2)}× ${c.vs.name}`));
@@ -147,8 +179,14 @@ for (const c of cases) {
     verdicts.push(verdict(mb / c.rssLimitMb, 1, `peak RSS ${mb.toFixed(0)} MB ≤ ${c.rssLimitMb}`));
   }
   if (c.note) verdicts.push(c.note);
+  if (c.twinOf !== undefined) {
+    const own = medians.get(c.twinOf);
+    verdicts.push(
+      `this build ${(own.wall / m.wall).toFixed(2)}× wall, ${(own.cpu / m.cpu).toFixed(2)}× cpu of it`,
+    );
+  }
   console.log(
-    `${c.name.padEnd(44)} ${m.wall.toFixed(1).padStart(8)} ${`${ratio.toFixed(2)}×`.padStart(7)} ${m.cpu.toFixed(1).padStart(8)} ${`${(m.cpu / base.cpu).toFixed(2)}×`.padStart(7)}  ${verdicts.join('; ')}`,
+    `${c.name.padEnd(width)} ${m.wall.toFixed(1).padStart(8)} ${`${ratio.toFixed(2)}×`.padStart(7)} ${m.cpu.toFixed(1).padStart(8)} ${`${(m.cpu / base.cpu).toFixed(2)}×`.padStart(7)}  ${verdicts.join('; ')}`,
   );
 }
 console.log(pollRate);
