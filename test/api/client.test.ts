@@ -6,8 +6,14 @@ import {
   authenticateConnectSession,
   createConnectSession,
 } from '../../src/api/connect-sessions.js';
-import { CliError } from '../../src/errors.js';
-import { SESSION_BODY, scriptedServer, type ScriptedServer } from '../helpers/scripted-server.js';
+import { type AddressInfo, createServer } from 'node:net';
+import { CliError, type RequestFate } from '../../src/errors.js';
+import {
+  type Reply,
+  SESSION_BODY,
+  scriptedServer,
+  type ScriptedServer,
+} from '../helpers/scripted-server.js';
 
 let server: ScriptedServer | undefined;
 const agents: Agent[] = [];
@@ -258,6 +264,26 @@ describe('ApiClient', () => {
       'refusing to send the API key over plain http to api.example.com',
     );
     expect(() => client('ftp://x')).toThrow('invalid base URL "ftp://x"');
+  });
+});
+
+describe('the fate of a failed create, as the client sets it (see test/bulk/outcome.test.ts)', () => {
+  it.each<[string, Reply, RequestFate]>([
+    ['a dropped connection after the POST arrived', { drop: true }, 'may_have_acted'],
+    ['a 201 that is not a session', { status: 201, body: { id: 'x' } }, 'may_have_acted'],
+    ['a 502', { status: 502, body: {} }, 'may_have_acted'],
+    ['a 422', { status: 422, body: { statusCode: 422, message: 'no', timestamp: '' } }, 'rejected'],
+  ])('%s: %s', async (_name, reply, fate) => {
+    server = await scriptedServer([reply]);
+    expect((await failure(create(client(server.baseUrl).api))).fate).toBe(fate);
+  });
+
+  it('a port nobody listens on: not_sent', async () => {
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const { port } = probe.address() as AddressInfo;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    expect((await failure(create(client(`http://127.0.0.1:${port}`).api))).fate).toBe('not_sent');
   });
 });
 

@@ -1,14 +1,10 @@
-// Level A/B: "never sent" and "may have acted" travel as a typed fact (RequestFate) from the API
-// client to a bulk row's outcome: every way a request can fail, and what the row becomes.
-import { createServer } from 'node:net';
-import { Agent } from 'undici';
-import { afterEach, describe, expect, it } from 'vitest';
-import { ApiClient } from '../../src/api/client.js';
-import { createConnectSession } from '../../src/api/connect-sessions.js';
+// Level A: "never sent" and "may have acted" travel as a typed fact (RequestFate) from the API
+// client to a bulk row's outcome: every way a request can fail, and what the row becomes. (The
+// client's own errors over real HTTP carry it too: test/api/client.test.ts.)
+import { describe, expect, it } from 'vitest';
 import { httpError, networkError, timeoutError, tooLargeError } from '../../src/api/outcomes.js';
 import { outcomeOf } from '../../src/bulk/outcome.js';
 import { CliError } from '../../src/errors.js';
-import { type Reply, scriptedServer, type ScriptedServer } from '../helpers/scripted-server.js';
 
 const withCode = (code: string) => Object.assign(new Error(code), { code });
 const ORIGIN = 'https://api.stackone.com';
@@ -101,55 +97,5 @@ describe('a failed request’s fate, and its bulk row', () => {
     expect(outcomeOf(httpError(400, undefined, 'POST /x', false)).stopRun).toBe(false);
     const refused = outcomeOf(networkError(withCode('ECONNREFUSED'), 'POST /x', ORIGIN, false));
     expect([refused.network, refused.stopRun]).toEqual([true, false]);
-  });
-});
-
-describe('the fate, from the client over real HTTP on loopback', () => {
-  let server: ScriptedServer | undefined;
-  const agents: Agent[] = [];
-  afterEach(async () => {
-    await server?.close();
-    server = undefined;
-    await Promise.all(agents.splice(0).map((agent) => agent.close()));
-  });
-
-  async function post(baseUrl: string): Promise<CliError> {
-    const dispatcher = new Agent({ connect: { timeout: 2000 } });
-    agents.push(dispatcher);
-    const api = new ApiClient({
-      baseUrl,
-      apiKey: 'key_live_123',
-      dispatcher,
-      userAgent: 'cst/test',
-      timeoutMs: 2000,
-      sleep: () => Promise.resolve(),
-    });
-    return createConnectSession(api, { origin_owner_id: 'c1', origin_owner_name: 'C' }).then(
-      () => {
-        throw new Error('the request succeeded');
-      },
-      (error: unknown) => error as CliError,
-    );
-  }
-
-  it.each<[string, Reply, string]>([
-    ['a dropped connection after the POST arrived', { drop: true }, 'may_have_acted'],
-    [
-      'a 201 that is not a session',
-      { status: 201, body: { id: 'not a number' } },
-      'may_have_acted',
-    ],
-    ['a 422', { status: 422, body: { statusCode: 422, message: 'no', timestamp: '' } }, 'rejected'],
-  ])('%s: %s', async (_name, reply, fate) => {
-    server = await scriptedServer([reply]);
-    expect((await post(server.baseUrl)).fate).toBe(fate);
-  });
-
-  it('a port nobody listens on: not_sent', async () => {
-    const probe = createServer();
-    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-    const { port } = probe.address() as { port: number };
-    await new Promise<void>((resolve) => probe.close(() => resolve()));
-    expect((await post(`http://127.0.0.1:${port}`)).fate).toBe('not_sent');
   });
 });

@@ -8,6 +8,7 @@ import {
   redactAccount,
   updateAccount,
 } from '../../api/accounts.js';
+import type { ApiClient } from '../../api/client.js';
 import { type CommandContext, maxPages, withConnection } from '../../connection.js';
 import { note, warn } from '../../output/messages.js';
 import { renderRecord } from '../../output/record.js';
@@ -21,19 +22,25 @@ import type {
   AccountUpdateOptions,
 } from './options.js';
 
-/** GET /accounts/{id}. */
-export async function runAccountGet(options: AccountOptions, ctx: CommandContext): Promise<void> {
+/** One account through one request, printed with its credentials redacted unless asked for. */
+async function oneAccount(
+  options: AccountOptions,
+  ctx: CommandContext,
+  request: (client: ApiClient) => Promise<LinkedAccount>,
+): Promise<void> {
   const account = await withConnection(
     ctx,
     options.target,
     { timeoutMs: options.timeoutMs },
-    ({ client }) => getAccount(client, options.id),
+    ({ client }) => request(client),
   );
-  await renderRecord(
-    ctx,
-    { wire: redactAccount(account, options.showCredentials) },
-    options.output,
-  );
+  const wire = redactAccount(account, options.showCredentials);
+  await renderRecord(ctx, { wire }, options.output);
+}
+
+/** GET /accounts/{id}. */
+export function runAccountGet(options: AccountOptions, ctx: CommandContext): Promise<void> {
+  return oneAccount(options, ctx, (client) => getAccount(client, options.id));
 }
 
 /** GET /accounts/{id}/meta: legacy in StackOne's newest SDKs, so it says so. */
@@ -52,20 +59,12 @@ export async function runAccountMeta(options: AccountOptions, ctx: CommandContex
 }
 
 /** PATCH /accounts/{id} with the new label. */
-export async function runAccountUpdate(
+export function runAccountUpdate(
   options: AccountUpdateOptions,
   ctx: CommandContext,
 ): Promise<void> {
-  const account = await withConnection(
-    ctx,
-    options.target,
-    { timeoutMs: options.timeoutMs },
-    ({ client }) => updateAccount(client, options.id, { label: options.label }),
-  );
-  await renderRecord(
-    ctx,
-    { wire: redactAccount(account, options.showCredentials) },
-    options.output,
+  return oneAccount(options, ctx, (client) =>
+    updateAccount(client, options.id, { label: options.label }),
   );
 }
 
@@ -85,16 +84,8 @@ export async function runAccountDelete(
     ))
   )
     return;
-  const account = await withConnection(
-    ctx,
-    options.target,
-    { timeoutMs: options.timeoutMs },
-    ({ client }) => (options.dryRun ? getAccount(client, id) : deleteAccount(client, id)),
-  );
-  await renderRecord(
-    ctx,
-    { wire: redactAccount(account, options.showCredentials) },
-    options.output,
+  await oneAccount(options, ctx, (client) =>
+    options.dryRun ? getAccount(client, id) : deleteAccount(client, id),
   );
 }
 
