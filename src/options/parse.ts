@@ -146,3 +146,20 @@ export function secretSource(
     throw new UsageError(`missing the ${what}: pipe it in with ${flag}`);
   return argument === undefined ? { kind: 'stdin' } : { kind: 'argument', value: argument };
 }
+
+/**
+ * A flag's text read by `read`, which returns undefined for text it cannot read; `problem` says
+ * why, of the text (usageFromZod puts the flag's name before it).
+ */
+export function flagValue<T>(
+  read: (text: string) => T | undefined,
+  problem: (text: string) => string,
+) {
+  return z.pipe(
+    z.string(),
+    z.transform((text: string, ctx) => {
+      const value = read(text);
+      return value === undefined ? fail(ctx, problem(text)) : value;
+    }),
+  );
+}

@@ -1,6 +1,7 @@
 // Raw accounts flags → typed options, one shape per verb. Every problem is a UsageError naming
 // the flag; the runners never see a flag string.
 import * as z from 'zod/mini';
+import { linkedAccountMetaSchema, linkedAccountSchema } from '../../api/accounts.js';
 import {
   LIST_FORMATS,
   type ListFormat,
@@ -29,25 +30,9 @@ export interface AccountsFlags extends OutputFlags {
   dryRun?: boolean;
 }
 
-/** What `--field` can pick from an account, and the fields of its meta. */
-export const ACCOUNT_FIELDS = [
-  'id',
-  'provider',
-  'provider_name',
-  'status',
-  'status_reasons',
-  'origin_owner_id',
-  'origin_owner_name',
-  'origin_username',
-  'credentials',
-  'setup_information',
-  'label',
-  'created_at',
-  'updated_at',
-  'type',
-  'shared',
-] as const;
-export const META_FIELDS = ['provider', 'category', 'models'] as const;
+/** What `--field` can pick: the fields of the inbound schemas of an account and of its meta. */
+export const ACCOUNT_FIELDS: readonly string[] = Object.keys(linkedAccountSchema.shape);
+export const META_FIELDS: readonly string[] = Object.keys(linkedAccountMetaSchema.shape);
 
 interface Common {
   target: TargetFlags;

@@ -1,5 +1,7 @@
 // Raw config flags → typed options, one shape per verb.
+import * as z from 'zod/mini';
 import { UsageError } from '../../errors.js';
+import { flagValue, parseFlags } from '../../options/parse.js';
 import {
   type OutputFlags,
   type OutputOptions,
@@ -72,6 +74,30 @@ export const CONFIG_FIELDS = [
   'key',
 ] as const;
 
+const matching = (pattern: RegExp, problem: string) =>
+  flagValue(
+    (text) => (pattern.test(text) ? text : undefined),
+    (text) => `"${text}" ${problem}`,
+  );
+
+/** Names become file names (a key file): no path separators, no "..", nothing hidden. */
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+const NAME_PROBLEM =
+  "is not a valid name: up to 64 letters, digits, '.', '_' and '-', starting with a letter or digit";
+
+const addSchema = z.object({
+  org: z.optional(matching(NAME, NAME_PROBLEM)),
+  project: z.optional(matching(NAME, NAME_PROBLEM)),
+  baseUrl: z.optional(matching(/^https?:\/\//, 'is not an http(s) URL')),
+  keyEnv: z.optional(matching(/^[A-Za-z_][A-Za-z0-9_]*$/, 'is not an environment variable name')),
+  storage: z.optional(
+    flagValue(
+      (text) => (text === 'keyring' || text === 'file' ? text : undefined),
+      (text) => `"${text}" is not keyring or file`,
+    ),
+  ),
+});
+
 export function parseConfigAddOptions(flags: ConfigFlags): ConfigAddOptions {
   const given: KeyInput[] = [
     ...(flags.apiKeyStdin ? [{ kind: 'stdin' as const }] : []),
@@ -84,23 +110,15 @@ export function parseConfigAddOptions(flags: ConfigFlags): ConfigAddOptions {
       `give the key one way: ${given.map((k) => names[k.kind as keyof typeof names]).join(', ')} are exclusive`,
     );
   }
-  if (flags.org !== undefined) checkName('--org', flags.org);
-  if (flags.project !== undefined) checkName('--project', flags.project);
-  if (flags.baseUrl !== undefined && !/^https?:\/\//.test(flags.baseUrl))
-    throw new UsageError(`--base-url: "${flags.baseUrl}" is not an http(s) URL`);
-  if (flags.keyEnv !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(flags.keyEnv))
-    throw new UsageError(`--key-env: "${flags.keyEnv}" is not an environment variable name`);
-  const storage = flags.storage;
-  if (storage !== undefined && storage !== 'keyring' && storage !== 'file')
-    throw new UsageError(`--storage: "${storage}" is not keyring or file`);
+  const f = parseFlags(addSchema, flags);
   return {
-    org: flags.org,
-    project: flags.project,
+    org: f.org,
+    project: f.project,
     orgId: flags.orgId,
     projectId: flags.projectId,
-    baseUrl: flags.baseUrl,
+    baseUrl: f.baseUrl,
     key: given[0] ?? { kind: 'prompt' },
-    storage,
+    storage: f.storage,
     makeDefault: flags.default === true,
     force: flags.force === true,
   };
@@ -124,10 +142,7 @@ export function parseConfigUseOptions(org: string, project: string | undefined):
   return { org, project };
 }
 
-/** Names become file names (a key file): no path separators, no "..", nothing hidden. */
+/** A name asked for at a terminal, held to the rule the flags are. */
 export function checkName(flag: string, name: string): void {
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name))
-    throw new UsageError(
-      `${flag}: "${name}" is not a valid name: up to 64 letters, digits, '.', '_' and '-', starting with a letter or digit`,
-    );
+  if (!NAME.test(name)) throw new UsageError(`${flag}: "${name}" ${NAME_PROBLEM}`);
 }

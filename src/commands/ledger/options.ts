@@ -1,5 +1,6 @@
 // Raw ledger flags → typed options.
-import { UsageError } from '../../errors.js';
+import * as z from 'zod/mini';
+import { flagValue, parseFlags } from '../../options/parse.js';
 import { parseWhen } from '../../util/time.js';
 
 export interface LedgerFlags {
@@ -30,11 +31,13 @@ export function parseLedgerPathOptions(flags: LedgerFlags): LedgerPathOptions {
 
 /** `now` turns a duration (90d) into an instant, once, when the command line is read. */
 export function parseLedgerPruneOptions(flags: LedgerFlags, now: number): LedgerPruneOptions {
-  const before = parseWhen(flags.before ?? '', now);
-  if (before === undefined)
-    throw new UsageError(
-      `--before: "${flags.before}" is neither a date (2026-01-01) nor a duration (90d)`,
-    );
+  const schema = z.object({
+    before: flagValue(
+      (text) => parseWhen(text, now),
+      (text) => `"${text}" is neither a date (2026-01-01) nor a duration (90d)`,
+    ),
+  });
+  const { before } = parseFlags(schema, flags);
   return {
     sandbox: flags.sandbox === true,
     before,

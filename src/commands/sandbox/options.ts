@@ -1,8 +1,9 @@
 // Raw sandbox flags → typed options for serve, link and reset.
 import { parseRate } from '../../bulk/pacer.js';
+import * as z from 'zod/mini';
 import { UsageError } from '../../errors.js';
-import { type SecretSource, secretSource } from '../../options/parse.js';
-import { FAULTS, type Fault, type FaultOptions, parseFault } from '../../sandbox/faults.js';
+import { flagValue, parseFlags, type SecretSource, secretSource } from '../../options/parse.js';
+import { FAULTS, type FaultOptions, parseFault } from '../../sandbox/faults.js';
 import type { Outcome } from '../../sandbox/hub.js';
 import { parseDurationMs } from '../../util/duration.js';
 
@@ -46,40 +47,45 @@ export interface ResetOptions {
   yes: boolean;
 }
 
+const wholeNumber = (text: string) => (/^\d+$/.test(text) ? Number(text) : undefined);
+const duration = z.optional(flagValue(parseDurationMs, (text) => `"${text}" is not a duration`));
+
+const serveSchema = z.object({
+  port: flagValue(
+    (text) => {
+      const port = wholeNumber(text);
+      return port !== undefined && port <= 65535 ? port : undefined;
+    },
+    (text) => `"${text}" is not a port number`,
+  ),
+  latency: duration,
+  jitter: duration,
+  rateLimit: z.optional(flagValue(parseRate, (text) => `"${text}" is not a rate`)),
+  fault: z.optional(
+    z.array(
+      flagValue(
+        parseFault,
+        (text) => `"${text}" is not name=probability with a name among ${FAULTS.join(', ')}`,
+      ),
+    ),
+  ),
+  seed: z.optional(flagValue(wholeNumber, (text) => `"${text}" is not a whole number`)),
+});
+
 export function parseServeOptions(flags: ServeFlags): ServeOptions {
-  const port = Number(flags.port);
-  if (!/^\d+$/.test(flags.port) || port > 65535)
-    throw new UsageError(`--port: "${flags.port}" is not a port number`);
-  const duration = (flag: string, text: string | undefined) => {
-    if (text === undefined) return 0;
-    const ms = parseDurationMs(text);
-    if (ms === undefined) throw new UsageError(`${flag}: "${text}" is not a duration`);
-    return ms;
-  };
-  const rates: Partial<Record<Fault, number>> = {};
-  for (const text of flags.fault ?? []) {
-    const fault = parseFault(text);
-    if (!fault)
-      throw new UsageError(
-        `--fault: "${text}" is not name=probability with a name among ${FAULTS.join(', ')}`,
-      );
-    rates[fault[0]] = fault[1];
-  }
-  const perSecond = flags.rateLimit === undefined ? 1000 / 60 : parseRate(flags.rateLimit);
-  if (perSecond === undefined)
-    throw new UsageError(`--rate-limit: "${flags.rateLimit}" is not a rate`);
-  if (!/^\d+$/.test(flags.seed ?? '1'))
-    throw new UsageError(`--seed: "${flags.seed}" is not a whole number`);
+  const f = parseFlags(serveSchema, flags);
+  // StackOne's 1000/min per key unless told otherwise; Infinity (0, unlimited) is no limit.
+  const perSecond = f.rateLimit ?? 1000 / 60;
   return {
-    port,
+    port: f.port,
     json: flags.json === true,
     quiet: flags.quiet === true,
     rateLimitPerMinute: perSecond === Infinity ? 0 : Math.round(perSecond * 60),
     faults: {
-      latencyMs: duration('--latency', flags.latency),
-      jitterMs: duration('--jitter', flags.jitter),
-      rates,
-      seed: Number(flags.seed ?? '1'),
+      latencyMs: f.latency ?? 0,
+      jitterMs: f.jitter ?? 0,
+      rates: Object.fromEntries(f.fault ?? []),
+      seed: f.seed ?? 1,
     },
   };
 }
