@@ -3,12 +3,14 @@
 // own connection and journal; --body-json reaches every row.
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { listJournals } from '../../src/bulk/journals.js';
+import { defaultJournal, listJournals } from '../../src/bulk/journals.js';
 import { parseCreateOptions, type CreateFlags } from '../../src/commands/create/options.js';
 import { runCreate } from '../../src/commands/create/run.js';
 import { CliError } from '../../src/errors.js';
+import { targetId } from '../../src/ledger/record.js';
+import { acquireLock } from '../../src/util/lock.js';
 import { type RunningSandbox, startSandbox } from '../../src/sandbox/server.js';
 import { testContext } from '../helpers/context.js';
 
@@ -87,6 +89,29 @@ describe('bulk runs', () => {
       /has north\/hr, south\/hr\. 2 rows were not sent; resume with: cst$/,
     );
     expect(run.stderr()).toContain('issued 1, failed 0, skipped 0, unknown 0');
+  });
+
+  it('a journal another run holds stops the run before that target’s rows are sent', async () => {
+    const { root, env } = await twoProjects();
+    const journal = defaultJournal(
+      env,
+      join(root, 'rows.csv'),
+      targetId('project', sandbox!.baseUrl, env.NORTH_KEY),
+    );
+    await mkdir(dirname(journal), { recursive: true });
+    const release = await acquireLock(`${journal}.lock`, 0);
+    try {
+      const rows = 'owner_id,owner_name,org,project\nc1,One,north,hr\nc2,Two,north,hr\n';
+      const run = await bulk(env, rows, { results: join(root, 'links.csv') });
+      expect([run.error?.code, run.error?.exitCode]).toEqual(['journal_locked', 1]);
+      expect(run.error?.message).toBe(
+        `stopped: another cst run is using the journal ${journal} (pid ${process.pid})`,
+      );
+      expect(run.error?.hint).toMatch(/^2 rows were not sent; resume with: cst$/);
+      expect(await sandbox!.store.sessions()).toEqual([]);
+    } finally {
+      release();
+    }
   });
 
   it('--body-json goes into every row’s request, as for a single create', async () => {
