@@ -12,13 +12,31 @@ function fail(ctx: core.ParsePayload, message: string): never {
   return z.NEVER;
 }
 
-export const durationMs = z.pipe(
-  z.string(),
-  z.transform((text: string, ctx) => {
-    const ms = parseDurationMs(text);
-    return ms ?? fail(ctx, `"${text}" is not a duration: use ${DURATION_HELP}`);
-  }),
+/**
+ * A flag's text read by `read`, which returns undefined for text it cannot read; `problem` says
+ * why, of the text (usageFromZod puts the flag's name before it).
+ */
+export function flagValue<T>(
+  read: (text: string) => T | undefined,
+  problem: (text: string) => string,
+) {
+  return z.pipe(
+    z.string(),
+    z.transform((text: string, ctx) => {
+      const value = read(text);
+      return value === undefined ? fail(ctx, problem(text)) : value;
+    }),
+  );
+}
+
+export const durationMs = flagValue(
+  parseDurationMs,
+  (text) => `"${text}" is not a duration: use ${DURATION_HELP}`,
 );
+
+/** A flag's text as a whole number (digits only), or undefined. */
+export const wholeNumber = (text: string): number | undefined =>
+  /^\d+$/.test(text) ? Number(text) : undefined;
 
 /**
  * expires_in: from 1 second to 2^31-1 seconds (about 68 years), the range of the 32-bit integer
@@ -96,11 +114,9 @@ export const keyValues = z.pipe(
   }),
 );
 
-export const sessionId = z.pipe(
-  z.string(),
-  z.transform((text: string, ctx) =>
-    /^\d+$/.test(text) ? Number(text) : fail(ctx, `"${text}" is not a session id (a number)`),
-  ),
+export const sessionId = flagValue(
+  wholeNumber,
+  (text) => `"${text}" is not a session id (a number)`,
 );
 
 /** The first problem, as "--flag-name: message". */
@@ -112,13 +128,12 @@ export function usageFromZod(error: core.$ZodError): UsageError {
 }
 
 /** A whole number of at least 1, from a flag's text. */
-export const positiveInt = z.pipe(
-  z.string(),
-  z.transform((text: string, ctx) =>
-    /^\d+$/.test(text) && Number(text) >= 1
-      ? Number(text)
-      : fail(ctx, `"${text}" is not a positive whole number`),
-  ),
+export const positiveInt = flagValue(
+  (text) => {
+    const n = wholeNumber(text);
+    return n !== undefined && n >= 1 ? n : undefined;
+  },
+  (text) => `"${text}" is not a positive whole number`,
 );
 
 /** --timeout: a duration above zero. */
@@ -145,21 +160,4 @@ export function secretSource(
   if (argument === undefined && !stdin)
     throw new UsageError(`missing the ${what}: pipe it in with ${flag}`);
   return argument === undefined ? { kind: 'stdin' } : { kind: 'argument', value: argument };
-}
-
-/**
- * A flag's text read by `read`, which returns undefined for text it cannot read; `problem` says
- * why, of the text (usageFromZod puts the flag's name before it).
- */
-export function flagValue<T>(
-  read: (text: string) => T | undefined,
-  problem: (text: string) => string,
-) {
-  return z.pipe(
-    z.string(),
-    z.transform((text: string, ctx) => {
-      const value = read(text);
-      return value === undefined ? fail(ctx, problem(text)) : value;
-    }),
-  );
 }

@@ -20,7 +20,7 @@ import {
   keyValues,
   sessionId,
   timeoutMs,
-  usageFromZod,
+  parseFlags,
 } from '../../options/parse.js';
 
 /** The request's flags, keyed as commander names them (owner-id: ownerId); see REQUEST_FIELDS. */
@@ -188,12 +188,8 @@ export function parseCreateOptions(flags: CreateFlags): CreateOptions {
   const output = bulk
     ? { format: undefined, field: undefined }
     : parseOutputFlags(flags, SESSION_TOKEN_FIELDS);
-  const requestFlags = requestFlagsSchema.safeParse(flags);
-  if (!requestFlags.success) throw usageFromZod(requestFlags.error);
-  const parsed = createFlagsSchema.safeParse(flags);
-  if (!parsed.success) throw usageFromZod(parsed.error);
-  const f = parsed.data;
-  const request = requestFromFlags(requestFlags.data);
+  const request = requestFromFlags(parseFlags(requestFlagsSchema, flags));
+  const f = parseFlags(createFlagsSchema, flags);
   const set = request as Readonly<Record<string, unknown>>;
   for (const field of FLAGGED_FIELDS) {
     const replacement = FLAGGED_FIELDS.find((other) => other.wire === field.deprecatedFor);

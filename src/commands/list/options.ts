@@ -4,7 +4,13 @@ import type { SessionStatus } from '../../ledger/query.js';
 import { LIST_FORMATS, parseOutputFlags } from '../../output/format.js';
 import type { ListOutput } from '../../output/rows.js';
 import { parseWhen } from '../../util/time.js';
-import { categoryList, durationMs, timeoutMs, usageFromZod } from '../../options/parse.js';
+import {
+  categoryList,
+  durationMs,
+  parseFlags,
+  positiveInt,
+  timeoutMs,
+} from '../../options/parse.js';
 
 export interface ListFlags {
   org?: string;
@@ -80,25 +86,14 @@ export const LIST_FIELDS = [
 ] as const;
 
 const listFlagsSchema = z.object({
-  limit: z.pipe(
-    z.string(),
-    z.transform((text: string, ctx) => {
-      if (/^\d+$/.test(text) && Number(text) > 0) return Number(text);
-      ctx.issues.push({
-        code: 'custom',
-        message: `"${text}" is not a positive whole number`,
-        input: text,
-      });
-      return z.NEVER;
-    }),
-  ),
+  limit: positiveInt,
   categories: z.optional(categoryList),
   expiring: z.optional(durationMs),
   timeout: timeoutMs,
 });
 
 export function parseListOptions(flags: ListFlags, now: number): ListOptions {
-  const parsed = listFlagsSchema.safeParse({
+  const parsed = parseFlags(listFlagsSchema, {
     limit: flags.limit,
     timeout: flags.timeout,
     ...(flags.expiring === undefined ? {} : { expiring: flags.expiring }),
@@ -106,7 +101,6 @@ export function parseListOptions(flags: ListFlags, now: number): ListOptions {
       ? { categories: [...(flags.category ?? []), ...(flags.categories ?? [])] }
       : {}),
   });
-  if (!parsed.success) throw usageFromZod(parsed.error);
   const when = (flag: string, text: string | undefined) => {
     if (text === undefined) return undefined;
     const at = parseWhen(text, now);
@@ -125,18 +119,18 @@ export function parseListOptions(flags: ListFlags, now: number): ListOptions {
     org: flags.org,
     project: flags.project,
     ownerId: flags.ownerId,
-    categories: parsed.data.categories,
+    categories: parsed.categories,
     status: flags.status as SessionStatus,
     since: when('--since', flags.since),
     until: when('--until', flags.until),
     tokenStdin: flags.tokenStdin === true,
-    limit: flags.all ? Infinity : parsed.data.limit,
+    limit: flags.all ? Infinity : parsed.limit,
     sandbox: flags.sandbox === true,
     linked: flags.linked === true,
     states: states as SessionState[] | undefined,
-    expiringMs: parsed.data.expiring,
+    expiringMs: parsed.expiring,
     summary: flags.summary === true,
-    timeoutMs: parsed.data.timeout,
+    timeoutMs: parsed.timeout,
     output,
   };
 }

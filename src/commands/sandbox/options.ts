@@ -2,10 +2,16 @@
 import { parseRate } from '../../bulk/pacer.js';
 import * as z from 'zod/mini';
 import { UsageError } from '../../errors.js';
-import { flagValue, parseFlags, type SecretSource, secretSource } from '../../options/parse.js';
+import {
+  durationMs,
+  flagValue,
+  parseFlags,
+  type SecretSource,
+  secretSource,
+  wholeNumber,
+} from '../../options/parse.js';
 import { FAULTS, type FaultOptions, parseFault } from '../../sandbox/faults.js';
 import type { Outcome } from '../../sandbox/hub.js';
-import { parseDurationMs } from '../../util/duration.js';
 
 export interface ServeFlags {
   port: string;
@@ -47,9 +53,6 @@ export interface ResetOptions {
   yes: boolean;
 }
 
-const wholeNumber = (text: string) => (/^\d+$/.test(text) ? Number(text) : undefined);
-const duration = z.optional(flagValue(parseDurationMs, (text) => `"${text}" is not a duration`));
-
 const serveSchema = z.object({
   port: flagValue(
     (text) => {
@@ -58,8 +61,8 @@ const serveSchema = z.object({
     },
     (text) => `"${text}" is not a port number`,
   ),
-  latency: duration,
-  jitter: duration,
+  latency: z.optional(durationMs),
+  jitter: z.optional(durationMs),
   rateLimit: z.optional(flagValue(parseRate, (text) => `"${text}" is not a rate`)),
   fault: z.optional(
     z.array(

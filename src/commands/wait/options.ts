@@ -3,7 +3,7 @@ import * as z from 'zod/mini';
 import { type TargetFlags, targetFlags } from '../../options/target.js';
 import { UsageError } from '../../errors.js';
 import { type OutputFlags, type OutputOptions, parseOutputFlags } from '../../output/format.js';
-import { durationMs, sessionId, timeoutMs, usageFromZod } from '../../options/parse.js';
+import { durationMs, parseFlags, sessionId, timeoutMs } from '../../options/parse.js';
 
 export interface WaitFlags extends OutputFlags {
   tokenStdin?: boolean;
@@ -51,9 +51,7 @@ export function parseWaitOptions(token: string | undefined, flags: WaitFlags): W
   if (given.filter(Boolean).length !== 1)
     throw new UsageError('give one of: a token, --token-stdin, or --session <id>');
   const output = parseOutputFlags(flags, WAIT_FIELDS);
-  const parsed = waitFlagsSchema.safeParse(flags);
-  if (!parsed.success) throw usageFromZod(parsed.error);
-  const f = parsed.data;
+  const f = parseFlags(waitFlagsSchema, flags);
   const source: WaitSource =
     f.session !== undefined
       ? { kind: 'session', id: f.session }
