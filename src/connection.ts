@@ -76,7 +76,7 @@ export async function openConnection(
     );
     const client = new ApiClient({
       redactor: ctx.redactor,
-      ...(ctx.debugEnabled ? { onDebug: (line: string) => ctx.debug(line) } : {}),
+      ...(ctx.globals.debug ? { onDebug: (line: string) => ctx.debug(line) } : {}),
       maxResponseBytes: maxResponseBytes(ctx),
       ...userAgentOf(ctx),
       baseUrl: target.baseUrl,
@@ -188,15 +188,16 @@ export function describeCreate(ctx: Context, baseUrl: string, body: Record<strin
 
 /** Node's roots (with NODE_EXTRA_CA_CERTS) plus --ca-file; undefined leaves Node's default. */
 async function trustedAuthorities(ctx: Context): Promise<string[] | undefined> {
-  if (ctx.caFile === undefined) return undefined;
+  const { caFile } = ctx.globals;
+  if (caFile === undefined) return undefined;
   let pem: string;
   try {
-    pem = await readFile(ctx.caFile, 'utf8');
+    pem = await readFile(caFile, 'utf8');
   } catch (error) {
-    throw new UsageError(`--ca-file: ${ctx.caFile}: ${ioReason(error)}`);
+    throw new UsageError(`--ca-file: ${caFile}: ${ioReason(error)}`);
   }
   if (!pem.includes('-----BEGIN CERTIFICATE-----'))
-    throw new ConfigError(`--ca-file: ${ctx.caFile} holds no PEM certificate`, 'config');
+    throw new ConfigError(`--ca-file: ${caFile} holds no PEM certificate`, 'config');
   const { rootCertificates } = await import('node:tls');
   // Passing `ca` replaces Node's trust store, so NODE_EXTRA_CA_CERTS is added back by hand.
   const extraPath = envValue(ctx.env, 'NODE_EXTRA_CA_CERTS');

@@ -24,8 +24,11 @@ export type ColorMode = 'auto' | 'always' | 'never';
 /** The flags every command takes, as a typed value. */
 export interface Globals {
   color: ColorMode;
+  /** --no-input: never prompt. */
   noInput: boolean;
+  /** --debug or CST_DEBUG=1: requests and responses on stderr, redacted. */
   debug: boolean;
+  /** --ca-file: extra certificate authorities to trust. */
   caFile: string | undefined;
 }
 
@@ -49,12 +52,6 @@ export interface Context {
   now(): Date;
   /** The global flags, parsed once before the action runs (see `start`). */
   readonly globals: Globals;
-  readonly colorMode: ColorMode;
-  readonly noInput: boolean;
-  /** --debug or CST_DEBUG=1: requests and responses on stderr, redacted. */
-  readonly debugEnabled: boolean;
-  /** --ca-file: extra certificate authorities to trust. */
-  readonly caFile: string | undefined;
   /**
    * Takes the global flags, once, before the action runs; from then on the context does not
    * change. A second call is a bug and throws.
@@ -105,25 +102,13 @@ export function createContext(init: ContextInit): Context {
     get globals() {
       return globals ?? DEFAULT_GLOBALS;
     },
-    get colorMode() {
-      return ctx.globals.color;
-    },
-    get noInput() {
-      return ctx.globals.noInput;
-    },
-    get debugEnabled() {
-      return ctx.globals.debug;
-    },
-    get caFile() {
-      return ctx.globals.caFile;
-    },
     start(parsed) {
       if (globals !== undefined) throw new Error('the context was started twice');
       globals = Object.freeze({ ...parsed });
     },
     redactor: new Redactor(),
     debug(line) {
-      if (ctx.debugEnabled) ctx.stderr.write(`debug: ${visible(ctx.redactor.text(line))}\n`);
+      if (ctx.globals.debug) ctx.stderr.write(`debug: ${visible(ctx.redactor.text(line))}\n`);
     },
     prompter() {
       prompter ??= import('./prompter.js').then((m) => m.createPrompter(ctx));
@@ -161,7 +146,7 @@ export function canPrompt(ctx: Context): boolean {
   return (
     ctx.stdin.isTTY === true &&
     ctx.stdout.isTTY === true &&
-    !ctx.noInput &&
+    !ctx.globals.noInput &&
     (noInputEnv === undefined || noInputEnv === '0' || noInputEnv === 'false') &&
     envValue(ctx.env, 'CI') === undefined
   );

@@ -29,9 +29,9 @@ describe('the context', () => {
     const fromEnv = testContext({ env: { CST_DEBUG: '1' } });
     const program = buildProgram(fromEnv.ctx, () => Promise.resolve());
     return program.parseAsync(['config', 'path'], { from: 'user' }).then(() => {
-      expect(fromEnv.ctx.debugEnabled).toBe(true);
+      expect(fromEnv.ctx.globals.debug).toBe(true);
       const given = testContext({ globals: { noInput: true } });
-      expect([given.ctx.noInput, given.ctx.colorMode]).toEqual([true, 'auto']);
+      expect([given.ctx.globals.noInput, given.ctx.globals.color]).toEqual([true, 'auto']);
     });
   });
 });
