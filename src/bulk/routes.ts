@@ -68,11 +68,9 @@ export class Routes {
     const path = this.plan.journal ?? defaultJournal(this.ctx.env, this.plan.input, connection.id);
     let journal = this.journals.get(path);
     if (!journal) {
-      journal = openJournal(
-        path,
-        this.plan.journal === undefined ? this.plan : undefined,
-        connection,
-      );
+      // A journal of the state directory says which input and target it is about.
+      const about = this.plan.journal === undefined ? this.plan.input : undefined;
+      journal = openJournal(path, about, connection);
       this.journals.set(path, journal);
     }
     return journal;
@@ -89,10 +87,10 @@ export class Routes {
 const keyOf = (org: string | undefined, project: string | undefined) =>
   `${org ?? ''}/${project ?? ''}`;
 
-/** Opens and locks a journal; one of the state directory is described for `cst journal list`. */
+/** Opens and locks a journal; with `input`, describes it for `cst journal list`. */
 async function openJournal(
   path: string,
-  described: BulkPlan | undefined,
+  input: string | undefined,
   connection: Connection,
 ): Promise<Journal> {
   let journal: Journal;
@@ -107,9 +105,9 @@ async function openJournal(
       );
     throw new StateWriteError('the journal', path, error);
   }
-  if (described) {
+  if (input !== undefined) {
     const info = {
-      input: resolve(described.input),
+      input: resolve(input),
       target: connection.id,
       org: connection.target.org,
       project: connection.target.project,

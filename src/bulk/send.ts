@@ -127,8 +127,7 @@ export async function send(
       try {
         return await iterator.next();
       } catch (error) {
-        run.stopError ??=
-          error instanceof CliError ? error : new CliError(String(error), 'unexpected', 1);
+        run.stopError ??= asCliError(error);
         return undefined;
       }
     }));
@@ -167,9 +166,7 @@ async function processRow(run: BulkRun, item: Prepared): Promise<void> {
   } catch (error) {
     // Another run holds this target's journal, or it cannot be written: nothing can be sent.
     if (error instanceof StateWriteError) run.stateError ??= error;
-    else
-      run.stopError ??=
-        error instanceof CliError ? error : new CliError(String(error), 'unexpected', 1);
+    else run.stopError ??= asCliError(error);
     return;
   }
   const earlier = settledEarlier(run, item, journal);
@@ -292,8 +289,7 @@ function classify(run: BulkRun, item: Ready, journal: Journal, error: unknown): 
   const outcome = outcomeOf(error);
   run.journaled(journal, { key: item.key, state: outcome.status, line: item.line });
   run.networkFailures = outcome.network ? run.networkFailures + 1 : 0;
-  const cli =
-    error instanceof CliError ? error : new CliError(String(error), 'unexpected', EXIT.unexpected);
+  const cli = asCliError(error);
   run.report({
     row: item.line,
     status: outcome.status,
@@ -373,6 +369,13 @@ async function conclude(run: BulkRun): Promise<void> {
       run.ledgerFailure.error,
       { hint: 'the results file has every token; only the ledger (cst list) misses some' },
     );
+}
+
+/** Any failure as a CliError; an unforeseen one is `unexpected`, as main reports it. */
+function asCliError(error: unknown): CliError {
+  if (error instanceof CliError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new CliError(message, 'unexpected', EXIT.unexpected);
 }
 
 /** The command line as typed, quoted for a POSIX shell. */
