@@ -264,3 +264,19 @@ export const FLAGGED_FIELDS: readonly FlaggedField[] = ALL_FIELDS.filter(
 export const COLUMN_FIELDS: readonly ColumnField[] = ALL_FIELDS.filter(
   (field: RequestField): field is ColumnField => field.column !== undefined,
 );
+
+/** A deprecated field set together with the field it stands in for: they name one thing. */
+export function setTwice(
+  request: Readonly<Record<string, unknown>>,
+): { deprecated: RequestField; replacement: RequestField } | undefined {
+  for (const deprecated of ALL_FIELDS) {
+    const replacement = ALL_FIELDS.find((field) => field.wire === deprecated.deprecatedFor);
+    if (
+      replacement &&
+      request[deprecated.key] !== undefined &&
+      request[replacement.key] !== undefined
+    )
+      return { deprecated, replacement };
+  }
+  return undefined;
+}

@@ -5,6 +5,7 @@ import {
   COLUMN_FIELDS,
   type ColumnField,
   type ConnectSessionCreate,
+  setTwice,
 } from '../api/request-fields.js';
 import { categoryList, durationMs, expiresInProblem, jsonObject } from '../options/parse.js';
 import type { Column } from './input.js';
@@ -46,10 +47,10 @@ export function rowRequest(
     if (missing.length > 0)
       return `missing ${missing.map((field) => field.column.name).join(' and ')}`;
     COLUMN_FIELDS.filter((field) => field.required !== true).forEach(read);
-    for (const field of COLUMN_FIELDS) {
-      const replacement = COLUMN_FIELDS.find((other) => other.wire === field.deprecatedFor);
-      if (replacement && request[field.key] !== undefined && request[replacement.key] !== undefined)
-        return `${field.column.name} and ${replacement.column.name} name the same thing: keep ${replacement.column.name}`;
+    const twice = setTwice(request);
+    if (twice) {
+      const [old, now] = [twice.deprecated, twice.replacement].map((f) => f.column?.name);
+      return `${old} and ${now} name the same thing: keep ${now}`;
     }
     return {
       line,

@@ -110,6 +110,23 @@ describe('the ConnectSessionCreate field table', () => {
         expect(columnName(alias.toUpperCase().replace(/_/g, '-'))).toBe(field.column.name);
   });
 
+  it('a deprecated field and its replacement both set is refused, as flags and as columns', () => {
+    expect(() =>
+      parseCreateOptions({ timeout: '30s', integrationId: 'i', connectorProfile: 'c' }),
+    ).toThrow(
+      '--integration-id and --connector-profile name the same thing: use --connector-profile',
+    );
+    const cells = {
+      owner_id: 'c1',
+      owner_name: 'C',
+      integration_id: 'i',
+      connector_profile_id: 'c',
+    };
+    expect(rowRequest(1, cells, {}, {})).toBe(
+      'integration_id and connector_profile_id name the same thing: keep connector_profile_id',
+    );
+  });
+
   it('the ledger keeps each field the table says, from the session StackOne returns', () => {
     const body: Record<string, unknown> = { ...SESSION_BODY };
     for (const field of ALL_FIELDS.filter((f) => f.ledger !== undefined))

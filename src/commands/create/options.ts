@@ -5,6 +5,7 @@ import {
   type ConnectSessionCreate,
   FLAGGED_FIELDS,
   type RequestField,
+  setTwice,
 } from '../../api/request-fields.js';
 import type { TargetFlags } from '../../options/target.js';
 import { UsageError } from '../../errors.js';
@@ -190,13 +191,10 @@ export function parseCreateOptions(flags: CreateFlags): CreateOptions {
     : parseOutputFlags(flags, SESSION_TOKEN_FIELDS);
   const request = requestFromFlags(parseFlags(requestFlagsSchema, flags));
   const f = parseFlags(createFlagsSchema, flags);
-  const set = request as Readonly<Record<string, unknown>>;
-  for (const field of FLAGGED_FIELDS) {
-    const replacement = FLAGGED_FIELDS.find((other) => other.wire === field.deprecatedFor);
-    if (replacement && set[field.key] !== undefined && set[replacement.key] !== undefined)
-      throw new UsageError(
-        `--${field.flag.name} and --${replacement.flag.name} name the same thing: use --${replacement.flag.name}`,
-      );
+  const twice = setTwice(request);
+  if (twice) {
+    const [old, now] = [twice.deprecated, twice.replacement].map((f) => `--${f.flag?.name}`);
+    throw new UsageError(`${old} and ${now} name the same thing: use ${now}`);
   }
   if (f.bodyJson && Object.keys(f.bodyJson).length === 0)
     throw new UsageError('--body-json: the object is empty');
