@@ -226,10 +226,19 @@ export class ApiClient {
       return { ok: true, value: parseBody(spec.schema, text, label, status) };
     }
     const retryAfterMs = parseRetryAfter(response.headers['retry-after'], this.options.now());
-    const error = httpError(status, errorMessage(text), label, spec.retryAfterSend, {
-      keySource: this.options.keySource,
-      baseUrl: this.options.baseUrl,
-    });
+    // Server text goes into messages that reach stdout, files and the ledger: some gateways echo
+    // the request, Authorization header included, so it is redacted here, once, for all of them.
+    const message = errorMessage(text);
+    const error = httpError(
+      status,
+      message && this.options.redactor.text(message),
+      label,
+      spec.retryAfterSend,
+      {
+        keySource: this.options.keySource,
+        baseUrl: this.options.baseUrl,
+      },
+    );
     const retryable = status === 429 || (spec.retryAfterSend && (status === 408 || status >= 500));
     return { ok: false, error, retryable, retryAfterMs };
   }

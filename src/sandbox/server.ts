@@ -29,6 +29,7 @@ import { errorBody, HttpError, readJson, readText, send, sendHtml } from './http
 import { accountRoutes } from './accounts.js';
 import { AFTER_ACTING, type FaultOptions, FaultPlan } from './faults.js';
 import { injectAfter, injectBefore, stats } from './misbehave.js';
+import { Redactor } from '../util/redact.js';
 
 export interface SandboxOptions {
   stateDir: string;
@@ -54,13 +55,17 @@ const ECHOED_FIELDS = ALL_FIELDS.filter((field) => field.echoed === true).map(
 
 export async function startSandbox(options: SandboxOptions): Promise<RunningSandbox> {
   const store = new SandboxStore(options.stateDir);
-  await store.read();
   const now = options.now ?? (() => new Date());
   const limiter = new RateLimiter(options.rateLimitPerMinute ?? 1000);
   const accounts = accountRoutes(store, now);
   let baseUrl = '';
 
   const faults = new FaultPlan(options.faults);
+  // The request log shows paths only, but a client can put anything in a path: the keys and the
+  // tokens this server issued are cut from it.
+  const redactor = new Redactor();
+  for (const project of (await store.read()).organizations.flatMap((org) => org.projects))
+    redactor.addApiKey(project.apiKey);
 
   const server = createServer((request, response) => {
     if (options.onRequest) {
@@ -69,7 +74,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       response.once('finish', () =>
         onRequest({
           method: request.method ?? '?',
-          path: new URL(request.url ?? '/', 'http://sandbox').pathname,
+          path: redactor.text(new URL(request.url ?? '/', 'http://sandbox').pathname),
           status: response.statusCode,
           ms: Math.round(performance.now() - started),
         }),
@@ -166,6 +171,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     if (problems.length > 0) throw new HttpError(400, problems.join('; '));
     const fields = body as Record<string, unknown>;
     const token = randomBytes(32).toString('base64url');
+    redactor.add(token);
     const created = now();
     const expiresIn =
       typeof fields.expires_in === 'number' ? fields.expires_in : DEFAULT_EXPIRES_IN_SECONDS;

@@ -73,7 +73,11 @@ export class Redactor {
     try {
       return JSON.stringify(this.json(JSON.parse(text)));
     } catch {
-      const preview = redactTokenShaped(this.text(text.slice(0, PREVIEW_CHARS)));
+      // A run cut by the preview's end may be the start of a secret: it goes, whatever it is.
+      const start = text.slice(0, PREVIEW_CHARS);
+      const cut =
+        text.length > PREVIEW_CHARS ? start.replace(/[A-Za-z0-9_\-.+/=]+$/, REDACTED) : start;
+      const preview = redactTokenShaped(this.text(cut));
       return `${Buffer.byteLength(text)} bytes${contentType ? ` of ${contentType}` : ''}, not JSON: ${JSON.stringify(preview)}${text.length > PREVIEW_CHARS ? '…' : ''}`;
     }
   }
@@ -97,7 +101,13 @@ export function redactUserinfo(text: string): string {
   return from === 0 ? text : out + text.slice(from);
 }
 
-/** Runs of 20 or more token characters: what a session token, a key or a JWT looks like. */
+/**
+ * Every run of token characters that could be part of a secret, whatever its length: a torn body
+ * may end inside a token, leaving only a fragment. Plain words (letters only, shorter than a
+ * token) and plain numbers stay, so an HTML error page or an id is still readable.
+ */
 function redactTokenShaped(text: string): string {
-  return text.replace(/[A-Za-z0-9_\-.+/=]{20,}/g, REDACTED);
+  return text.replace(/[A-Za-z0-9_\-.+/=]+/g, (run) =>
+    (/^[A-Za-z]+$/.test(run) && run.length < 20) || /^[0-9]+$/.test(run) ? run : REDACTED,
+  );
 }

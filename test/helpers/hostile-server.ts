@@ -10,6 +10,8 @@ export type Hostile =
   | 'endless-headers'
   | 'huge-body'
   | 'continue-then-201'
+  /** An error answer whose message is every byte the server received, head and body. */
+  | { echo: number }
   | { json: unknown; status?: number }
   /** Raw JSON text, for bodies too deep for JSON.stringify. */
   | { text: string; status?: number };
@@ -41,7 +43,8 @@ export async function hostileServer(behaviour: Hostile): Promise<HostileServer> 
       head += chunk.toString('latin1');
       if (!head.includes('\r\n\r\n')) return;
       state.requests++;
-      answer(socket, behaviour, every);
+      if (typeof behaviour === 'object' && 'echo' in behaviour) echo(socket, behaviour.echo, head);
+      else answer(socket, behaviour, every);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -60,9 +63,30 @@ export async function hostileServer(behaviour: Hostile): Promise<HostileServer> 
   };
 }
 
+/** Echoes the request (with its body, once it has arrived), as some gateways do in errors. */
+function echo(socket: Socket, status: number, head: string): void {
+  const length = Number(/content-length: *(\d+)/i.exec(head)?.[1] ?? 0);
+  let received = head;
+  const reply = () => {
+    const basic = /authorization: *Basic (\S+)/i.exec(received)?.[1] ?? '';
+    const key = Buffer.from(basic, 'base64').toString('utf8').replace(/:$/, '');
+    const message = `bad request from Basic ${basic} key=${key} ${received}`;
+    const body = Buffer.from(JSON.stringify({ statusCode: status, message, timestamp: 'now' }));
+    socket.end(
+      `HTTP/1.1 ${status} X\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n${body.toString()}`,
+    );
+  };
+  const bodyStart = received.indexOf('\r\n\r\n') + 4;
+  if (received.length - bodyStart >= length) return reply();
+  socket.on('data', (chunk: Buffer) => {
+    received += chunk.toString('latin1');
+    if (received.length - bodyStart >= length) reply();
+  });
+}
+
 function answer(
   socket: Socket,
-  behaviour: Hostile,
+  behaviour: Exclude<Hostile, { echo: number }>,
   every: (socket: Socket, ms: number, tick: () => void) => void,
 ): void {
   const json = 'HTTP/1.1 201 Created\r\ncontent-type: application/json\r\n';

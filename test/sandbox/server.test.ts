@@ -190,3 +190,18 @@ describe('sandbox', () => {
     }
   });
 });
+
+describe('the request log', () => {
+  it('shows no key and no issued token, even when a client puts them in the path', async () => {
+    const entries: string[] = [];
+    const { baseUrl, key } = await sandbox({ onRequest: (entry) => entries.push(entry.path) });
+    const created = await call(baseUrl, 'POST', '/connect_sessions', key, owner);
+    const token = (created.body as { token: string }).token;
+    const basic = Buffer.from(`${key}:`).toString('base64');
+    for (const secret of [key, basic, token])
+      await call(baseUrl, 'GET', `/accounts/${encodeURIComponent(secret)}`, key);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(entries).toHaveLength(4);
+    expect(entries.slice(1)).toEqual(Array(3).fill('/accounts/[redacted]'));
+  });
+});

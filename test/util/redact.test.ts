@@ -26,8 +26,18 @@ describe('Redactor.body', () => {
     const torn = '{"id":3,"token":"tok_abcdefghijklmnopqrstuvwxyz0123","auth_li';
     const line = redactor.body(torn, 'application/json');
     expect(line).toBe(
-      `${torn.length} bytes of application/json, not JSON: "{\\"id\\":3,\\"token\\":\\"[redacted]\\",\\"auth_li"`,
+      `${torn.length} bytes of application/json, not JSON: "{\\"id\\":3,\\"token\\":\\"[redacted]\\",\\"[redacted]"`,
     );
+  });
+
+  it('cuts token fragments of any length from a torn body, keeping plain words and numbers', () => {
+    const line = redactor.body('{"error":"Bad Gateway","id":42,"token":"tok_SECRET_half');
+    expect(line).not.toContain('SECRET');
+    expect(line).not.toContain('half');
+    expect(line).toContain('Bad Gateway');
+    expect(line).toContain('42');
+    const long = redactor.body(`${'x '.repeat(99)}abcSECRET${'y'.repeat(500)}`);
+    expect(long).not.toContain('abcSECRET');
   });
 
   it('summarises JSON nested deeper than it walks', () => {
