@@ -6,7 +6,7 @@ import { request } from './undici.js';
 import { isLoopback } from '../util/loopback.js';
 import { REDACTED, Redactor } from '../util/redact.js';
 import type * as z from 'zod/mini';
-import { type ApiError, ConfigError, InvalidResponseError, type NetworkError } from '../errors.js';
+import { type ApiError, ConfigError, InvalidResponseError, NetworkError } from '../errors.js';
 import {
   errorCode,
   errorMessage,
@@ -27,7 +27,8 @@ export interface ApiClientOptions {
   maxRetries?: number;
   /** Longest Retry-After cst will sit through; longer ones fail at once. */
   maxRetryWaitMs?: number;
-  sleep?: (ms: number) => Promise<void>;
+  /** Ends early, without an error, when the signal aborts. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   random?: () => number;
   now?: () => number;
   onRetry?: (info: RetryInfo) => void;
@@ -40,6 +41,8 @@ export interface ApiClientOptions {
   maxResponseBytes?: number;
   /** Where the key came from, named when the server rejects it. */
   keySource?: string;
+  /** A caller's deadline: when it aborts, the request in flight and any retry wait end at once. */
+  signal?: AbortSignal;
 }
 
 export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
@@ -67,9 +70,9 @@ export class ApiClient {
   private readonly basePath: string;
   private readonly authorization: string;
   private readonly options: Required<
-    Omit<ApiClientOptions, 'onRetry' | 'onDebug' | 'proxy' | 'keySource'>
+    Omit<ApiClientOptions, 'onRetry' | 'onDebug' | 'proxy' | 'keySource' | 'signal'>
   > &
-    Pick<ApiClientOptions, 'onRetry' | 'onDebug' | 'proxy' | 'keySource'>;
+    Pick<ApiClientOptions, 'onRetry' | 'onDebug' | 'proxy' | 'keySource' | 'signal'>;
 
   constructor(options: ApiClientOptions) {
     const url = parseBaseUrl(options.baseUrl);
@@ -86,7 +89,18 @@ export class ApiClient {
     this.options = {
       maxRetries: 3,
       maxRetryWaitMs: 60_000,
-      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      sleep: (ms, signal) =>
+        new Promise((resolve) => {
+          const timer = setTimeout(resolve, ms);
+          signal?.addEventListener(
+            'abort',
+            () => {
+              clearTimeout(timer);
+              resolve();
+            },
+            { once: true },
+          );
+        }),
       random: Math.random,
       now: Date.now,
       redactor: new Redactor(),
@@ -94,6 +108,11 @@ export class ApiClient {
       ...options,
     };
     this.options.redactor.addApiKey(options.apiKey);
+  }
+
+  /** The same client, every request of which ends when `signal` aborts. */
+  until(signal: AbortSignal): ApiClient {
+    return new ApiClient({ ...this.options, signal });
   }
 
   /** Debug lines are built only when someone reads them: redacting a large body is not free. */
@@ -107,10 +126,15 @@ export class ApiClient {
 
   async request<S extends z.ZodMiniType>(spec: RequestSpec<S>): Promise<z.output<S>> {
     const label = `${spec.method} ${spec.path}`;
+    let failed: Error | undefined;
     for (let attempt = 0; ; attempt++) {
+      // The caller's deadline came during a retry wait: what failed is the last attempt's error.
+      if (this.options.signal?.aborted) throw failed ?? new AbandonedError(label);
       const outcome = await this.attempt(spec, label);
       if (outcome.ok) return outcome.value;
-      const { error, retryable, retryAfterMs } = outcome;
+      const { error, retryAfterMs } = outcome;
+      failed = error;
+      const retryable = outcome.retryable && !(error instanceof AbandonedError);
       const waitMs = backoffMs(attempt, retryAfterMs, this.options.random);
       if (
         !retryable ||
@@ -130,7 +154,7 @@ export class ApiClient {
         waitMs,
         reason: error.message,
       });
-      await this.options.sleep(waitMs);
+      await this.options.sleep(waitMs, this.options.signal);
     }
   }
 
@@ -168,6 +192,9 @@ export class ApiClient {
       expired = true;
       deadline.emit('abort');
     }, this.options.timeoutMs);
+    const { signal } = this.options;
+    const abandon = () => deadline.emit('abort');
+    signal?.addEventListener('abort', abandon, { once: true });
     try {
       response = await request(this.options.dispatcher, {
         origin: this.origin,
@@ -186,9 +213,11 @@ export class ApiClient {
       });
       text = await readBody(response, this.options.maxResponseBytes);
     } catch (cause) {
-      const error = expired
-        ? timeoutError(label, this.origin, this.options.timeoutMs, spec.retryAfterSend)
-        : networkError(cause, label, this.origin, spec.retryAfterSend, this.options.proxy);
+      const error = signal?.aborted
+        ? new AbandonedError(label)
+        : expired
+          ? timeoutError(label, this.origin, this.options.timeoutMs, spec.retryAfterSend)
+          : networkError(cause, label, this.origin, spec.retryAfterSend, this.options.proxy);
       this.debug(
         `✗ ${label} after ${this.options.now() - started} ms: ${error.message} (${errorCode(cause) || 'no code'})`,
       );
@@ -202,6 +231,7 @@ export class ApiClient {
       };
     } finally {
       clearTimeout(timer);
+      signal?.removeEventListener('abort', abandon);
     }
     if (text === undefined) {
       const error = tooLargeError(
@@ -241,6 +271,13 @@ export class ApiClient {
     );
     const retryable = status === 429 || (spec.retryAfterSend && (status === 408 || status >= 500));
     return { ok: false, error, retryable, retryAfterMs };
+  }
+}
+
+/** The caller's deadline passed with this request in flight: the caller reports its own end. */
+export class AbandonedError extends NetworkError {
+  constructor(label: string) {
+    super(`abandoned ${label} at the deadline`, 'timeout', { fate: 'may_have_acted' });
   }
 }
 

@@ -221,6 +221,67 @@ describe.concurrent('cst wait', () => {
     );
   });
 
+  it.each([
+    ['cst wait', ['wait', '--token-stdin'], [] as const],
+    [
+      'cst create --wait',
+      ['create', '--owner-id', 'cus_1', '--owner-name', 'Acme Ltd', '--wait', '--json'],
+      [{ status: 201, body: { ...SESSION_BODY, created_at: new Date().toISOString() } }] as const,
+    ],
+  ])(
+    '%s against a server that never answers a poll: ends at --wait-timeout, exit 15',
+    async (_, args, before) => {
+      const server = await scriptedServer([...before, { hang: true }], { repeatLast: true });
+      try {
+        const env = { ...(await isolatedEnv()), CST_BASE_URL: server.baseUrl, CST_API_KEY: 'k' };
+        const started = Date.now();
+        const result = await cst(
+          [...args, '--interval', '1s', '--wait-timeout', '2s', '--timeout', '30s'],
+          env,
+          'tok_abc123',
+        );
+        // The deadline, plus a second, plus a node start on a busy machine.
+        expect(Date.now() - started).toBeLessThan(2000 + 1000 + 1500);
+        expect(result.code).toBe(15);
+        expect(result.stderr).toMatch(/still waiting for the customer after 2s/);
+      } finally {
+        await server.close();
+      }
+    },
+  );
+
+  it('authenticated without an account id: keeps polling, then exit 15 saying so', async () => {
+    const attempt = {
+      id: 'att_1',
+      created_at: '2026-11-25T10:01:00.000Z',
+      updated_at: '2026-11-25T10:02:00.000Z',
+      status: 'authenticated',
+      account_secure_id: null,
+      oauth_error_code: null,
+      oauth_error_description: null,
+    };
+    const server = await scriptedServer(
+      [{ status: 201, body: { ...SESSION_BODY, latest_connection_attempt: attempt } }],
+      { repeatLast: true },
+    );
+    try {
+      const env = { ...(await isolatedEnv()), CST_BASE_URL: server.baseUrl, CST_API_KEY: 'k' };
+      const result = await cst(
+        ['wait', '--token-stdin', '--interval', '1s', '--wait-timeout', '2s'],
+        env,
+        'tok_abc123',
+      );
+      expect(result.code).toBe(15);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toMatch(
+        /^error: the link attempt reported success but no account yet after 2s \(session 42, cus_1\)\n/,
+      );
+      expect(server.requests.length).toBeGreaterThan(1);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('a malformed latest_connection_attempt: exit 11 naming the field', async () => {
     const server = await scriptedServer([
       { status: 201, body: { ...SESSION_BODY, latest_connection_attempt: { status: 7 } } },

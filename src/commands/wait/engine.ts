@@ -2,7 +2,7 @@
 // read latest_connection_attempt, or, for a ledger session whose token cst never kept, watch for
 // the owner's linked account. Shared by `cst wait` and `cst create --wait`.
 import { getAccount, listAccounts } from '../../api/accounts.js';
-import type { ApiClient } from '../../api/client.js';
+import { AbandonedError, type ApiClient } from '../../api/client.js';
 import { authenticateConnectSession } from '../../api/connect-sessions.js';
 import type { ConnectSession } from '../../api/schemas.js';
 import type { Context } from '../../context.js';
@@ -42,15 +42,18 @@ export async function waitForToken(
   plan: WaitPlan,
 ): Promise<Linked> {
   const clock = new Clock(ctx, plan);
+  const bounded = clock.bound(client);
   let seen: ConnectSession | undefined;
   let lastFailure: CliError | undefined;
+  let failures = 0;
   try {
-    for (let failures = 0; ;) {
+    for (;;) {
       let session: ConnectSession;
       try {
-        session = await authenticateConnectSession(client, token);
+        session = await authenticateConnectSession(bounded, token);
         failures = 0;
       } catch (error) {
+        if (error instanceof AbandonedError) throw error;
         if (error instanceof ApiError && error.status === 404) {
           // StackOne forgets a token when its session expires.
           if (seen || clock.expired())
@@ -77,10 +80,20 @@ export async function waitForToken(
       }
       seen = session;
       const attempt = session.latestConnectionAttempt;
-      clock.show(session.originOwnerName, session.originOwnerId, attempt?.status ?? 'not opened');
+      // StackOne fills account_secure_id only once the account exists: until then, not final.
+      const accountId = attempt?.account_secure_id;
+      clock.show(
+        session.originOwnerName,
+        session.originOwnerId,
+        attempt?.status === 'authenticated' && !accountId
+          ? 'authenticated, no account yet'
+          : (attempt?.status ?? 'not opened'),
+      );
       switch (attempt?.status) {
         case 'authenticated':
-          return await linkedAccount(client, session, attempt.account_secure_id);
+          if (accountId) return await linkedAccount(bounded, session, accountId);
+          clock.successWithoutAccount = true;
+          break;
         case 'error':
           throw new LinkEnded(
             `the customer's link failed: ${[attempt.oauth_error_code, attempt.oauth_error_description].filter(Boolean).join(': ') || 'no reason given'} (session ${session.id}, ${session.originOwnerId})`,
@@ -101,11 +114,20 @@ export async function waitForToken(
       await clock.sleep(plan.intervalMs);
     }
   } catch (error) {
-    if (error === lastFailure && error instanceof NetworkError)
-      throw new NetworkError(`${error.message}; gave up waiting`, error.code, {
-        hint: error.hint,
+    // The deadline ended a request in flight: the wait's own outcome, not that request's.
+    const abandoned = error instanceof AbandonedError;
+    if (abandoned) {
+      const id = seen?.id ?? plan.known?.sessionId;
+      const owner = seen?.originOwnerId ?? plan.known?.ownerId;
+      if (clock.expired()) throw expired(id, owner);
+      if (failures === 0 || !lastFailure) throw clock.timedOut(id, owner);
+    }
+    const reported = abandoned ? lastFailure : error;
+    if (reported === lastFailure && reported instanceof NetworkError)
+      throw new NetworkError(`${reported.message}; gave up waiting`, reported.code, {
+        hint: reported.hint,
       });
-    throw error;
+    throw reported;
   } finally {
     clock.done();
   }
@@ -119,19 +141,27 @@ export async function waitForAccount(
   plan: WaitPlan,
 ): Promise<Linked> {
   const clock = new Clock(ctx, plan);
+  const bounded = clock.bound(client);
+  let lastFailure: CliError | undefined;
   try {
     for (let failures = 0; ;) {
       let found;
       try {
         const accounts = await listAccounts(
-          client,
+          bounded,
           { originOwnerIds: [record.owner_id] },
           { pageSize: 100, limit: Infinity, maxPages: maxPages(ctx) },
         );
         found = firstAfter(accounts, record);
         failures = 0;
+        lastFailure = undefined;
       } catch (error) {
+        if (error instanceof AbandonedError) {
+          if (clock.expired()) throw expired(record.id, record.owner_id);
+          throw lastFailure ?? clock.timedOut(record.id, record.owner_id);
+        }
         if (!transient(error) || clock.atDeadline()) throw error;
+        lastFailure = error;
         failures++;
         await clock.sleep(Math.min(30_000, plan.intervalMs * 2 ** failures));
         continue;
@@ -158,18 +188,13 @@ export async function waitForAccount(
 async function linkedAccount(
   client: ApiClient,
   session: ConnectSession,
-  accountId: string | null | undefined,
+  accountId: string,
 ): Promise<Linked> {
-  const base = {
-    method: 'token' as const,
-    session_id: session.id,
-    owner_id: session.originOwnerId,
-  };
-  if (!accountId)
-    return { ...base, account_id: '', provider: session.provider, account_status: null };
   const account = await getAccount(client, accountId);
   return {
-    ...base,
+    method: 'token',
+    session_id: session.id,
+    owner_id: session.originOwnerId,
     account_id: account.id,
     provider: account.provider,
     account_status: account.status,
@@ -213,11 +238,18 @@ function expired(sessionId: number | undefined, owner: string | undefined): CliE
   );
 }
 
+/** Longest delay a Node timer takes; a longer one fires at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** Deadlines, sleeps with jitter, and one status line on a terminal. */
 class Clock {
   private readonly started = Date.now();
   private readonly deadline: number;
+  private readonly stop = new AbortController();
+  private readonly alarm: NodeJS.Timeout | undefined;
   private drawn = false;
+  /** The last poll said authenticated, but named no account. */
+  successWithoutAccount = false;
 
   constructor(
     private readonly ctx: Context,
@@ -225,6 +257,15 @@ class Clock {
   ) {
     const byTimeout = plan.waitTimeoutMs === 0 ? Infinity : this.started + plan.waitTimeoutMs;
     this.deadline = Math.min(byTimeout, plan.expiresAt ?? Infinity);
+    // The deadline is hard: it aborts the poll in flight, whatever the server does. One further
+    // away than a timer can reach is left to the loop's own checks.
+    const left = this.deadline - this.started;
+    if (left <= MAX_TIMER_MS) this.alarm = setTimeout(() => this.stop.abort(), Math.max(0, left));
+  }
+
+  /** The client, with every request ending at the deadline. */
+  bound(client: ApiClient): ApiClient {
+    return client.until(this.stop.signal);
   }
 
   expired(): boolean {
@@ -235,9 +276,12 @@ class Clock {
     return Date.now() >= this.deadline;
   }
 
-  timedOut(sessionId: number, owner: string): CliError {
+  timedOut(sessionId: number | undefined, owner: string | undefined): CliError {
+    const what = this.successWithoutAccount
+      ? 'the link attempt reported success but no account yet'
+      : 'still waiting for the customer';
     return new CliError(
-      `still waiting for the customer after ${formatDuration(Date.now() - this.started)} (session ${sessionId}, ${owner})`,
+      `${what} after ${formatDuration(Date.now() - this.started)}${sessionId === undefined ? '' : ` (session ${sessionId}, ${owner})`}`,
       'wait_timeout',
       EXIT.waitTimeout,
       { hint: `'cst wait' again later, or raise --wait-timeout (0: until the link expires)` },
@@ -264,6 +308,7 @@ class Clock {
   }
 
   done(): void {
+    clearTimeout(this.alarm);
     if (this.drawn) this.ctx.stderr.write('\r\u001b[2K');
   }
 }
