@@ -5,6 +5,7 @@ import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { hostileServer, SESSION } from '../helpers/hostile-server.js';
 import { cst, isolatedEnv } from './cli.js';
 import { plain, terminal } from './pty.js';
 
@@ -38,7 +39,7 @@ describe('at a terminal', () => {
     const result = await cst([...create, '--copy', '--field', 'token'], await isolatedEnv());
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^[\w-]{43}$/);
-    expect(result.stderr).toBe('warning: --copy needs a terminal: nothing copied\n');
+    expect(result.stderr).toBe('warning: --copy needs a terminal outside CI: nothing copied\n');
   });
 
   it('--open runs the system opener with the link, at a terminal only', async () => {
@@ -83,5 +84,56 @@ describe('at a terminal', () => {
     expect(screen).toMatch(
       /\r\u001b\[2K(\u001b\[\d+m)?error: still waiting for the customer after /,
     );
+  });
+});
+
+describe.concurrent('a link from a hostile server', () => {
+  it.each([
+    ['file:///etc/passwd', 'a file: link'],
+    ['/usr/bin/id', 'something that is not a URL'],
+    ['javascript:alert(1)', 'a javascript: link'],
+    ['data:text/html,<script>alert(1)</script>', 'a data: link'],
+    ['ssh://attacker.example/x', 'a ssh: link'],
+    ['http://attacker.example/x', 'a plain http: link to another machine'],
+    ['https://x.example/\n rm -rf ~', 'a link with control characters'],
+  ])('%j is neither opened nor copied; the session is still printed', async (link, named) => {
+    const server = await hostileServer({ json: { ...SESSION, auth_link_url: link } });
+    try {
+      const { env, opened } = await fakeOpener(
+        await isolatedEnv({ CST_BASE_URL: server.baseUrl, CST_API_KEY: 'sk_hostile_key_0123' }),
+      );
+      const args = [
+        'create',
+        '-c',
+        'hris',
+        '--owner-id',
+        'cus_1',
+        '--owner-name',
+        'Acme',
+        '--field',
+        'id',
+      ];
+      const term = terminal([...args, '--open', '--copy'], env);
+      const { code, screen } = await term.exit();
+      expect(code).toBe(0);
+      expect(plain(screen)).toMatch(/^7\r?\n/);
+      expect(plain(screen)).toContain(`--open: the server sent ${named}`);
+      expect(plain(screen)).toContain(`--copy: the server sent ${named}`);
+      expect(screen).not.toContain('\u001b]52;');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(existsSync(opened)).toBe(false);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('--copy with CI set: nothing copied, even at a terminal', async () => {
+    const term = terminal([...create, '--copy', '--field', 'id'], await isolatedEnv(), {
+      keep: { CI: 'true' },
+    });
+    const { code, screen } = await term.exit();
+    expect(code).toBe(0);
+    expect(screen).not.toContain('\u001b]52;');
+    expect(plain(screen)).toContain('warning: --copy needs a terminal outside CI: nothing copied');
   });
 });
