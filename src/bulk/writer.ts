@@ -6,6 +6,7 @@ import { visible } from '../errors.js';
 import { colorsFor } from '../output/color.js';
 import { tsvEscape } from '../output/record.js';
 import { csvCell } from '../output/rows.js';
+import { forTerminal } from '../output/visible.js';
 import type { RowResult } from './results.js';
 
 const COLUMNS = ['row', 'status', 'owner_id', 'session_id', 'error_code', 'error_message'];
@@ -33,10 +34,12 @@ export class ResultWriter {
   }
 
   write(result: RowResult): void {
-    const out = this.ctx.stdout;
+    const stdout = this.ctx.stdout;
+    // Server text (error messages) on a terminal: no escape sequence in it acts.
+    const out = { write: (text: string) => stdout.write(forTerminal(stdout, text)) };
     const secrets = this.options.showSecrets && result.status === 'issued';
     if (this.human) {
-      if (this.prints(result)) out.write(this.readable(result, secrets));
+      if (this.prints(result)) stdout.write(this.readable(result, secrets));
       return;
     }
     if ((this.options.format ?? 'ndjson') === 'ndjson') {

@@ -4,6 +4,7 @@ import type { Context } from '../context.js';
 import type { OutputOptions } from './format.js';
 import { boundDepth } from './depth.js';
 import { visible } from '../errors.js';
+import { forTerminal } from './visible.js';
 import { toYaml } from './yaml.js';
 
 export type Row = readonly [label: string, value: string];
@@ -33,18 +34,21 @@ export async function renderRecord(
   }
   switch (options.format ?? (out.isTTY ? 'table' : 'tsv')) {
     case 'json':
-      out.write(`${JSON.stringify(view.wire, null, 2)}\n`);
+      out.write(forTerminal(out, `${JSON.stringify(view.wire, null, 2)}\n`));
       return;
     case 'yaml':
-      out.write(toYaml(view.wire));
+      out.write(forTerminal(out, toYaml(view.wire)));
       return;
     // One write for the whole record: a reader that took it and left did get the token, and a
     // write that failed means it did not.
     case 'tsv':
       out.write(
-        Object.entries(view.wire)
-          .map(([key, value]) => `${key}\t${tsvEscape(cellText(value))}\n`)
-          .join(''),
+        forTerminal(
+          out,
+          Object.entries(view.wire)
+            .map(([key, value]) => `${key}\t${tsvEscape(cellText(value))}\n`)
+            .join(''),
+        ),
       );
       return;
     case 'table': {

@@ -6,6 +6,7 @@ import { cellText, tsvEscape } from './record.js';
 import { boundDepth } from './depth.js';
 import { toYaml } from './yaml.js';
 import { note } from './messages.js';
+import { forTerminal } from './visible.js';
 
 export interface Column<R> {
   header: string;
@@ -46,25 +47,27 @@ export async function renderRows<R>(
 ): Promise<void> {
   view = { ...view, rows: view.rows.map(boundDepth) };
   const out = ctx.stdout;
+  // Server and ledger text: on a terminal, no escape sequence in it acts.
+  const write = (text: string) => out.write(forTerminal(out, text));
   if (output.field !== undefined) {
-    for (const row of view.rows) out.write(`${cellText(view.json(row)[output.field])}\n`);
+    for (const row of view.rows) write(`${cellText(view.json(row)[output.field])}\n`);
     return;
   }
   switch (output.format ?? (out.isTTY ? 'table' : 'tsv')) {
     case 'json':
-      out.write(`${JSON.stringify(view.rows.map(view.json), null, 2)}\n`);
+      write(`${JSON.stringify(view.rows.map(view.json), null, 2)}\n`);
       return;
     case 'yaml':
-      out.write(view.rows.length === 0 ? '[]\n' : toYaml(view.rows.map(view.json)));
+      write(view.rows.length === 0 ? '[]\n' : toYaml(view.rows.map(view.json)));
       return;
     case 'tsv':
       for (const row of view.rows)
-        out.write(`${view.columns.map((c) => tsvEscape(c.machine(row))).join('\t')}\n`);
+        write(`${view.columns.map((c) => tsvEscape(c.machine(row))).join('\t')}\n`);
       return;
     case 'csv':
       out.write(`${view.columns.map((c) => csvCell(c.header.toLowerCase())).join(',')}\r\n`);
       for (const row of view.rows)
-        out.write(`${view.columns.map((c) => csvCell(c.machine(row))).join(',')}\r\n`);
+        write(`${view.columns.map((c) => csvCell(c.machine(row))).join(',')}\r\n`);
       return;
     case 'table':
     case 'wide': {

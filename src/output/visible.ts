@@ -17,3 +17,15 @@ export function visibleLines(text: string): string {
 export function visible(text: string): string {
   return visibleLines(text).replace(LINE_BREAKING, (char) => (char === '\t' ? '\\t' : '\\n'));
 }
+
+// As CONTROLS, but a carriage return before a line feed stays: CSV lines end in CRLF.
+const MACHINE_CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]|\r(?!\n)/g;
+
+/**
+ * For a machine format (JSON, YAML, CSV, TSV, a field): exact bytes in a pipe; on a terminal,
+ * every control but tab and line ends shown, as tables show them. JSON escapes C0 controls
+ * itself, but not DEL or the C1 controls.
+ */
+export function forTerminal(out: { isTTY?: boolean | undefined }, text: string): string {
+  return out.isTTY === true ? text.replace(MACHINE_CONTROLS, escape) : text;
+}
