@@ -4,7 +4,7 @@ import * as z from 'zod/mini';
 import type { core } from 'zod/mini';
 import { CATEGORIES, CATEGORY_ALIASES, type Category } from '../api/constants.js';
 import { UsageError } from '../errors.js';
-import { DURATION_HELP, parseDurationMs } from '../util/duration.js';
+import { DURATION_HELP, MAX_TIMER_MS, parseDurationMs } from '../util/duration.js';
 import { nearest } from '../util/suggest.js';
 
 function fail(ctx: core.ParsePayload, message: string): never {
@@ -136,8 +136,21 @@ export const positiveInt = flagValue(
   (text) => `"${text}" is not a positive whole number`,
 );
 
+/** A duration that becomes a timer: one beyond a timer's reach is refused, not cut to 1 ms. */
+export const timerMs = durationMs.check(
+  z.refine(
+    (ms: number) => ms <= MAX_TIMER_MS,
+    'must be at most 24d20h31m23s (the longest timer Node can set)',
+  ),
+);
+
 /** --timeout: a duration above zero. */
-export const timeoutMs = durationMs.check(z.refine((ms: number) => ms > 0, 'must be more than 0'));
+export const timeoutMs = timerMs.check(z.refine((ms: number) => ms > 0, 'must be more than 0'));
+
+/** --interval: a poll's pause, at least a second. */
+export const intervalMs = timerMs.check(
+  z.refine((ms: number) => ms >= 1000, 'must be at least 1s'),
+);
 
 /** Parses `flags` with `schema`, or throws the UsageError that names the first bad flag. */
 export function parseFlags<S extends z.ZodMiniType>(schema: S, flags: unknown): z.output<S> {

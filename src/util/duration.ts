@@ -26,6 +26,9 @@ export function parseDurationMs(input: string): number | undefined {
   return previous < 0 ? undefined : finite(ms);
 }
 
+/** The longest delay a Node timer takes (about 24.8 days); a longer one fires at once. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
 const finite = (ms: number) => (Number.isFinite(ms) ? ms : undefined);
 
 export const DURATION_HELP =

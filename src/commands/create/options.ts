@@ -15,7 +15,8 @@ import { DEFAULT_RATE, parseRate } from '../../bulk/pacer.js';
 import { parseColumns } from '../../bulk/results.js';
 import {
   categoryList,
-  durationMs,
+  intervalMs,
+  timerMs,
   expiresInSeconds,
   jsonObject,
   keyValues,
@@ -151,10 +152,8 @@ const createFlagsSchema = z.object({
   project: nonEmpty,
   sandbox: flag,
   timeout: timeoutMs,
-  interval: z.optional(
-    durationMs.check(z.refine((ms: number) => ms >= 1000, 'must be at least 1s')),
-  ),
-  waitTimeout: z.optional(durationMs),
+  interval: z.optional(intervalMs),
+  waitTimeout: z.optional(timerMs),
 });
 
 const BULK_ONLY = [

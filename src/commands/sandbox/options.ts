@@ -3,7 +3,7 @@ import { parseRate } from '../../bulk/pacer.js';
 import * as z from 'zod/mini';
 import { UsageError } from '../../errors.js';
 import {
-  durationMs,
+  timerMs,
   flagValue,
   parseFlags,
   type SecretSource,
@@ -61,8 +61,8 @@ const serveSchema = z.object({
     },
     (text) => `"${text}" is not a port number`,
   ),
-  latency: z.optional(durationMs),
-  jitter: z.optional(durationMs),
+  latency: z.optional(timerMs),
+  jitter: z.optional(timerMs),
   rateLimit: z.optional(flagValue(parseRate, (text) => `"${text}" is not a rate`)),
   fault: z.optional(
     z.array(

@@ -10,6 +10,7 @@ import { ApiError, CliError, EXIT, NetworkError } from '../../errors.js';
 import type { LedgerRecord } from '../../ledger/record.js';
 import { visible } from '../../errors.js';
 import { maxPages } from '../../connection.js';
+import { MAX_TIMER_MS } from '../../util/duration.js';
 import { firstAfter } from '../list/linked.js';
 
 export interface WaitPlan {
@@ -237,9 +238,6 @@ function expired(sessionId: number | undefined, owner: string | undefined): CliE
     },
   );
 }
-
-/** Longest delay a Node timer takes; a longer one fires at once. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** Deadlines, sleeps with jitter, and one status line on a terminal. */
 class Clock {

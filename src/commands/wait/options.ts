@@ -3,7 +3,7 @@ import * as z from 'zod/mini';
 import { type TargetFlags, targetFlags } from '../../options/target.js';
 import { UsageError } from '../../errors.js';
 import { type OutputFlags, type OutputOptions, parseOutputFlags } from '../../output/format.js';
-import { durationMs, parseFlags, sessionId, timeoutMs } from '../../options/parse.js';
+import { intervalMs, parseFlags, sessionId, timeoutMs, timerMs } from '../../options/parse.js';
 
 export interface WaitFlags extends OutputFlags {
   tokenStdin?: boolean;
@@ -41,8 +41,8 @@ export const WAIT_FIELDS = [
 
 const waitFlagsSchema = z.object({
   session: z.optional(sessionId),
-  interval: durationMs.check(z.refine((ms: number) => ms >= 1000, 'must be at least 1s')),
-  waitTimeout: durationMs,
+  interval: intervalMs,
+  waitTimeout: timerMs,
   timeout: timeoutMs,
 });
 

@@ -167,6 +167,16 @@ describe('cst create: parsing', () => {
       '--categories: unknown category "hirs" (did you mean "hris"?); valid: ats, hris, hris-legacy, crm, iam, marketing, lms, stackone, documents, ticketing, screening, messaging, accounting, scheduling',
     ],
     [
+      "a --timeout beyond a timer's reach",
+      ['--timeout', '25d'],
+      '--timeout: must be at most 24d20h31m23s (the longest timer Node can set)',
+    ],
+    [
+      "a --wait-timeout beyond a timer's reach",
+      ['--wait', '--wait-timeout', '30d'],
+      '--wait-timeout: must be at most 24d20h31m23s (the longest timer Node can set)',
+    ],
+    [
       'bad duration',
       ['--expires-in', 'soon'],
       '--expires-in: "soon" is not a duration: use a number of seconds, or numbers with units ms, s, m, h, d (30m, 12h, 1h30m, 2d12h)',

@@ -51,6 +51,14 @@ describe('cst wait: parsing', () => {
       ['wait', '--token-stdin', '--interval', '500ms'],
       '--interval: must be at least 1s',
     ],
+    // Node fires a longer timer at once: a 25-day timeout would be a 1 ms one.
+    ...(['--timeout', '--interval', '--wait-timeout'] as const).map(
+      (flag): [string, string[], string] => [
+        `${flag} beyond a timer's reach`,
+        ['wait', '--token-stdin', flag, '25d'],
+        `${flag}: must be at most 24d20h31m23s (the longest timer Node can set)`,
+      ],
+    ),
     [
       'a field wait does not print',
       ['wait', '--token-stdin', '--field', 'token'],
