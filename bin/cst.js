@@ -10,7 +10,14 @@ const path = require('node:path');
 const argv = process.argv.slice(2);
 if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
   const pkg = fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8');
-  process.stdout.write(`${JSON.parse(pkg).version}\n`);
+  try {
+    fs.writeSync(1, `${JSON.parse(pkg).version}\n`);
+  } catch (error) {
+    // A full disk or a closed pipe: the version did not arrive, and cst says so in one line.
+    const reason = /^[A-Z]+: ([^,]+)/.exec(error.message)?.[1] ?? error.message;
+    process.stderr.write(`error: cannot write to stdout: ${reason}\n`);
+    process.exitCode = 1;
+  }
 } else {
   run();
 }

@@ -47,6 +47,12 @@ export async function main(argv: string[], host: Host = {}): Promise<number> {
     await flushStdout(ctx, errors);
     return EXIT.ok;
   } catch (error) {
+    // --help (and a group's help) ends in commander's exit 0: it still has to reach stdout.
+    if (isCommanderError(error) && error.exitCode === 0)
+      return flushStdout(ctx, errors).then(
+        () => EXIT.ok,
+        (failed: unknown) => report(ctx, failed, jsonErrors, errors),
+      );
     return report(ctx, error, jsonErrors, errors);
   } finally {
     detach();
