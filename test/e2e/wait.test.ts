@@ -250,6 +250,23 @@ describe.concurrent('cst wait', () => {
     },
   );
 
+  it('--token-stdin stops reading past 64 KB: a usage error naming the limit', async () => {
+    const env = await isolatedEnv();
+    const child = start(['wait', '--token-stdin'], env);
+    // Endless input, as from `yes`: cst must stop, not read until memory runs out.
+    const chunk = 'y\n'.repeat(32 * 1024);
+    const feed = () => {
+      while (child.stdin!.writable && child.stdin!.write(chunk));
+    };
+    child.stdin!.on('drain', feed).on('error', () => undefined);
+    feed();
+    const result = await finish(child);
+    expect([result.code, result.stderr]).toEqual([
+      2,
+      'error: --token-stdin: stdin holds more than 64 KB, the most a secret may be\n',
+    ]);
+  });
+
   it('authenticated without an account id: keeps polling, then exit 15 saying so', async () => {
     const attempt = {
       id: 'att_1',
