@@ -268,7 +268,8 @@ function visit(line: string, options: ScanOptions, result: ScanResult): 'stop' |
 /**
  * Rewrites the ledger without records created before `before`, under the lock every append
  * takes, so no record appended meanwhile is lost. A record torn by a crash is dropped, but never
- * the valid record that was appended onto its line.
+ * the valid record that was appended onto its line; one whose created_at cannot be read is kept
+ * (cst cannot say it is old). The outcomes of the sessions pruned go with them.
  */
 export async function prune(
   path: string,
@@ -284,22 +285,53 @@ export async function prune(
       throw error;
     }
     const records = text.split('\n').flatMap(recordsOf);
-    const kept = records.filter((record) => Date.parse(record.created_at) >= before);
-    if (!options.dryRun)
+    const old = (record: Parsed) =>
+      typeof record.value.created_at === 'string' && Date.parse(record.value.created_at) < before;
+    const kept = records.filter((record) => !old(record));
+    if (!options.dryRun) {
       await writeFileAtomic(path, kept.map((record) => `${record.line}\n`).join(''));
+      const gone = new Set(
+        records
+          .filter(old)
+          .map((record) => outcomeKey(String(record.value.target), Number(record.value.id))),
+      );
+      if (gone.size > 0) await pruneOutcomes(path, gone);
+    }
     return { removed: records.length - kept.length, kept: kept.length };
   });
 }
 
+/** Rewrites the outcomes file without those of `gone` sessions; called under the ledger's lock. */
+async function pruneOutcomes(ledger: string, gone: Set<string>): Promise<void> {
+  let text: string;
+  try {
+    text = await readFile(outcomesPath(ledger), 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw error;
+  }
+  const kept = text
+    .split('\n')
+    .flatMap(recordsOf)
+    .filter(({ value }) => !gone.has(outcomeKey(String(value.target), Number(value.session_id))));
+  await writeFileAtomic(outcomesPath(ledger), kept.map((record) => `${record.line}\n`).join(''));
+}
+
+interface Parsed {
+  line: string;
+  value: Record<string, unknown>;
+}
+
 /** The valid records on one line: a torn record leaves the next one on its line. */
-function recordsOf(line: string): { line: string; created_at: string }[] {
-  const found: { line: string; created_at: string }[] = [];
+function recordsOf(line: string): Parsed[] {
+  const found: Parsed[] = [];
   for (let start = 0; start >= 0 && start < line.length;) {
     const next = line.indexOf(RECORD_START, start + 1);
     const candidate = line.slice(start, next < 0 ? undefined : next);
     try {
-      const { created_at } = JSON.parse(candidate) as { created_at: unknown };
-      if (typeof created_at === 'string') found.push({ line: candidate, created_at });
+      const value: unknown = JSON.parse(candidate);
+      if (typeof value === 'object' && value !== null && !Array.isArray(value))
+        found.push({ line: candidate, value: value as Record<string, unknown> });
     } catch {
       // A torn record: dropped.
     }
@@ -333,27 +365,28 @@ export function readOutcomes(ledger: string): Map<string, OutcomeRecord> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return outcomes;
     throw error;
   }
-  for (const line of text.split('\n')) {
-    try {
-      const record = JSON.parse(line) as OutcomeRecord;
-      if (typeof record.session_id === 'number')
-        outcomes.set(outcomeKey(record.target, record.session_id), record);
-    } catch {
-      // Blank, or torn by a crash.
-    }
+  // Read as the ledger is: a record torn by a crash does not hide the one appended onto its line.
+  for (const { value } of text.split('\n').flatMap(recordsOf)) {
+    const record = value as unknown as OutcomeRecord;
+    if (typeof record.session_id === 'number' && typeof record.target === 'string')
+      outcomes.set(outcomeKey(record.target, record.session_id), record);
   }
   return outcomes;
 }
 
 export const outcomeKey = (target: string, sessionId: number) => `${target}#${sessionId}`;
 
+/** Under the ledger's lock: a prune rewriting the outcomes meanwhile would lose it. */
 export async function appendOutcome(ledger: string, outcome: OutcomeRecord): Promise<void> {
   const path = outcomesPath(ledger);
   await ensurePrivateDir(join(path, '..'));
-  const fd = openPrivateAppend(path);
-  try {
-    writeSync(fd, `${JSON.stringify(outcome)}\n`);
-  } finally {
-    closeSync(fd);
-  }
+  await withLock(lockPath(ledger), () => {
+    const fd = openPrivateAppend(path);
+    try {
+      writeSync(fd, `${JSON.stringify(outcome)}\n`);
+    } finally {
+      closeSync(fd);
+    }
+    return Promise.resolve();
+  });
 }

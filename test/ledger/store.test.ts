@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { bundleModule } from '../helpers/bundle.js';
 import { queryLedger, type LedgerQuery } from '../../src/ledger/query.js';
-import { appendRecord, prune } from '../../src/ledger/store.js';
+import { appendOutcome, appendRecord, prune, readOutcomes } from '../../src/ledger/store.js';
 import { record } from '../helpers/ledger-record.js';
 
 async function ledgerWith(count: number): Promise<string> {
@@ -180,6 +180,38 @@ describe('ledger', () => {
     await appendFile(path, `{"v":1,"id":9,"tar${JSON.stringify(record(4))}\n`);
     expect(await prune(path, 0)).toEqual({ removed: 0, kept: 4 });
     expect(queryLedger(path, all).rows.map((r) => r.id)).toEqual([4, 3, 2, 1]);
+  });
+
+  it('prune keeps a record whose created_at cannot be read, and counts it as kept', async () => {
+    const path = await ledgerWith(3);
+    await appendFile(path, `${JSON.stringify({ ...record(4), created_at: 'yesterday' })}\n`);
+    await appendFile(path, `${JSON.stringify({ ...record(5), created_at: 5 })}\n`);
+    expect(await prune(path, Date.parse(record(3).created_at) + 1)).toEqual({
+      removed: 3,
+      kept: 2,
+    });
+    const lines = (await readFile(path, 'utf8')).trimEnd().split('\n');
+    expect(lines.map((line) => (JSON.parse(line) as { id: number }).id)).toEqual([4, 5]);
+  });
+
+  it('an outcome appended onto a torn outcome line is read; prune takes pruned sessions’ outcomes', async () => {
+    const path = await ledgerWith(3);
+    const outcome = (id: number) => ({
+      v: 1 as const,
+      session_id: id,
+      target: record(id).target,
+      outcome: 'linked' as const,
+      account_id: `acc_${id}`,
+      at: '2026-11-01T00:00:00.000Z',
+    });
+    const outcomes = path.replace(/\.jsonl$/, '-outcomes.jsonl');
+    await appendOutcome(path, outcome(1));
+    // A crash mid-append, then the next outcome on the same line.
+    await appendFile(outcomes, `{"v":1,"session_id":2,"tar`);
+    await appendOutcome(path, outcome(3));
+    expect([...readOutcomes(path).values()].map((o) => o.session_id)).toEqual([1, 3]);
+    await prune(path, Date.parse(record(2).created_at));
+    expect([...readOutcomes(path).values()].map((o) => o.session_id)).toEqual([3]);
   });
 
   it('prune loses no record appended by other processes while it runs', async () => {
