@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ensurePrivateDir, openPrivateAppend, writeFileAtomic } from '../util/private-files.js';
 import { withLock } from '../util/lock.js';
-import { StateReadError } from '../errors.js';
+import { CliError, EXIT, StateReadError } from '../errors.js';
 
 export interface SandboxProject {
   name: string;
@@ -195,13 +195,21 @@ export class SandboxStore {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw new StateReadError('the sandbox state', this.path, error);
     }
+    let state: SandboxState | undefined;
     try {
-      const state = JSON.parse(text) as SandboxState;
-      state.accounts ??= [];
-      return state;
+      state = JSON.parse(text) as SandboxState;
     } catch {
-      throw new Error(`the sandbox state ${this.path} is corrupt; delete it to start afresh`);
+      state = undefined;
     }
+    if (typeof state !== 'object' || state === null || !Array.isArray(state.organizations))
+      throw new CliError(
+        `cannot read the sandbox state ${this.path}: it is corrupt`,
+        'state_unreadable',
+        EXIT.stateUnwritable,
+        { hint: 'delete it to start afresh: the sandbox seeds a new one' },
+      );
+    state.accounts ??= [];
+    return state;
   }
 }
 
@@ -212,7 +220,15 @@ export class SandboxStore {
 function parseSessions(line: string): SandboxSession[] {
   if (line === '') return [];
   try {
-    return [JSON.parse(line) as SandboxSession];
+    const session = JSON.parse(line) as SandboxSession | null;
+    // A parseable line of another shape is skipped as a torn one is.
+    const shaped =
+      typeof session === 'object' &&
+      session !== null &&
+      typeof session.id === 'number' &&
+      typeof session.fields === 'object' &&
+      session.fields !== null;
+    return shaped ? [session] : [];
   } catch {
     const next = line.indexOf('{"id":', 1);
     return next > 0 ? parseSessions(line.slice(next)) : [];

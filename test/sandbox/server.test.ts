@@ -1,5 +1,5 @@
 // Level B: the sandbox over real HTTP on loopback.
-import { appendFile, mkdtemp, readFile, stat } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -203,5 +203,37 @@ describe('the request log', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(entries).toHaveLength(4);
     expect(entries.slice(1)).toEqual(Array(3).fill('/accounts/[redacted]'));
+  });
+});
+
+describe('damaged sandbox state', () => {
+  it('/_sandbox/stats skips a parseable session line of the wrong shape', async () => {
+    const { baseUrl, key, stateDir } = await sandbox();
+    await call(baseUrl, 'POST', '/connect_sessions', key, owner);
+    await appendFile(join(stateDir, 'sandbox-sessions.jsonl'), '5\nnull\n{"id":"x"}\n[]\n');
+    await call(baseUrl, 'POST', '/connect_sessions', key, owner);
+    const stats = await fetch(`${baseUrl}/_sandbox/stats`);
+    expect([stats.status, await stats.json()]).toEqual([
+      200,
+      { sessions: 2, by_owner: { cus_1: 2 } },
+    ]);
+  });
+
+  it.each([
+    ['not JSON', '{"organ'],
+    ['JSON of another shape', '[1,2]'],
+  ])('a sandbox.json that is %s: state_unreadable, exit 17', async (_, text) => {
+    const stateDir = join(await mkdtemp(join(tmpdir(), 'cst-sandbox-')), 'state');
+    await mkdir(stateDir, { recursive: true });
+    await writeFile(join(stateDir, 'sandbox.json'), text);
+    const error = await startSandbox({ stateDir }).then(
+      () => undefined,
+      (failure: unknown) => failure,
+    );
+    expect(error).toMatchObject({
+      code: 'state_unreadable',
+      exitCode: 17,
+      message: `cannot read the sandbox state ${join(stateDir, 'sandbox.json')}: it is corrupt`,
+    });
   });
 });
