@@ -3,12 +3,12 @@
 // accounts of its own project.
 import { randomBytes } from 'node:crypto';
 import { HttpError } from './http.js';
-import {
-  hashToken,
-  UnknownTokenError,
-  type SandboxAccount,
-  type SandboxProject,
-  type SandboxStore,
+import type {
+  SandboxAccount,
+  SandboxProject,
+  SandboxSession,
+  SandboxState,
+  SandboxStore,
 } from './state.js';
 
 type Handler = (
@@ -135,46 +135,42 @@ function positive(text: string, name: string): number {
 }
 
 /** The customer finishing the Hub: the session's owner and label become a linked account. */
-export async function linkAccount(
-  store: SandboxStore,
-  token: string,
+export function linkAccount(
+  state: SandboxState,
+  session: SandboxSession,
   provider: string,
   now: Date,
-): Promise<SandboxAccount['account']> {
-  const session = await store.findSession(hashToken(token));
-  if (!session || Date.parse(session.expiresAt) <= now.getTime()) throw new UnknownTokenError();
-  return store.update((state) => {
-    const fields = session.fields as {
-      origin_owner_id: string;
-      origin_owner_name: string;
-      origin_username?: string;
-      label?: string;
-      type?: string;
-      categories?: string[];
-    };
-    const at = now.toISOString();
-    const account: SandboxAccount['account'] = {
-      id: `acc_${randomBytes(8).toString('hex')}`,
-      provider,
-      provider_name: provider,
-      status: 'active',
-      status_reasons: [],
-      origin_owner_id: fields.origin_owner_id,
-      origin_owner_name: fields.origin_owner_name,
-      origin_username: fields.origin_username ?? null,
-      // Stand-ins for the provider secrets a real account holds, so redaction is exercised.
-      credentials: { api_key: `sandbox_provider_secret_${randomBytes(8).toString('hex')}` },
-      setup_information: { subdomain: fields.origin_owner_id },
-      label: fields.label ?? null,
-      created_at: at,
-      updated_at: at,
-      type: fields.type ?? 'production',
-    };
-    state.accounts.push({
-      projectId: session.projectId,
-      category: fields.categories?.[0] ?? 'hris',
-      account,
-    });
-    return account;
+): SandboxAccount['account'] {
+  const fields = session.fields as {
+    origin_owner_id: string;
+    origin_owner_name: string;
+    origin_username?: string;
+    label?: string;
+    type?: string;
+    categories?: string[];
+  };
+  const at = now.toISOString();
+  const account: SandboxAccount['account'] = {
+    id: `acc_${randomBytes(8).toString('hex')}`,
+    provider,
+    provider_name: provider,
+    status: 'active',
+    status_reasons: [],
+    origin_owner_id: fields.origin_owner_id,
+    origin_owner_name: fields.origin_owner_name,
+    origin_username: fields.origin_username ?? null,
+    // Stand-ins for the provider secrets a real account holds, so redaction is exercised.
+    credentials: { api_key: `sandbox_provider_secret_${randomBytes(8).toString('hex')}` },
+    setup_information: { subdomain: fields.origin_owner_id },
+    label: fields.label ?? null,
+    created_at: at,
+    updated_at: at,
+    type: fields.type ?? 'production',
+  };
+  state.accounts.push({
+    projectId: session.projectId,
+    category: fields.categories?.[0] ?? 'hris',
+    account,
   });
+  return account;
 }

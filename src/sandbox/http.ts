@@ -13,12 +13,12 @@ export class HttpError extends Error {
   }
 }
 
-export async function readText(request: IncomingMessage): Promise<string> {
+export async function readText(request: IncomingMessage, limit = MAX_BODY_BYTES): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new HttpError(413, 'Payload too large');
+    if (size > limit) throw new HttpError(413, 'Payload too large');
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks).toString('utf8');

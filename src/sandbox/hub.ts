@@ -7,6 +7,7 @@ import { linkAccount } from './accounts.js';
 import {
   hashToken,
   UnknownTokenError,
+  type SandboxAccount,
   type SandboxAttempt,
   type SandboxSession,
   type SandboxStore,
@@ -42,16 +43,73 @@ export async function liveSession(
   return session && Date.parse(session.expiresAt) > now.getTime() ? session : undefined;
 }
 
-/** Opening the page starts an attempt, unless one is already under way. */
+/** Opening the page starts an attempt, unless one is under way; a decided session is refused. */
 export async function openAttempt(
   store: SandboxStore,
   session: SandboxSession,
   now: Date,
 ): Promise<SandboxAttempt> {
+  return store.update(async () => {
+    const latest = await undecided(store, session);
+    if (latest) return latest;
+    const attempt = newAttempt(session, now);
+    await store.recordAttempt(attempt);
+    return attempt;
+  });
+}
+
+/**
+ * Connect, Fail or Cancel: the attempt's final state, and the account Connect created. Final
+ * outcomes are final: deciding a decided session is refused, under the store's lock, so two
+ * clicks (or a click and `sandbox link`) never link two accounts.
+ */
+export async function finishAttempt(
+  store: SandboxStore,
+  token: string,
+  outcome: Outcome,
+  provider: string | undefined,
+  now: Date,
+): Promise<{ attempt: SandboxAttempt; account?: SandboxAccount['account'] }> {
+  const session = await liveSession(store, token, now);
+  if (!session) throw new UnknownTokenError();
+  const offered = providersFor(categoriesOf(session));
+  if (provider !== undefined && !offered.includes(provider))
+    throw new UnofferedProviderError(provider, offered);
+  if (outcome === 'authenticated' && provider === undefined)
+    throw new UnofferedProviderError('', offered);
+  return store.update(async (state) => {
+    const started = (await undecided(store, session)) ?? newAttempt(session, now);
+    const account =
+      outcome === 'authenticated' ? linkAccount(state, session, provider!, now) : undefined;
+    const attempt: SandboxAttempt = {
+      ...started,
+      updated_at: now.toISOString(),
+      status: outcome,
+      account_secure_id: account?.id ?? null,
+      oauth_error_code: outcome === 'error' ? 'access_denied' : null,
+      oauth_error_description:
+        outcome === 'error'
+          ? `the customer did not grant access${provider ? ` to ${provider}` : ''} (sandbox)`
+          : null,
+    };
+    await store.recordAttempt(attempt);
+    return account ? { attempt, account } : { attempt };
+  });
+}
+
+/** The session's pending attempt, if any; throws when its latest attempt is final. */
+async function undecided(
+  store: SandboxStore,
+  session: SandboxSession,
+): Promise<SandboxAttempt | undefined> {
   const latest = await store.latestAttempt(session.id);
-  if (latest?.status === 'pending') return latest;
+  if (latest && latest.status !== 'pending') throw new DecidedError(latest);
+  return latest;
+}
+
+function newAttempt(session: SandboxSession, now: Date): SandboxAttempt {
   const at = now.toISOString();
-  const attempt: SandboxAttempt = {
+  return {
     session_id: session.id,
     id: `att_${randomBytes(8).toString('hex')}`,
     created_at: at,
@@ -61,34 +119,31 @@ export async function openAttempt(
     oauth_error_code: null,
     oauth_error_description: null,
   };
-  await store.recordAttempt(attempt);
-  return attempt;
 }
 
-/** Connect, Fail or Cancel: the attempt's final state, and the account Connect created. */
-export async function finishAttempt(
-  store: SandboxStore,
-  token: string,
-  outcome: Outcome,
-  provider: string,
-  now: Date,
-): Promise<{ attempt: SandboxAttempt; account?: Awaited<ReturnType<typeof linkAccount>> }> {
-  const session = await liveSession(store, token, now);
-  if (!session) throw new UnknownTokenError();
-  const started = await openAttempt(store, session, now);
-  const account =
-    outcome === 'authenticated' ? await linkAccount(store, token, provider, now) : undefined;
-  const attempt: SandboxAttempt = {
-    ...started,
-    updated_at: now.toISOString(),
-    status: outcome,
-    account_secure_id: account?.id ?? null,
-    oauth_error_code: outcome === 'error' ? 'access_denied' : null,
-    oauth_error_description:
-      outcome === 'error' ? `the customer did not grant access to ${provider} (sandbox)` : null,
-  };
-  await store.recordAttempt(attempt);
-  return account ? { attempt, account } : { attempt };
+/** A session whose latest attempt is authenticated, error or cancelled. */
+export class DecidedError extends Error {
+  constructor(readonly attempt: SandboxAttempt) {
+    super(`the session is already decided (${attempt.status})`);
+  }
+}
+
+/** A provider the Hub did not offer for the session's categories (or none, to connect). */
+export class UnofferedProviderError extends Error {
+  constructor(
+    readonly provider: string,
+    readonly offered: string[],
+  ) {
+    super(
+      provider === ''
+        ? 'connecting needs a provider'
+        : `provider "${provider}" is not offered for this session (offered: ${offered.join(', ')})`,
+    );
+  }
+}
+
+function categoriesOf(session: SandboxSession): string[] {
+  return (session.fields.categories as string[] | undefined) ?? [];
 }
 
 /** The providers offered for a session's categories (every one when it names none). */
@@ -99,7 +154,7 @@ function providersFor(categories: string[] | undefined): string[] {
 
 export function hubPage(session: SandboxSession, token: string): string {
   const fields = session.fields as { origin_owner_name: string; origin_owner_id: string };
-  const categories = (session.fields.categories as string[] | undefined) ?? [];
+  const categories = categoriesOf(session);
   const providers = providersFor(categories);
   const options = providers
     .map(
@@ -144,8 +199,22 @@ export function resultPage(attempt: SandboxAttempt, provider: string): string {
   return page(title, `<h1 id="result">${title}</h1>\n    <p>${text} You can close this page.</p>`);
 }
 
-export function errorPage(message: string): string {
-  return page('Link not found', `<h1>Link not found</h1>\n    <p>${html(message)}</p>`);
+export function errorPage(message: string, title = 'Link not found'): string {
+  return page(title, `<h1>${html(title)}</h1>\n    <p>${html(message)}</p>`);
+}
+
+/** A session whose outcome is final: the page says so and offers nothing to click. */
+export function decidedPage(attempt: SandboxAttempt): string {
+  const outcome =
+    attempt.status === 'authenticated'
+      ? `connected (account ${attempt.account_secure_id ?? 'unknown'})`
+      : attempt.status === 'error'
+        ? 'failed'
+        : 'cancelled';
+  return errorPage(
+    `This session is already decided: ${outcome}. Ask for a new link to connect again.`,
+    'Already decided',
+  );
 }
 
 function page(title: string, body: string): string {

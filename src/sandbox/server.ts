@@ -7,6 +7,8 @@ import type { AddressInfo } from 'node:net';
 import { ALL_FIELDS } from '../api/request-fields.js';
 import { DEFAULT_EXPIRES_IN_SECONDS } from '../api/constants.js';
 import {
+  DecidedError,
+  decidedPage,
   errorPage,
   finishAttempt,
   hubPage,
@@ -14,6 +16,7 @@ import {
   openAttempt,
   type Outcome,
   resultPage,
+  UnofferedProviderError,
 } from './hub.js';
 import {
   hashToken,
@@ -34,7 +37,6 @@ import { Redactor } from '../util/redact.js';
 export interface SandboxOptions {
   stateDir: string;
   port?: number;
-  host?: string;
   rateLimitPerMinute?: number;
   faults?: FaultOptions;
   now?: () => Date;
@@ -59,6 +61,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   const limiter = new RateLimiter(options.rateLimitPerMinute ?? 1000);
   const accounts = accountRoutes(store, now);
   let baseUrl = '';
+  const allowedHosts = new Set<string>();
 
   const faults = new FaultPlan(options.faults);
   // The request log shows paths only, but a client can put anything in a path: the keys and the
@@ -94,6 +97,10 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
         send(response, error.status, errorBody(error.status, error.message, now()), error.headers);
       else send(response, 500, errorBody(500, 'Internal server error', now()));
     };
+    // DNS rebinding: a page at evil.example resolving to 127.0.0.1 sends its own Host. Only the
+    // names of this machine's loopback, with this port, reach a route.
+    if (!allowedHosts.has((request.headers.host ?? '').toLowerCase()))
+      return send(response, 421, errorBody(421, 'Misdirected request: unknown Host', now()));
     if (request.method === 'GET' && request.url === '/_sandbox/stats')
       return send(response, 200, await stats(store));
     // The Hub is a page for people: no key, no rate limit, no injected faults.
@@ -116,20 +123,21 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   async function hub(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const gone = () =>
       sendHtml(response, 404, errorPage('This link is unknown or has expired. Ask for a new one.'));
-    if (request.method === 'GET') {
-      const token = new URL(request.url ?? '/', 'http://sandbox').searchParams.get('token') ?? '';
-      const session = await liveSession(store, token, now());
-      if (!session) return gone();
-      await openAttempt(store, session, now());
-      return sendHtml(response, 200, hubPage(session, token));
-    }
-    if (request.method !== 'POST') return sendHtml(response, 405, errorPage('Use the form.'));
-    const form = new URLSearchParams(await readText(request));
-    const outcome = form.get('outcome') ?? '';
-    const provider = form.get('provider') ?? '';
-    if (!OUTCOMES.includes(outcome as Outcome) || provider === '')
-      return sendHtml(response, 400, errorPage('Choose a provider, then a button.'));
+    const decided = (error: DecidedError) => sendHtml(response, 409, decidedPage(error.attempt));
     try {
+      if (request.method === 'GET') {
+        const token = new URL(request.url ?? '/', 'http://sandbox').searchParams.get('token') ?? '';
+        const session = await liveSession(store, token, now());
+        if (!session) return gone();
+        await openAttempt(store, session, now());
+        return sendHtml(response, 200, hubPage(session, token));
+      }
+      if (request.method !== 'POST') return sendHtml(response, 405, errorPage('Use the form.'));
+      const form = new URLSearchParams(await readText(request, MAX_FORM_BYTES));
+      const outcome = form.get('outcome') ?? '';
+      const provider = form.get('provider') ?? '';
+      if (!OUTCOMES.includes(outcome as Outcome) || provider === '')
+        return sendHtml(response, 400, errorPage('Choose a provider, then a button.'));
       const { attempt } = await finishAttempt(
         store,
         form.get('token') ?? '',
@@ -140,6 +148,11 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       return sendHtml(response, 200, resultPage(attempt, provider));
     } catch (error) {
       if (error instanceof UnknownTokenError) return gone();
+      if (error instanceof DecidedError) return decided(error);
+      if (error instanceof UnofferedProviderError)
+        return sendHtml(response, 400, errorPage(`The ${error.message}.`, 'Not offered'));
+      if (error instanceof HttpError)
+        return sendHtml(response, error.status, errorPage(`${error.message}.`, 'Refused'));
       throw error;
     }
   }
@@ -220,10 +233,11 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
-  const address = server.address() as AddressInfo;
-  baseUrl = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+  const { port } = server.address() as AddressInfo;
+  baseUrl = `http://127.0.0.1:${port}`;
+  for (const name of ['127.0.0.1', 'localhost', '[::1]']) allowedHosts.add(`${name}:${port}`);
   return {
     baseUrl,
     store,
@@ -249,6 +263,9 @@ function sessionBody(
     latest_connection_attempt: latest ?? null,
   };
 }
+
+/** A Hub form holds a token, a provider and a button: 64 KB is far more than enough. */
+const MAX_FORM_BYTES = 64 * 1024;
 
 const OUTCOMES: readonly Outcome[] = ['authenticated', 'error', 'cancelled'];
 

@@ -171,16 +171,16 @@ describe('sandbox responses', () => {
 
 describe('accounts', () => {
   it('sandbox answers validate as LinkedAccount, a bare array of them, and LinkedAccountMeta', async () => {
-    const { linkAccount } = await import('../../src/sandbox/accounts.js');
     const created = await call(sandbox.baseUrl, 'POST', '/connect_sessions', key, {
       origin_owner_id: 'c9',
       origin_owner_name: 'Nine',
       categories: ['ats'],
       label: 'L',
     });
-    const account = await linkAccount(
+    const { account } = await finishAttempt(
       sandbox.store,
       (created.body as { token: string }).token,
+      'authenticated',
       'greenhouse',
       new Date(),
     );
@@ -195,11 +195,11 @@ describe('accounts', () => {
     for (const item of listed.body as unknown[]) expectValid('LinkedAccount', item);
     expectValid(
       'LinkedAccount',
-      (await call(sandbox.baseUrl, 'GET', `/accounts/${account.id}`, key)).body,
+      (await call(sandbox.baseUrl, 'GET', `/accounts/${account!.id}`, key)).body,
     );
     expectValid(
       'LinkedAccountMeta',
-      (await call(sandbox.baseUrl, 'GET', `/accounts/${account.id}/meta`, key)).body,
+      (await call(sandbox.baseUrl, 'GET', `/accounts/${account!.id}/meta`, key)).body,
     );
     expectValid(
       'NotFoundResponse',

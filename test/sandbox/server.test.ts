@@ -1,7 +1,9 @@
 // Level B: the sandbox over real HTTP on loopback.
 import { appendFile, mkdir, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   type RunningSandbox,
@@ -235,5 +237,131 @@ describe('damaged sandbox state', () => {
       exitCode: 17,
       message: `cannot read the sandbox state ${join(stateDir, 'sandbox.json')}: it is corrupt`,
     });
+  });
+});
+
+/** A raw request, so that the Host header is whatever the test says. */
+function withHost(baseUrl: string, host: string, path: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const url = new URL(path, baseUrl);
+    const sent = httpRequest(
+      { host: url.hostname, port: url.port, path: url.pathname, headers: { host } },
+      (response) => {
+        response.resume();
+        resolve(response.statusCode ?? 0);
+      },
+    );
+    sent.on('error', reject);
+    sent.end();
+  });
+}
+
+function hubPost(baseUrl: string, fields: Record<string, string>) {
+  return request(`${baseUrl}/connect`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(fields).toString(),
+  }).then(async (response) => ({
+    status: response.statusCode,
+    text: await response.body.text(),
+  }));
+}
+
+describe('the Hub and the stats route refuse what they must', () => {
+  it('answers only its own names with its own port: 421 for any other Host', async () => {
+    const { baseUrl } = await sandbox();
+    const { port } = new URL(baseUrl);
+    for (const host of [
+      `127.0.0.1:${port}`,
+      `localhost:${port}`,
+      `LOCALHOST:${port}`,
+      `[::1]:${port}`,
+    ])
+      expect([host, await withHost(baseUrl, host, '/_sandbox/stats')]).toEqual([host, 200]);
+    for (const host of ['evil.example', `evil.example:${port}`, '127.0.0.1:1', `127.0.0.2:${port}`])
+      for (const path of ['/_sandbox/stats', '/connect?token=x', '/connect_sessions'])
+        expect([host, path, await withHost(baseUrl, host, path)]).toEqual([host, path, 421]);
+  });
+
+  async function hubSession(categories: string[] = ['hris']) {
+    const running = await sandbox();
+    const created = await call(running.baseUrl, 'POST', '/connect_sessions', running.key, {
+      ...owner,
+      categories,
+    });
+    return { ...running, token: (created.body as { token: string }).token };
+  }
+
+  async function accountsOf(baseUrl: string, key: string) {
+    const listed = await call(baseUrl, 'GET', '/accounts?origin_owner_ids=cus_1', key);
+    return (listed.body as { id: string }[]).map((account) => account.id);
+  }
+
+  it('a decided session stays decided: 409 for a second Connect, Fail or Cancel, and for the page', async () => {
+    const { baseUrl, key, token } = await hubSession();
+    const first = await hubPost(baseUrl, { token, provider: 'bamboohr', outcome: 'authenticated' });
+    expect(first.status).toBe(200);
+    const accounts = await accountsOf(baseUrl, key);
+    expect(accounts).toHaveLength(1);
+    for (const outcome of ['authenticated', 'error', 'cancelled']) {
+      const again = await hubPost(baseUrl, { token, provider: 'personio', outcome });
+      expect([outcome, again.status]).toEqual([outcome, 409]);
+      expect(again.text).toContain('already decided');
+    }
+    const page = await request(`${baseUrl}/connect?token=${encodeURIComponent(token)}`);
+    expect([page.statusCode, await page.body.text()]).toEqual([
+      409,
+      expect.stringContaining(`already decided: connected (account ${accounts[0]})`),
+    ]);
+    expect(await accountsOf(baseUrl, key)).toEqual(accounts);
+    const found = await call(baseUrl, 'POST', '/connect_sessions/authenticate', key, { token });
+    expect(found.body).toMatchObject({
+      latest_connection_attempt: { status: 'authenticated', account_secure_id: accounts[0] },
+    });
+  });
+
+  it('five Connects at once link exactly one account', async () => {
+    const { baseUrl, key, token } = await hubSession();
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        hubPost(baseUrl, { token, provider: 'bamboohr', outcome: 'authenticated' }),
+      ),
+    );
+    expect(answers.map((answer) => answer.status).sort()).toEqual([200, 409, 409, 409, 409]);
+    expect(await accountsOf(baseUrl, key)).toHaveLength(1);
+  });
+
+  it('a provider the page did not offer is refused with 400 and decides nothing', async () => {
+    const { baseUrl, key, token } = await hubSession(['ats']);
+    const refused = await hubPost(baseUrl, {
+      token,
+      provider: 'bamboohr',
+      outcome: 'authenticated',
+    });
+    expect([refused.status, refused.text]).toEqual([
+      400,
+      expect.stringContaining('provider &quot;bamboohr&quot; is not offered for this session'),
+    ]);
+    expect(await accountsOf(baseUrl, key)).toEqual([]);
+    const offered = await hubPost(baseUrl, {
+      token,
+      provider: 'greenhouse',
+      outcome: 'authenticated',
+    });
+    expect(offered.status).toBe(200);
+  });
+
+  it('a form over 64 KB gets 413, not 500', async () => {
+    const { baseUrl, token } = await hubSession();
+    const answer = await hubPost(baseUrl, {
+      token,
+      provider: 'bamboohr',
+      outcome: 'authenticated',
+      padding: 'x'.repeat(64 * 1024),
+    });
+    expect([answer.status, answer.text]).toEqual([
+      413,
+      expect.stringContaining('Payload too large'),
+    ]);
   });
 });

@@ -36,7 +36,7 @@ export interface ServeOptions {
 }
 
 export interface LinkFlags {
-  provider: string;
+  provider?: string;
   outcome?: string;
   tokenStdin?: boolean;
   json?: boolean;
@@ -44,7 +44,8 @@ export interface LinkFlags {
 
 export interface LinkOptions {
   token: SecretSource;
-  provider: string;
+  /** Always set to connect; error and cancelled need none. */
+  provider: string | undefined;
   outcome: Outcome;
   json: boolean;
 }
@@ -94,10 +95,13 @@ export function parseServeOptions(flags: ServeFlags): ServeOptions {
 }
 
 export function parseLinkOptions(token: string | undefined, flags: LinkFlags): LinkOptions {
+  const outcome = linkOutcome(flags.outcome);
+  if (outcome === 'authenticated' && flags.provider === undefined)
+    throw new UsageError('--provider is required to connect (or pass --outcome error|cancelled)');
   return {
     token: secretSource(token, flags.tokenStdin, '--token-stdin', 'token'),
     provider: flags.provider,
-    outcome: linkOutcome(flags.outcome),
+    outcome,
     json: flags.json === true,
   };
 }

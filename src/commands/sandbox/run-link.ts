@@ -5,10 +5,10 @@ import { note } from '../../output/messages.js';
 import { listJournals, removeJournal } from '../../bulk/journals.js';
 import { confirmed } from '../confirm.js';
 import type { Context } from '../../context.js';
-import { CliError, EXIT } from '../../errors.js';
+import { CliError, EXIT, UsageError } from '../../errors.js';
 import { ledgerPath } from '../../ledger/store.js';
 import { renderRecord } from '../../output/record.js';
-import { finishAttempt } from '../../sandbox/hub.js';
+import { DecidedError, finishAttempt, UnofferedProviderError } from '../../sandbox/hub.js';
 import { SandboxStore, UnknownTokenError } from '../../sandbox/state.js';
 import { readSecretFromStdin } from '../../util/stdin.js';
 import type { LinkOptions, ResetOptions } from './options.js';
@@ -30,6 +30,17 @@ export async function runLink(options: LinkOptions, ctx: Context): Promise<void>
   } catch (error) {
     if (error instanceof UnknownTokenError) {
       throw new CliError('token unknown or expired', 'not_found', EXIT.notFound);
+    }
+    if (error instanceof UnofferedProviderError)
+      throw new UsageError(`--provider: ${error.message}`);
+    if (error instanceof DecidedError) {
+      const { attempt } = error;
+      throw new CliError(
+        `${error.message}${attempt.account_secure_id ? `, account ${attempt.account_secure_id}` : ''}: nothing changed`,
+        'request_rejected',
+        EXIT.rejected,
+        { hint: 'a decided session stays decided: create a new one to link again' },
+      );
     }
     throw error;
   }

@@ -20,7 +20,7 @@ export function sandboxCommand(run: Dispatch): Command {
     .description('Play the customer finishing the Hub: link an account for a session')
     .argument('[token]', 'the session token (or --token-stdin)')
     .option('--token-stdin', 'read the token from stdin')
-    .requiredOption('--provider <key>', 'the provider the customer connected (e.g. bamboohr)')
+    .option('--provider <key>', 'the provider the customer connected (e.g. bamboohr)')
     .addOption(
       new Option('--outcome <outcome>', 'fail or cancel instead of connecting').choices([
         'error',
@@ -32,7 +32,7 @@ export function sandboxCommand(run: Dispatch): Command {
       'after',
       examples([
         'cst create --sandbox --owner-id c1 --owner-name C1 --field token | cst sandbox link --token-stdin --provider bamboohr',
-        'cst sandbox link --provider bamboohr --outcome error -- "$TOKEN"   # the customer denied access',
+        'cst sandbox link --outcome error -- "$TOKEN"   # the customer denied access',
       ]),
     )
     .action(async (token: string | undefined, flags: LinkFlags) =>

@@ -111,9 +111,9 @@ describe('cst sandbox: parsing', () => {
     ],
     ['link without a token', ['sandbox', 'link', '--provider', 'x'], 'missing the token'],
     [
-      'link without a provider',
+      'link without a provider, to connect',
       ['sandbox', 'link', '--token-stdin'],
-      "required option '--provider <key>' not specified",
+      '--provider is required to connect (or pass --outcome error|cancelled)',
     ],
     [
       'an unknown outcome',

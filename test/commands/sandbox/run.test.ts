@@ -84,4 +84,50 @@ describe('runLink', () => {
     );
     expect([error?.code, error?.exitCode]).toEqual(['not_found', 6]);
   });
+
+  it('error and cancelled need no --provider; connecting does', async () => {
+    const { stateDir, sandbox, token } = await sandboxWithSession();
+    try {
+      expect(() => parseLinkOptions(token, {})).toThrow(
+        '--provider is required to connect (or pass --outcome error|cancelled)',
+      );
+      const io = testContext({ env: { CST_STATE_DIR: stateDir } });
+      await runLink(parseLinkOptions(token, { outcome: 'cancelled', json: true }), io.ctx);
+      expect(JSON.parse(io.stdout())).toMatchObject({ status: 'cancelled' });
+    } finally {
+      await sandbox.close();
+    }
+  });
+
+  it('a provider not offered for the categories is a usage error; a decided session exit 12', async () => {
+    const { stateDir, sandbox, token } = await sandboxWithSession();
+    const failure = (flags: Parameters<typeof parseLinkOptions>[1]) =>
+      runLink(
+        parseLinkOptions(token, flags),
+        testContext({ env: { CST_STATE_DIR: stateDir } }).ctx,
+      ).then(
+        () => undefined,
+        (e: unknown) => e as CliError,
+      );
+    try {
+      expect(await failure({ provider: 'greenhouse' })).toMatchObject({
+        code: 'usage',
+        exitCode: 2,
+        message: expect.stringContaining(
+          '--provider: provider "greenhouse" is not offered for this session (offered: bamboohr, personio, hibob, workday)',
+        ) as unknown,
+      });
+      expect(await failure({ provider: 'bamboohr' })).toBeUndefined();
+      const decided = await failure({ outcome: 'error' });
+      expect([decided?.code, decided?.exitCode, decided?.message]).toEqual([
+        'request_rejected',
+        12,
+        expect.stringMatching(
+          /^the session is already decided \(authenticated\), account acc_\w+: nothing changed$/,
+        ),
+      ]);
+    } finally {
+      await sandbox.close();
+    }
+  });
 });
