@@ -2,6 +2,7 @@
 import { chmod, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { keyFileName } from '../../src/commands/config/run.js';
 import { cst, isolatedEnv } from './cli.js';
 
 const KEY = 'sk_live_0123456789abcdef';
@@ -55,7 +56,7 @@ describe('cst config', () => {
       /^warning: no OS keyring is reachable \(.*\); the key goes to a 0600 file instead$/,
     );
     expect(lines[1]).toBe(`saved acme/prod in ${join(env.CST_CONFIG_DIR!, 'config.json')}`);
-    const keyFile = join(env.CST_CONFIG_DIR!, 'keys', 'acme__prod.key');
+    const keyFile = join(env.CST_CONFIG_DIR!, 'keys', keyFileName('acme/prod'));
     expect(await readFile(keyFile, 'utf8')).toBe(`${KEY}\n`);
     expect((await stat(keyFile)).mode & 0o777).toBe(0o600);
     expect((await stat(join(env.CST_CONFIG_DIR!, 'config.json'))).mode & 0o777).toBe(0o600);
@@ -101,7 +102,7 @@ describe('cst config', () => {
     );
     const listed = await cst(['config', 'list'], env);
     expect(listed.stdout).toBe(
-      `acme\tprod\ttrue\thttps://api.stackone.com\tsk_liv…cdef\tfile:${join(env.CST_CONFIG_DIR!, 'keys', 'acme__prod.key')}\n` +
+      `acme\tprod\ttrue\thttps://api.stackone.com\tsk_liv…cdef\tfile:${join(env.CST_CONFIG_DIR!, 'keys', keyFileName('acme/prod'))}\n` +
         'acme\tci\tfalse\thttps://api.eu1.stackone.com\tci_key…wxyz\tenv:ACME_CI_KEY\n',
     );
     expect(listed.stdout + listed.stderr).not.toContain(KEY);
@@ -123,7 +124,9 @@ describe('cst config', () => {
       stderr: 'error: removing acme/prod needs --yes without a terminal\nhint: add --yes\n',
     });
     expect((await cst(['config', 'remove', 'acme', 'prod', '--yes'], env)).code).toBe(0);
-    await expect(stat(join(env.CST_CONFIG_DIR!, 'keys', 'acme__prod.key'))).rejects.toThrow();
+    await expect(
+      stat(join(env.CST_CONFIG_DIR!, 'keys', keyFileName('acme/prod'))),
+    ).rejects.toThrow();
     expect((await cst(['config', 'path'], env)).stdout).toBe(
       `${join(env.CST_CONFIG_DIR!, 'config.json')}\n`,
     );
@@ -132,7 +135,7 @@ describe('cst config', () => {
   it('replaces an existing project only with --force, and removes the key it replaced', async () => {
     const env = await isolatedEnv();
     expect((await addWithFile(env, 'acme', 'prod')).code).toBe(0);
-    const keyFile = join(env.CST_CONFIG_DIR!, 'keys', 'acme__prod.key');
+    const keyFile = join(env.CST_CONFIG_DIR!, 'keys', keyFileName('acme/prod'));
     const again = ['config', 'add', '--org', 'acme', '--project', 'prod', '--key-env', 'ACME_KEY'];
     expect(await cst(again, env)).toMatchObject({
       code: 2,
@@ -164,7 +167,7 @@ describe('cst config', () => {
     const env = await isolatedEnv();
     await addWithFile(env, 'acme', 'prod');
     const config = join(env.CST_CONFIG_DIR!, 'config.json');
-    const keyFile = join(env.CST_CONFIG_DIR!, 'keys', 'acme__prod.key');
+    const keyFile = join(env.CST_CONFIG_DIR!, 'keys', keyFileName('acme/prod'));
     await chmod(config, 0o644);
     await chmod(keyFile, 0o640);
     const result = await cst(['create', '--owner-id', 'c', '--owner-name', 'C', '--dry-run'], env);
@@ -189,5 +192,78 @@ describe('cst config', () => {
     expect(result.stderr).toMatch(
       /^error: the key of project acme\/prod is in the OS keyring, which is not reachable: .*\nhint: add the project again with --storage file, or export CST_API_KEY\n$/,
     );
+  });
+
+  it('gives every pair its own key file: a__b/c and a/b__c no longer share one', async () => {
+    const env = await isolatedEnv();
+    const keys = join(env.CST_CONFIG_DIR!, 'keys');
+    for (const [org, project, key] of [
+      ['a__b', 'c', 'sk_first_0123456789'],
+      ['a', 'b__c', 'sk_second_0123456789'],
+      ['A', 'b__c', 'sk_third_0123456789'],
+    ] as const) {
+      const added = await cst(
+        [
+          'config',
+          'add',
+          '--org',
+          org,
+          '--project',
+          project,
+          '--api-key-stdin',
+          '--storage',
+          'file',
+        ],
+        env,
+        key,
+      );
+      expect(added.code).toBe(0);
+    }
+    const files = [keyFileName('a__b/c'), keyFileName('a/b__c'), keyFileName('A/b__c')];
+    expect(new Set(files.map((file) => file.toLowerCase())).size).toBe(3);
+    expect(await readFile(join(keys, files[0]), 'utf8')).toBe('sk_first_0123456789\n');
+    expect((await cst(['config', 'remove', 'a', 'b__c', '--yes'], env)).code).toBe(0);
+    await expect(stat(join(keys, files[1]))).rejects.toThrow();
+    expect(await readFile(join(keys, files[0]), 'utf8')).toBe('sk_first_0123456789\n');
+    expect(await readFile(join(keys, files[2]), 'utf8')).toBe('sk_third_0123456789\n');
+  });
+
+  it('a config of the old file names keeps working, and a shared old file stays while named', async () => {
+    const env = await isolatedEnv();
+    const shared = join(env.CST_CONFIG_DIR!, 'keys', 'a__b__c.key');
+    expect((await addWithFile(env, 'a', 'p')).code).toBe(0);
+    const path = join(env.CST_CONFIG_DIR!, 'config.json');
+    const config = JSON.parse(await readFile(path, 'utf8')) as {
+      organizations: Record<string, { projects: Record<string, unknown> }>;
+    };
+    config.organizations = {
+      a__b: { projects: { c: { key_file: shared } } },
+      a: { projects: { b__c: { key_file: shared } } },
+    };
+    await writeFile(path, JSON.stringify(config), { mode: 0o600 });
+    await writeFile(shared, `${KEY}\n`, { mode: 0o600 });
+    const used = await cst(
+      [
+        'create',
+        '--org',
+        'a',
+        '--project',
+        'b__c',
+        '--owner-id',
+        'c',
+        '--owner-name',
+        'C',
+        '--dry-run',
+      ],
+      env,
+    );
+    expect([used.code, used.stderr]).toEqual([0, '']);
+    expect(await cst(['config', 'remove', 'a', 'b__c', '--yes'], env)).toMatchObject({
+      code: 0,
+      stderr: `the key file ${shared} stays: a__b/c uses it too\nremoved a/b__c\n`,
+    });
+    expect(await readFile(shared, 'utf8')).toBe(`${KEY}\n`);
+    expect((await cst(['config', 'remove', 'a__b', '--yes'], env)).code).toBe(0);
+    await expect(stat(shared)).rejects.toThrow();
   });
 });

@@ -1,6 +1,12 @@
+import { createHash } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { loadConfig, type ProjectConfig, saveConfig } from '../../config/config-file.js';
+import {
+  type ConfigFile,
+  loadConfig,
+  type ProjectConfig,
+  saveConfig,
+} from '../../config/config-file.js';
 import { configDir, configFile, expandPath } from '../../config/paths.js';
 import { checkReadable } from '../../util/path-check.js';
 import { confirmed } from '../confirm.js';
@@ -84,7 +90,7 @@ export async function runConfigAdd(options: ConfigAddOptions, ctx: Context): Pro
   if (options.makeDefault) config.default = { org, project: projectName };
   await saveConfig(path, config);
   // The key of the project replaced, unless the new key took its very place.
-  if (replaced && !sameKeyPlace(replaced, project)) await forgetKey(ctx, name, replaced);
+  if (replaced && !sameKeyPlace(replaced, project)) await forgetKey(ctx, name, replaced, config);
   note(ctx, `saved ${name} in ${path}${options.makeDefault ? ' (default)' : ''}`);
 }
 
@@ -109,7 +115,7 @@ async function storeKey(
       );
     }
   }
-  const file = join(configDir(ctx.env), 'keys', `${name.replace('/', '__')}.key`);
+  const file = join(configDir(ctx.env), 'keys', keyFileName(name));
   await writeFileAtomic(file, `${key}\n`);
   return { key_file: file };
 }
@@ -243,8 +249,9 @@ export async function runConfigRemove(options: ConfigRemoveOptions, ctx: Context
   )
     return;
   for (const name of names) {
-    await forgetKey(ctx, `${org}/${name}`, entry.projects[name]!);
+    const removed = entry.projects[name]!;
     delete entry.projects[name];
+    await forgetKey(ctx, `${org}/${name}`, removed, config);
   }
   if (Object.keys(entry.projects).length === 0) delete config.organizations[org];
   const current = config.default;
@@ -262,14 +269,40 @@ function sameKeyPlace(a: ProjectConfig, b: ProjectConfig): boolean {
   );
 }
 
-/** Keys cst stored itself (keyring, or its keys/ folder) go with the project; others stay. */
-async function forgetKey(ctx: Context, name: string, project: ProjectConfig): Promise<void> {
+/**
+ * A key file's name under keys/, one per project: the pair spelled out, and a hash of it so that
+ * names differing only in case stay apart on case-insensitive disks. Names cannot hold '+', so
+ * no two pairs share a name (the old `org__project.key` let `a__b/c` and `a/b__c` collide).
+ */
+export function keyFileName(name: string): string {
+  const hash = createHash('sha256').update(name).digest('hex').slice(0, 10);
+  return `${name.replace('/', '+')}.${hash}.key`;
+}
+
+/**
+ * Keys cst stored itself (keyring, or its keys/ folder) go with the project; others stay. So
+ * does a key file another project still names, as two could under the old file names.
+ */
+async function forgetKey(
+  ctx: Context,
+  name: string,
+  project: ProjectConfig,
+  config: ConfigFile,
+): Promise<void> {
   if (project.key_store === 'keyring') {
     const { keyringDelete } = await import('../../config/keyring.js');
     await keyringDelete(name).catch((error: unknown) =>
       warn(ctx, `the keyring entry for ${name} stays: ${(error as Error).message}`),
     );
-  } else if (project.key_file?.startsWith(join(configDir(ctx.env), 'keys'))) {
-    await rm(project.key_file, { force: true });
+    return;
   }
+  const file = project.key_file;
+  if (!file?.startsWith(join(configDir(ctx.env), 'keys'))) return;
+  const sharer = Object.entries(config.organizations)
+    .flatMap(([org, entry]) =>
+      Object.entries(entry.projects).map(([p, v]) => [`${org}/${p}`, v] as const),
+    )
+    .find(([other, entry]) => other !== name && entry.key_file === file);
+  if (sharer) note(ctx, `the key file ${file} stays: ${sharer[0]} uses it too`);
+  else await rm(file, { force: true });
 }
