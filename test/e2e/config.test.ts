@@ -219,13 +219,15 @@ describe('cst config', () => {
       );
       expect(added.code).toBe(0);
     }
-    const files = [keyFileName('a__b/c'), keyFileName('a/b__c'), keyFileName('A/b__c')];
-    expect(new Set(files.map((file) => file.toLowerCase())).size).toBe(3);
-    expect(await readFile(join(keys, files[0]), 'utf8')).toBe('sk_first_0123456789\n');
+    const [first, second, third] = ['a__b/c', 'a/b__c', 'A/b__c'].map((name) =>
+      join(keys, keyFileName(name)),
+    ) as [string, string, string];
+    expect(new Set([first, second, third].map((file) => file.toLowerCase())).size).toBe(3);
+    expect(await readFile(first, 'utf8')).toBe('sk_first_0123456789\n');
     expect((await cst(['config', 'remove', 'a', 'b__c', '--yes'], env)).code).toBe(0);
-    await expect(stat(join(keys, files[1]))).rejects.toThrow();
-    expect(await readFile(join(keys, files[0]), 'utf8')).toBe('sk_first_0123456789\n');
-    expect(await readFile(join(keys, files[2]), 'utf8')).toBe('sk_third_0123456789\n');
+    await expect(stat(second)).rejects.toThrow();
+    expect(await readFile(first, 'utf8')).toBe('sk_first_0123456789\n');
+    expect(await readFile(third, 'utf8')).toBe('sk_third_0123456789\n');
   });
 
   it('a config of the old file names keeps working, and a shared old file stays while named', async () => {
