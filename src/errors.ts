@@ -149,8 +149,19 @@ export class NetworkError extends CliError {
 
 /** The server answered something that does not match the spec. */
 export class InvalidResponseError extends CliError {
-  constructor(message: string, options: CliErrorOptions & { code?: ErrorCode } = {}) {
+  /**
+   * The 2xx body that failed validation, parsed (undefined when it was not JSON), so that a
+   * create can still learn which session it made. It can hold a token: never printed, and not
+   * enumerable, so no serialisation of the error carries it.
+   */
+  declare readonly received: unknown;
+
+  constructor(
+    message: string,
+    options: CliErrorOptions & { code?: ErrorCode; received?: unknown } = {},
+  ) {
     super(message, options.code ?? 'invalid_response', EXIT.invalidResponse, options);
+    Object.defineProperty(this, 'received', { value: options.received, enumerable: false });
   }
 }
 

@@ -336,6 +336,6 @@ function parseBody<S extends z.ZodMiniType>(
     issue?.code === 'invalid_type' ? `expected ${issue.expected}` : (issue?.code ?? 'invalid');
   throw new InvalidResponseError(
     `invalid response from ${label} (HTTP ${status}): field "${field}": ${expected}`,
-    { status, fate: 'may_have_acted' },
+    { status, fate: 'may_have_acted', received: json },
   );
 }

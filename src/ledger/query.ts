@@ -44,6 +44,7 @@ const ledgerRecordSchema = z.object({
   created_at: z.string(),
   expires_at: z.nullable(z.string()),
   token_fp: z.string(),
+  undelivered: z.optional(z.literal(true)),
 });
 
 export function queryLedger(path: string, query: LedgerQuery): ScanResult {

@@ -30,6 +30,11 @@ export interface LedgerRecord {
    * none is). Absent from records written by earlier builds of cst.
    */
   live_until?: string | null;
+  /**
+   * The server answered the create with a body cst could not use: the session may exist, but
+   * nobody got its token. Absent on every delivered session.
+   */
+  undelivered?: true;
 }
 
 export function targetId(

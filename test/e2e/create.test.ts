@@ -202,7 +202,8 @@ describe('exit codes through the binary', () => {
     [
       11,
       { status: 201, body: { ...SESSION_BODY, created_at: 5 } },
-      'error: invalid response from POST /connect_sessions (HTTP 201): field "created_at": expected string\n',
+      'error: invalid response from POST /connect_sessions (HTTP 201): field "created_at": expected string\n' +
+        "hint: a session may exist: session 42 for owner cus_1, recorded in the ledger as undelivered; 'cst create --from-session 42' issues a new one\n",
     ],
   ])('%i: scripted answer', async (code, reply, stderr) => {
     const result = await scripted(reply);
@@ -282,4 +283,64 @@ describe('exit codes through the binary', () => {
       await server.close();
     }
   });
+});
+
+describe('a 2xx create whose body cst cannot use', () => {
+  const { token: _token, ...withoutToken } = SESSION_BODY;
+  it.each<[string, Reply, string, number | undefined]>([
+    ['not JSON', { status: 201, raw: '{"id": 42, "tok' }, 'body is not JSON', undefined],
+    ['null', { status: 201, body: null }, 'field "(body)": expected object', undefined],
+    [
+      'an array',
+      { status: 201, body: [SESSION_BODY] },
+      'field "(body)": expected object',
+      undefined,
+    ],
+    ['no token', { status: 201, body: withoutToken }, 'field "token": expected string', 42],
+    [
+      'a token that is not a string, an id as digits',
+      { status: 201, body: { ...SESSION_BODY, id: '43', token: 7 } },
+      'field "id": expected number',
+      43,
+    ],
+  ])(
+    '%s: exit 11, a session may exist, and a readable id is in the ledger as undelivered',
+    async (_, reply, problem, id) => {
+      const server = await scriptedServer([reply]);
+      const home = { ...(await isolatedEnv()), CST_BASE_URL: server.baseUrl, CST_API_KEY: 'k' };
+      let result;
+      try {
+        result = await cst(['create', ...owner, '-c', 'hris'], home);
+      } finally {
+        await server.close();
+      }
+      const hint =
+        id === undefined
+          ? 'hint: a session may exist for owner cus_1; the response held no readable id, so it is not in the ledger'
+          : `hint: a session may exist: session ${id} for owner cus_1, recorded in the ledger as undelivered; 'cst create --from-session ${id}' issues a new one`;
+      expect([result.code, result.stdout, result.stderr]).toEqual([
+        11,
+        '',
+        `error: invalid response from POST /connect_sessions (HTTP 201): ${problem}\n${hint}\n`,
+      ]);
+      const listed = await cst(['list', '--all', '--json'], home);
+      expect(listed.code).toBe(0);
+      const rows = JSON.parse(listed.stdout) as Record<string, unknown>[];
+      if (id === undefined) expect(rows).toEqual([]);
+      else
+        expect(rows).toEqual([
+          expect.objectContaining({
+            id,
+            owner_id: 'cus_1',
+            owner_name: 'Acme Ltd',
+            categories: ['hris'],
+            organization_id: '1001',
+            state: 'undelivered',
+            undelivered: true,
+          }),
+        ]);
+      const undelivered = await cst(['list', '--state', 'undelivered', '--field', 'id'], home);
+      expect(undelivered.stdout).toBe(id === undefined ? '' : `${id}\n`);
+    },
+  );
 });

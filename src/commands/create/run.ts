@@ -14,6 +14,7 @@ import { canPrompt, type Context } from '../../context.js';
 import {
   ConfigError,
   InterruptedError,
+  InvalidResponseError,
   ioReason,
   MissingFlagsError,
   StateWriteError,
@@ -28,6 +29,7 @@ import { renderRecord } from '../../output/record.js';
 import { note, warn } from '../../output/messages.js';
 import { type CommandContext, type Connection, describeCreate, using } from '../../connection.js';
 import type { CreateOptions } from './options.js';
+import { unusableCreate } from './unusable.js';
 
 export async function runCreate(options: CreateOptions, ctx: CommandContext): Promise<void> {
   if (options.request.integrationId !== undefined)
@@ -55,7 +57,17 @@ export async function runCreate(options: CreateOptions, ctx: CommandContext): Pr
     }
     warnIfActive(ctx, ledger, tid, request.originOwnerId);
     const session = await ctx.unlessSignalled(
-      createConnectSession(client, body),
+      createConnectSession(client, body).catch(async (error: unknown) => {
+        if (!(error instanceof InvalidResponseError) || !isSuccess(error.status)) throw error;
+        throw await unusableCreate(error, {
+          body,
+          target: tid,
+          org: target.org,
+          project: target.project,
+          ledger,
+          now: ctx.now(),
+        });
+      }),
       (signal) =>
         new InterruptedError(signal, 'interrupted while the session was being created', {
           hint: SERVER_MAY_HAVE_ACTED,
@@ -141,6 +153,9 @@ export async function runCreate(options: CreateOptions, ctx: CommandContext): Pr
     }
   });
 }
+
+const isSuccess = (status: number | undefined) =>
+  status !== undefined && status >= 200 && status < 300;
 
 /** Reissue: the owner, categories, provider, label and type of a ledger record; flags override. */
 function fromSession(ctx: Context, options: CreateOptions, id: number): CreateOptions {

@@ -29,7 +29,7 @@ export function listCommand(ctx: Context, run: Dispatch): Command {
     .option('--linked', "show whether each owner's account was linked (asks StackOne)")
     .option(
       '--state <state>',
-      'only sessions in this state: pending, linked, failed, cancelled, expired (repeatable)',
+      'only sessions in this state: pending, linked, failed, cancelled, expired, undelivered (repeatable)',
       collect,
     )
     .option('--expiring <duration>', 'only pending sessions that expire within this long')

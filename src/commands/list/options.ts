@@ -56,7 +56,14 @@ export interface ListOptions {
   output: ListOutput;
 }
 
-export const SESSION_STATES = ['pending', 'linked', 'failed', 'cancelled', 'expired'] as const;
+export const SESSION_STATES = [
+  'pending',
+  'linked',
+  'failed',
+  'cancelled',
+  'expired',
+  'undelivered',
+] as const;
 export type SessionState = (typeof SESSION_STATES)[number];
 
 /** Fields of a listed session, for --field. */

@@ -10,9 +10,8 @@ import { type Column, renderRows } from '../../output/rows.js';
 import { readSecretFromStdin } from '../../util/stdin.js';
 import { relativeTime } from '../../util/time.js';
 import type { Linked } from './linked.js';
-import type { ListOptions } from './options.js';
 
-export type SessionState = 'pending' | 'linked' | 'failed' | 'cancelled' | 'expired';
+import type { ListOptions, SessionState } from './options.js';
 
 export interface ListedSession extends LedgerRecord {
   status: 'active' | 'expired';
@@ -54,7 +53,9 @@ export async function runList(options: ListOptions, ctx: CommandContext): Promis
     return {
       ...record,
       status: live ? 'active' : 'expired',
-      state: outcome?.outcome ?? (live ? 'pending' : 'expired'),
+      // Nobody has the token of an undelivered session: it can only have been linked by chance.
+      state:
+        outcome?.outcome ?? (record.undelivered ? 'undelivered' : live ? 'pending' : 'expired'),
       linked_account_id: outcome?.outcome === 'linked' ? outcome.account_id : null,
       linked_at: outcome?.outcome === 'linked' ? outcome.at : null,
     };

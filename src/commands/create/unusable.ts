@@ -1,0 +1,92 @@
+// A 2xx create whose body cst cannot use (not JSON, null, an array, a token missing): the
+// session may well exist. What can be read of it is said, and it goes to the ledger marked
+// undelivered, so that it is not lost silently.
+import { DEFAULT_EXPIRES_IN_SECONDS } from '../../api/constants.js';
+import { InvalidResponseError, ioReason } from '../../errors.js';
+import { fingerprint } from '../../ledger/fingerprint.js';
+import type { LedgerRecord } from '../../ledger/record.js';
+import { appendRecord } from '../../ledger/store.js';
+
+export interface CreateFacts {
+  /** The request body as sent (snake_case). */
+  body: Record<string, unknown>;
+  target: string;
+  org: string | null;
+  project: string | null;
+  ledger: string;
+  now: Date;
+}
+
+/** The error to end in: the same message, with a hint saying what may exist and where it is. */
+export async function unusableCreate(
+  error: InvalidResponseError,
+  facts: CreateFacts,
+): Promise<InvalidResponseError> {
+  const seen = readable(error.received);
+  const text = (key: string) => (typeof seen[key] === 'string' ? seen[key] : undefined);
+  const sent = (key: string) => (typeof facts.body[key] === 'string' ? facts.body[key] : null);
+  const owner = text('origin_owner_id') ?? String(facts.body.origin_owner_id);
+  const id = sessionId(seen.id);
+  let hint: string;
+  if (id === undefined) {
+    hint = `a session may exist for owner ${owner}; the response held no readable id, so it is not in the ledger`;
+  } else {
+    const created = text('created_at');
+    const createdMs = created === undefined ? Number.NaN : Date.parse(created);
+    const start = Number.isNaN(createdMs) ? facts.now.getTime() : createdMs;
+    const expiresIn =
+      typeof facts.body.expires_in === 'number'
+        ? facts.body.expires_in
+        : DEFAULT_EXPIRES_IN_SECONDS;
+    const expires = new Date(start + expiresIn * 1000);
+    const orgId = seen.organization_id;
+    const record: LedgerRecord = {
+      v: 1,
+      id,
+      target: facts.target,
+      org: facts.org,
+      project: facts.project,
+      organization_id: typeof orgId === 'string' || typeof orgId === 'number' ? String(orgId) : '',
+      project_id: text('project_id') ?? '',
+      owner_id: owner,
+      owner_name: text('origin_owner_name') ?? String(facts.body.origin_owner_name),
+      username: sent('origin_username'),
+      categories: Array.isArray(facts.body.categories)
+        ? facts.body.categories.filter((c): c is string => typeof c === 'string')
+        : [],
+      provider: sent('provider'),
+      label: sent('label'),
+      account_id: sent('account_id'),
+      type: sent('type'),
+      created_at: new Date(start).toISOString(),
+      expires_at: Number.isNaN(expires.getTime()) ? null : expires.toISOString(),
+      token_fp: typeof seen.token === 'string' ? fingerprint(seen.token) : '',
+      undelivered: true,
+    };
+    const where = `session ${id} for owner ${owner}`;
+    try {
+      await appendRecord(facts.ledger, record);
+      hint = `a session may exist: ${where}, recorded in the ledger as undelivered; 'cst create --from-session ${id}' issues a new one`;
+    } catch (failure) {
+      hint = `a session may exist: ${where}; it is not in the ledger either (${ioReason(failure)})`;
+    }
+  }
+  return new InvalidResponseError(error.message, {
+    status: error.status,
+    fate: error.fate,
+    code: error.code,
+    hint,
+  });
+}
+
+function readable(received: unknown): Record<string, unknown> {
+  return typeof received === 'object' && received !== null && !Array.isArray(received)
+    ? (received as Record<string, unknown>)
+    : {};
+}
+
+/** A session id as the spec types it (a number), or as a string of digits. */
+function sessionId(value: unknown): number | undefined {
+  const id = typeof value === 'string' && /^\d{1,15}$/.test(value) ? Number(value) : value;
+  return typeof id === 'number' && Number.isSafeInteger(id) && id >= 0 ? id : undefined;
+}
