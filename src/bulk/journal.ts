@@ -3,7 +3,7 @@
 // and to refuse to guess about what may have been.
 import { closeSync, fsyncSync, readFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { ensurePrivateDir, openPrivateAppend } from '../util/private-files.js';
+import { appendWhole, ensurePrivateDir, openPrivateAppend } from '../util/private-files.js';
 import { acquireLock } from '../util/lock.js';
 
 /** `undelivered`: created, but its token never reached the results file; a re-run issues it anew. */
@@ -58,7 +58,7 @@ export class Journal {
 
   record(entry: Omit<JournalEntry, 'at'>): void {
     const full = { ...entry, at: new Date().toISOString() };
-    writeSync(this.fd, `${JSON.stringify(full)}\n`);
+    appendWhole(this.fd, `${JSON.stringify(full)}\n`);
     if (++this.unsynced >= SYNC_EVERY) this.sync();
   }
 

@@ -19,7 +19,7 @@ import {
 } from '../errors.js';
 import { ledgerRecord } from '../ledger/record.js';
 import { appendRecord } from '../ledger/store.js';
-import { summary, warn } from '../output/messages.js';
+import { summary } from '../output/messages.js';
 import { countRows } from './input.js';
 import type { Journal, JournalEntry } from './journal.js';
 import { outcomeOf } from './outcome.js';
@@ -50,7 +50,10 @@ class BulkRun {
   stateError: StateWriteError | undefined;
   stopSignal: StopSignal | undefined;
   networkFailures = 0;
-  /** The ledger would not take a record (the first such): issued rows are safe in the results. */
+  /**
+   * The ledger would not take a record (the first such): the state directory is full or
+   * unwritable, so the run stops; issued rows are safe in the results and the journal.
+   */
   ledgerFailure: { path: string; error: unknown } | undefined;
 
   constructor(
@@ -68,6 +71,7 @@ class BulkRun {
       this.stopError !== undefined ||
       this.stateError !== undefined ||
       this.stopSignal !== undefined ||
+      this.ledgerFailure !== undefined ||
       this.undelivered.length > 0
     );
   }
@@ -274,11 +278,6 @@ async function record(
   try {
     await appendRecord(connection.ledger, entry);
   } catch (error) {
-    if (!run.ledgerFailure)
-      warn(
-        run.ctx,
-        `issued sessions are not being recorded in the ledger ${connection.ledger}: ${ioReason(error)}`,
-      );
     run.ledgerFailure ??= { path: connection.ledger, error };
   }
   run.report(issued, !run.results);
@@ -346,6 +345,15 @@ async function conclude(run: BulkRun): Promise<void> {
     throw new StateWriteError('the journal', run.stateError.path, run.stateError.cause, {
       hint: `free the disk; the journal knows every row it recorded. ${resume}`,
     });
+  if (run.ledgerFailure !== undefined)
+    throw new StateWriteError(
+      'every issued row to the ledger',
+      run.ledgerFailure.path,
+      run.ledgerFailure.error,
+      {
+        hint: `every issued token was delivered and the journal knows every row; only the ledger (cst list) misses some. ${resume}`,
+      },
+    );
   const { stopError } = run;
   if (stopError)
     throw new CliError(`stopped: ${stopError.message}`, stopError.code, stopError.exitCode, {
@@ -362,13 +370,6 @@ async function conclude(run: BulkRun): Promise<void> {
       },
     );
   }
-  if (run.ledgerFailure !== undefined)
-    throw new StateWriteError(
-      'every issued row to the ledger',
-      run.ledgerFailure.path,
-      run.ledgerFailure.error,
-      { hint: 'the results file has every token; only the ledger (cst list) misses some' },
-    );
 }
 
 /** Any failure as a CliError; an unforeseen one is `unexpected`, as main reports it. */

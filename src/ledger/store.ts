@@ -1,18 +1,15 @@
 // The ledger: append-only JSON lines in the state directory, one write() per record with
 // O_APPEND so parallel cst processes never interleave. Reads go from the end of the file in
 // fixed-size chunks, so memory stays flat and the newest records come first.
-import {
-  closeSync,
-  constants,
-  fstatSync,
-  openSync,
-  readFileSync,
-  readSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ensurePrivateDir, openPrivateAppend, writeFileAtomic } from '../util/private-files.js';
+import {
+  appendWhole,
+  ensurePrivateDir,
+  openPrivateAppend,
+  writeFileAtomic,
+} from '../util/private-files.js';
 import { acquireLockSync, withLock } from '../util/lock.js';
 import { StateReadError } from '../errors.js';
 import type { LedgerRecord } from './record.js';
@@ -35,7 +32,7 @@ export async function appendRecord(path: string, record: LedgerRecord): Promise<
     const fd = openPrivateAppend(path);
     try {
       const live_until = later(previousLiveUntil(path), record.expires_at);
-      writeSync(fd, `${JSON.stringify({ ...record, live_until })}\n`);
+      appendWhole(fd, `${JSON.stringify({ ...record, live_until })}\n`);
     } finally {
       closeSync(fd);
     }
@@ -383,7 +380,7 @@ export async function appendOutcome(ledger: string, outcome: OutcomeRecord): Pro
   await withLock(lockPath(ledger), () => {
     const fd = openPrivateAppend(path);
     try {
-      writeSync(fd, `${JSON.stringify(outcome)}\n`);
+      appendWhole(fd, `${JSON.stringify(outcome)}\n`);
     } finally {
       closeSync(fd);
     }

@@ -3,10 +3,15 @@
 // an append-only file beside it, so that a bulk run of 100k rows does not rewrite them all each
 // time. Tokens are kept only as hashes. `cst sandbox serve` and `--sandbox` commands share both.
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, writeSync } from 'node:fs';
+import { closeSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ensurePrivateDir, openPrivateAppend, writeFileAtomic } from '../util/private-files.js';
+import {
+  appendWhole,
+  ensurePrivateDir,
+  openPrivateAppend,
+  writeFileAtomic,
+} from '../util/private-files.js';
 import { withLock } from '../util/lock.js';
 import { CliError, EXIT, StateReadError } from '../errors.js';
 
@@ -238,7 +243,7 @@ function parseSessions(line: string): SandboxSession[] {
 function appendLine(path: string, record: object): void {
   const fd = openPrivateAppend(path);
   try {
-    writeSync(fd, `${JSON.stringify(record)}\n`);
+    appendWhole(fd, `${JSON.stringify(record)}\n`);
   } finally {
     closeSync(fd);
   }

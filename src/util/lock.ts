@@ -52,9 +52,14 @@ function tryTake(path: string): boolean {
   }
   try {
     writeSync(fd, String(process.pid));
-  } finally {
+  } catch (error) {
+    // A full disk takes the empty file but not the pid: a lock without a pid looks held for
+    // STALE_MS to everyone else, so it goes at once.
     closeSync(fd);
+    rmSync(path, { force: true });
+    throw error;
   }
+  closeSync(fd);
   return true;
 }
 

@@ -1,7 +1,7 @@
 // Every file cst writes is private: 0600 inside a 0700 directory, whatever the umask (mode
 // arguments are filtered by the umask, so the modes are set again explicitly).
 import { randomBytes } from 'node:crypto';
-import { constants, fchmodSync, openSync } from 'node:fs';
+import { constants, fchmodSync, fstatSync, ftruncateSync, openSync, writeSync } from 'node:fs';
 import { chmod, mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
@@ -57,4 +57,31 @@ export function openPrivateAppend(path: string): number {
   }
   fchmodSync(fd, 0o600);
   return fd;
+}
+
+/**
+ * Appends all of `text` to a descriptor opened for appending, or nothing: a short write (a disk
+ * filling up) goes on with the rest, and a write that fails cuts the file back to where this
+ * one began, so no torn line is left behind and the caller learns the real reason.
+ */
+export function appendWhole(fd: number, text: string): void {
+  let done = 0;
+  try {
+    // A string write allocates no buffer; only a short one goes on in bytes.
+    done = writeSync(fd, text);
+    const length = Buffer.byteLength(text);
+    if (done < length) {
+      const bytes = Buffer.from(text);
+      while (done < length) done += writeSync(fd, bytes, done, length - done);
+    }
+  } catch (error) {
+    if (done > 0) {
+      try {
+        ftruncateSync(fd, fstatSync(fd).size - done);
+      } catch {
+        // The disk refuses even that: readers skip a torn line.
+      }
+    }
+    throw error;
+  }
 }

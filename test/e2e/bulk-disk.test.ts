@@ -2,8 +2,9 @@
 // limit (ulimit -f) makes writes past a size fail with EFBIG, as a full disk fails with ENOSPC,
 // including a write torn halfway. Every created session is delivered or named as undelivered,
 // no row is reported twice, and a re-run finishes the job without a duplicate.
-import { spawn } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse, stats } from './bulk-output.js';
@@ -140,4 +141,91 @@ describe('bulk on a disk that fills up', () => {
     expect(Object.keys(byOwner)).toHaveLength(ROWS);
     expect(Object.values(byOwner).every((n) => n === 1)).toBe(true);
   });
+});
+
+/**
+ * A real full disk: a 64 KiB tmpfs, in a mount namespace of its own (root, or an unprivileged
+ * user namespace, can make one; a machine that allows neither skips these tests, saying so).
+ */
+const TMPFS = (() => {
+  const probe = spawnSync('unshare', ['-rm', 'sh', '-c', 'mount -t tmpfs -o size=64k tmpfs /mnt'], {
+    stdio: 'ignore',
+  });
+  return probe.status === 0;
+})();
+
+/**
+ * cst with its state directory on a tmpfs filled to `spareKiB`; after it exits, what is left in
+ * that directory (its listing, the ledger) is copied to `report`, since the tmpfs goes with it.
+ */
+function onFullStateDir(
+  args: string[],
+  env: Record<string, string>,
+  spareKiB: number,
+  report: string,
+) {
+  const script = [
+    'set -e',
+    'mount -t tmpfs -o size=64k tmpfs "$CST_STATE_DIR"',
+    `head -c ${(64 - spareKiB) * 1024} /dev/zero > "$CST_STATE_DIR/filler"`,
+    'set +e',
+    '"$@"; code=$?',
+    `ls -A "$CST_STATE_DIR" > "${report}.ls"`,
+    `(cat "$CST_STATE_DIR/ledger.jsonl" 2>/dev/null || true) > "${report}.ledger"`,
+    'exit $code',
+  ].join('\n');
+  const child = spawn(
+    'unshare',
+    ['-rm', 'bash', '-c', script, 'bash', process.execPath, BIN, ...args],
+    {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  return finish(child, 60_000);
+}
+
+describe.skipIf(!TMPFS)('bulk with its state directory on a full tmpfs', () => {
+  it.each([
+    ['full from the start: the lock takes no pid', 0],
+    ['filling mid-run: a record torn halfway', 8],
+  ])(
+    '%s: stops at the first ledger append that fails, exit 17, no lock or torn line left',
+    async (_, spareKiB) => {
+      const { served, env, input } = await setup();
+      const stateDir = await mkdtemp(join(tmpdir(), 'cst-full-'));
+      const report = join(env.HOME!, 'report');
+      const results = join(env.HOME!, 'results.jsonl');
+      const journal = join(env.HOME!, 'journal.jsonl');
+      const args = ['create', '--from-file', input, '--results', results, '--journal', journal];
+      const first = await onFullStateDir(
+        [...args, '--rate', '0', '--concurrency', '1'],
+        { ...env, CST_STATE_DIR: stateDir },
+        spareKiB,
+        report,
+      );
+      expect(first.code).toBe(17);
+      const stderr = first.stderr.trimEnd().split('\n');
+      expect(stderr).toHaveLength(3);
+      expect(stderr[0]).toMatch(/^issued \d+, failed 0, skipped 0, unknown 0 in /);
+      expect(stderr[1]).toBe(
+        `error: cannot write every issued row to the ledger ${join(stateDir, 'ledger.jsonl')}: no space left on device`,
+      );
+      expect(stderr[2]).toMatch(
+        /^hint: every issued token was delivered and the journal knows every row; only the ledger \(cst list\) misses some\. \d+ rows were not sent; resume with: /,
+      );
+      // Whole records only: a record the disk cut short is cut off again.
+      const ledger = await readFile(`${report}.ledger`, 'utf8');
+      expect(ledger.endsWith('\n') || ledger === '').toBe(true);
+      // The run stopped at the first failed append: the row in hand was issued, no other was sent.
+      const issued = (await readFile(results, 'utf8')).trim().split('\n');
+      const ledgerLines = ledger.split('\n').filter(Boolean).length;
+      expect(issued.length).toBe(ledgerLines + 1);
+      expect(issued.length).toBeLessThan(ROWS);
+      expect((await stats(served)).sessions).toBe(issued.length);
+      // No lock whose pid could not be written, no takeover guard: the next command waits for none.
+      const left = (await readFile(`${report}.ls`, 'utf8')).split('\n').filter(Boolean);
+      expect(left.filter((name) => name !== 'filler' && name !== 'ledger.jsonl')).toEqual([]);
+    },
+  );
 });
