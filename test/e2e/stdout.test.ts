@@ -34,4 +34,22 @@ describe.concurrent('stdout that cannot be written', () => {
       'error: cannot write to stdout: broken pipe\n',
     ]);
   });
+
+  it.each([[[]], [['--json']]])(
+    'cst sandbox serve %j > /dev/full: stops serving, one line, exit 1',
+    async (extra) => {
+      const env = await isolatedEnv();
+      const child = spawn(process.execPath, [BIN, 'sandbox', 'serve', '--port', '0', ...extra], {
+        env,
+        stdio: ['ignore', openSync('/dev/full', 'w'), 'pipe'],
+      });
+      const result = await finish(child);
+      expect([result.code, result.stderr]).toEqual([
+        1,
+        extra.length === 0
+          ? 'error: cannot write to stdout: no space left on device\n'
+          : '{"error":{"code":"output_failed","message":"cannot write to stdout: no space left on device","exit":1}}\n',
+      ]);
+    },
+  );
 });
