@@ -1,6 +1,7 @@
 // Level C: prompts on a real pseudo-terminal, answered with keystrokes.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { keyFileName } from '../../src/commands/config/run.js';
 import { isolatedEnv, serve, type Served } from './cli.js';
 import { KEY, plain, terminal } from './pty.js';
 
@@ -170,9 +171,9 @@ describe('cst create on a terminal', () => {
     expect(plain(screen)).toContain(`saved initech/prod in ${home.CST_CONFIG_DIR}/config.json`);
     expect(screen).not.toContain('sk_live_typed_secret_42');
     const { readFile } = await import('node:fs/promises');
-    expect(await readFile(`${home.CST_CONFIG_DIR}/keys/initech__prod.key`, 'utf8')).toBe(
-      'sk_live_typed_secret_42\n',
-    );
+    expect(
+      await readFile(`${home.CST_CONFIG_DIR}/keys/${keyFileName('initech/prod')}`, 'utf8'),
+    ).toBe('sk_live_typed_secret_42\n');
   });
 });
 
