@@ -205,8 +205,39 @@ const IO_WORDS: Record<string, string> = {
   EACCES: 'permission denied',
   EPERM: 'permission denied',
   ELOOP: 'is a symbolic link',
+  EROFS: 'read-only file system',
   EPIPE: 'its reader went away (a closed pipe)',
 };
+
+/**
+ * What to do about a file cst could not write, from what is actually wrong: a full disk is
+ * freed, a read-only one or a symbolic link is not. `state`: a file of the state directory,
+ * which CST_STATE_DIR moves; else a path the user gave. Undefined where cst cannot tell.
+ */
+export function ioRemedy(error: unknown, where: 'state' | 'path' = 'path'): string | undefined {
+  const own = (error as NodeJS.ErrnoException | null)?.code;
+  const code = own ?? (error as { cause?: NodeJS.ErrnoException } | null)?.cause?.code;
+  const elsewhere = where === 'state' ? 'point CST_STATE_DIR elsewhere' : 'give another path';
+  switch (code) {
+    case 'ENOSPC':
+    case 'EDQUOT':
+    case 'EFBIG':
+      return 'free the disk';
+    case 'EROFS':
+      return `the file system is read-only: ${elsewhere}`;
+    case 'EACCES':
+    case 'EPERM':
+      return `cst may not write there: fix the permissions, or ${elsewhere}`;
+    case 'ELOOP':
+      return `remove the symbolic link, or ${elsewhere}`;
+    case 'EISDIR':
+      return `a directory is in its place: move it, or ${elsewhere}`;
+    case 'ENOTDIR':
+      return `a file is where a directory should be: move it, or ${elsewhere}`;
+    default:
+      return undefined;
+  }
+}
 
 /** A command's output could not be written where it was going. */
 export class OutputError extends CliError {
@@ -224,7 +255,10 @@ export class UndeliveredError extends CliError {
   }
 }
 
-/** cst's own state (ledger, journal, lock) could not be written: a full or read-only disk. */
+/**
+ * cst's own state (ledger, journal, lock) could not be written: a full or read-only disk, a
+ * symbolic link. The hint says what to do about the actual cause unless one is given.
+ */
 export class StateWriteError extends CliError {
   constructor(
     what: string,
@@ -238,6 +272,7 @@ export class StateWriteError extends CliError {
       EXIT.stateUnwritable,
       {
         cause,
+        hint: ioRemedy(cause, 'state'),
         ...options,
       },
     );

@@ -14,6 +14,7 @@ import {
   EXIT,
   InterruptedError,
   ioReason,
+  ioRemedy,
   StateWriteError,
   UndeliveredError,
 } from '../errors.js';
@@ -44,6 +45,7 @@ class BulkRun {
   /** Sessions created whose tokens could not be delivered: the customers to reissue. */
   readonly undelivered: { row: number; session: number; owner: string }[] = [];
   undeliveredCause: string | undefined;
+  undeliveredRemedy: string | undefined;
   /** A reason that ends the run for every row: a bad key, too many network failures, bad input. */
   stopError: CliError | undefined;
   /** The journal would not take a record: a re-run could not tell what was sent. */
@@ -258,6 +260,7 @@ async function record(
     const where = run.results ? `the results file ${run.results.path}` : 'stdout';
     run.undelivered.push({ row: item.line, session: session.id, owner });
     run.undeliveredCause ??= `${where}: ${ioReason(failure)}`;
+    run.undeliveredRemedy ??= ioRemedy(failure);
     return run.report({
       row: item.line,
       status: 'undelivered',
@@ -337,21 +340,24 @@ async function conclude(run: BulkRun): Promise<void> {
     throw new UndeliveredError(
       `stopped: ${run.undelivered.length} session${run.undelivered.length === 1 ? ' was' : 's were'} created but not delivered to ${run.undeliveredCause}: ${listed}${more > 0 ? `, and ${more} more (their result lines say which)` : ''}`,
       {
-        hint: `free the disk; undelivered rows are issued anew, issued ones skipped. ${resume}`,
+        hint: `${run.undeliveredRemedy ?? 'make room for the results'}; undelivered rows are issued anew, issued ones skipped. ${resume}`,
       },
     );
   }
-  if (run.stateError)
+  if (run.stateError) {
+    const remedy = ioRemedy(run.stateError.cause) ?? 'make the journal writable';
+    // A journal refused before any row was sent has nothing to resume from.
     throw new StateWriteError('the journal', run.stateError.path, run.stateError.cause, {
-      hint: `free the disk; the journal knows every row it recorded. ${resume}`,
+      hint: done === 0 ? remedy : `${remedy}; the journal knows every row it recorded. ${resume}`,
     });
+  }
   if (run.ledgerFailure !== undefined)
     throw new StateWriteError(
       'every issued row to the ledger',
       run.ledgerFailure.path,
       run.ledgerFailure.error,
       {
-        hint: `every issued token was delivered and the journal knows every row; only the ledger (cst list) misses some. ${resume}`,
+        hint: `${ioRemedy(run.ledgerFailure.error, 'state') ?? 'make the ledger writable'}; every issued token was delivered and the journal knows every row, only the ledger (cst list) misses some. ${resume}`,
       },
     );
   const { stopError } = run;

@@ -13,7 +13,7 @@ import {
   writeFileAtomic,
 } from '../util/private-files.js';
 import { withLock } from '../util/lock.js';
-import { CliError, EXIT, StateReadError } from '../errors.js';
+import { CliError, EXIT, StateReadError, StateWriteError } from '../errors.js';
 
 export interface SandboxProject {
   name: string;
@@ -124,8 +124,10 @@ export class SandboxStore {
 
   /** Records the newest state of a connection attempt; the last record of a session wins. */
   async recordAttempt(attempt: SandboxAttempt): Promise<void> {
-    await ensurePrivateDir(this.dir);
-    appendLine(this.attemptsPath, attempt);
+    await this.writing(async () => {
+      await ensurePrivateDir(this.dir);
+      appendLine(this.attemptsPath, attempt);
+    });
   }
 
   /** The latest attempt of a session, if any. */
@@ -182,14 +184,27 @@ export class SandboxStore {
 
   /** Read, change and write back under the lock; returns what `change` returns. */
   async update<T>(change: (state: SandboxState) => T | Promise<T>): Promise<T> {
-    await ensurePrivateDir(this.dir);
-    return withLock(this.lockPath, async () => {
-      const state = (await this.readFile()) ?? seedState();
-      const result = await change(state);
-      // Atomic by rename; a sandbox needs no fsync, and a bulk run would pay one per row.
-      await writeFileAtomic(this.path, JSON.stringify(state), { durable: false });
-      return result;
+    return this.writing(async () => {
+      await ensurePrivateDir(this.dir);
+      return withLock(this.lockPath, async () => {
+        const state = (await this.readFile()) ?? seedState();
+        const result = await change(state);
+        // Atomic by rename; a sandbox needs no fsync, and a bulk run would pay one per row.
+        await writeFileAtomic(this.path, JSON.stringify(state), { durable: false });
+        return result;
+      });
     });
+  }
+
+  /** A file-system failure while writing is the sandbox state's, named with its cause. */
+  private async writing<T>(write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (error) {
+      if (error instanceof Error && !(error instanceof CliError) && 'code' in error)
+        throw new StateWriteError('the sandbox state', this.path, error);
+      throw error;
+    }
   }
 
   private async readFile(): Promise<SandboxState | undefined> {

@@ -1,16 +1,43 @@
 // Every file cst writes is private: 0600 inside a 0700 directory, whatever the umask (mode
 // arguments are filtered by the umask, so the modes are set again explicitly).
 import { randomBytes } from 'node:crypto';
-import { constants, fchmodSync, fstatSync, ftruncateSync, openSync, writeSync } from 'node:fs';
+import {
+  constants,
+  existsSync,
+  fchmodSync,
+  fstatSync,
+  ftruncateSync,
+  openSync,
+  writeSync,
+} from 'node:fs';
 import { chmod, mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
 export async function ensurePrivateDir(dir: string): Promise<void> {
-  const created = await mkdir(dir, { recursive: true, mode: 0o700 });
+  const created = await makeDirs(dir);
   if (created === undefined) return;
   for (let current = dir; ; current = dirname(current)) {
     await chmod(current, 0o700);
     if (current === created || current === dirname(current)) return;
+  }
+}
+
+/**
+ * mkdir -p, returning the first directory it created. Node's recursive mkdir reports ENOENT for
+ * any failure below an existing parent (a read-only file system, a parent cst may not write),
+ * so the first missing directory is made alone, which fails with what is actually wrong.
+ */
+async function makeDirs(dir: string): Promise<string | undefined> {
+  try {
+    return await mkdir(dir, { recursive: true, mode: 0o700 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    let missing = dir;
+    while (dirname(missing) !== missing && !existsSync(dirname(missing)))
+      missing = dirname(missing);
+    await mkdir(missing, { mode: 0o700 });
+    // It could be made after all (a parent that appeared meanwhile): the rest follows.
+    return (await mkdir(dir, { recursive: true, mode: 0o700 })) ?? missing;
   }
 }
 

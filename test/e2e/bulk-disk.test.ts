@@ -212,7 +212,7 @@ describe.skipIf(!TMPFS)('bulk with its state directory on a full tmpfs', () => {
         `error: cannot write every issued row to the ledger ${join(stateDir, 'ledger.jsonl')}: no space left on device`,
       );
       expect(stderr[2]).toMatch(
-        /^hint: every issued token was delivered and the journal knows every row; only the ledger \(cst list\) misses some\. \d+ rows were not sent; resume with: /,
+        /^hint: free the disk; every issued token was delivered and the journal knows every row, only the ledger \(cst list\) misses some\. \d+ rows were not sent; resume with: /,
       );
       // Whole records only: a record the disk cut short is cut off again.
       const ledger = await readFile(`${report}.ledger`, 'utf8');
@@ -226,6 +226,48 @@ describe.skipIf(!TMPFS)('bulk with its state directory on a full tmpfs', () => {
       // No lock whose pid could not be written, no takeover guard: the next command waits for none.
       const left = (await readFile(`${report}.ls`, 'utf8')).split('\n').filter(Boolean);
       expect(left.filter((name) => name !== 'filler' && name !== 'ledger.jsonl')).toEqual([]);
+    },
+  );
+});
+
+describe.skipIf(!TMPFS)('a read-only state directory (a real read-only tmpfs)', () => {
+  it.each([
+    ['the directory itself', ''],
+    ['a directory to be made inside it', '/sub'],
+  ])(
+    '%s: exit 17 naming the read-only file system, never "free the disk" or "no such file"',
+    async (_, below) => {
+      const env = await isolatedEnv();
+      const stateDir = await mkdtemp(join(tmpdir(), 'cst-ro-'));
+      const script = `mount -t tmpfs -o ro,size=64k tmpfs "${stateDir}" && exec "$@"`;
+      const run = (args: string[]) =>
+        finish(
+          spawn('unshare', ['-rm', 'bash', '-c', script, 'bash', process.execPath, BIN, ...args], {
+            env: { ...env, CST_STATE_DIR: `${stateDir}${below}` },
+            stdio: ['ignore', 'pipe', 'pipe'],
+          }),
+        );
+      const sandboxState = join(`${stateDir}${below}`, 'sandbox.json');
+      const single = await run(['create', '--sandbox', '--owner-id', 'c1', '--owner-name', 'C1']);
+      expect([single.code, single.stdout, single.stderr]).toEqual([
+        17,
+        '',
+        `error: cannot write the sandbox state ${sandboxState}: read-only file system\n` +
+          'hint: the file system is read-only: point CST_STATE_DIR elsewhere\n',
+      ]);
+      const input = join(env.HOME!, 'rows.csv');
+      await writeFile(input, 'owner_id,owner_name\nc1,C1\nc2,C2\n');
+      const results = join(env.HOME!, 'results.jsonl');
+      const bulk = await run(['create', '--sandbox', '--from-file', input, '--results', results]);
+      expect(bulk.code).toBe(17);
+      const lines = bulk.stderr.trimEnd().split('\n');
+      expect(lines[1]).toBe(
+        `error: stopped: cannot write the sandbox state ${sandboxState}: read-only file system`,
+      );
+      expect(lines[2]).toMatch(
+        /^hint: the file system is read-only: point CST_STATE_DIR elsewhere\. /,
+      );
+      expect(bulk.stderr).not.toMatch(/free the disk|no such file/);
     },
   );
 });

@@ -46,7 +46,8 @@ describe('the ledger through the binary', () => {
     expect(result.code).toBe(17);
     expect(result.stdout).toMatch(/^[\w-]{43}$/);
     expect(result.stderr).toBe(
-      `error: cannot write the record of session 1 to the ledger ${join(env.CST_STATE_DIR!, 'ledger-sandbox.jsonl')}: is a directory\n`,
+      `error: cannot write the record of session 1 to the ledger ${join(env.CST_STATE_DIR!, 'ledger-sandbox.jsonl')}: is a directory\n` +
+        'hint: a directory is in its place: move it, or point CST_STATE_DIR elsewhere\n',
     );
   });
 

@@ -18,9 +18,32 @@ describe('planted files and names', () => {
     const result = await cst(['create', '--sandbox', ...owner, '--field', 'id'], env);
     expect([result.code, result.stdout]).toEqual([17, '1']);
     expect(result.stderr).toBe(
-      `error: cannot write the record of session 1 to the ledger ${join(env.CST_STATE_DIR!, 'ledger-sandbox.jsonl')}: it is a symbolic link, which cst does not follow for its own files\n`,
+      `error: cannot write the record of session 1 to the ledger ${join(env.CST_STATE_DIR!, 'ledger-sandbox.jsonl')}: it is a symbolic link, which cst does not follow for its own files\n` +
+        'hint: remove the symbolic link, or point CST_STATE_DIR elsewhere\n',
     );
     expect(await readFile(elsewhere, 'utf8')).toBe('precious\n');
+  });
+
+  it('a journal that is a symbolic link: refused before anything is sent, the hint says why', async () => {
+    const env = await isolatedEnv();
+    const input = join(env.HOME!, 'rows.csv');
+    await writeFile(input, 'owner_id,owner_name\nc1,C1\n');
+    const elsewhere = join(env.HOME!, 'elsewhere');
+    await writeFile(elsewhere, 'precious\n');
+    const journal = join(env.HOME!, 'journal.jsonl');
+    await symlink(elsewhere, journal);
+    const results = join(env.HOME!, 'results.jsonl');
+    const args = ['create', '--sandbox', '--from-file', input, '--journal', journal];
+    const result = await cst([...args, '--results', results], env);
+    expect(result.code).toBe(17);
+    expect(result.stderr.split('\n').slice(1)).toEqual([
+      `error: cannot write the journal ${journal}: it is a symbolic link, which cst does not follow for its own files`,
+      'hint: remove the symbolic link, or give another path',
+      '',
+    ]);
+    expect(result.stderr).not.toContain('free the disk');
+    expect(await readFile(elsewhere, 'utf8')).toBe('precious\n');
+    expect((await cst(['list', '--sandbox', '--all', '--field', 'id'], env)).stdout).toBe('');
   });
 
   it('--results through a symbolic link needs --force', async () => {
