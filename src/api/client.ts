@@ -3,7 +3,6 @@
 import { EventEmitter } from 'node:events';
 import type { Dispatcher } from 'undici';
 import { request } from './undici.js';
-import { isLoopback } from '../util/loopback.js';
 import { REDACTED, Redactor } from '../util/redact.js';
 import type * as z from 'zod/mini';
 import { type ApiError, ConfigError, InvalidResponseError, NetworkError } from '../errors.js';
@@ -16,7 +15,7 @@ import {
   tooLargeError,
 } from './outcomes.js';
 import { backoffMs, isCertificateCode, parseRetryAfter } from './retry.js';
-import { parseBaseUrl } from './base-url.js';
+import { INSECURE_HINT, insecureBaseUrl, parseBaseUrl } from './base-url.js';
 
 export interface ApiClientOptions {
   baseUrl: string;
@@ -76,13 +75,9 @@ export class ApiClient {
 
   constructor(options: ApiClientOptions) {
     const url = parseBaseUrl(options.baseUrl);
-    if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
-      throw new ConfigError(
-        `refusing to send the API key over plain http to ${url.host}`,
-        'insecure_base_url',
-        { hint: 'use an https:// base URL (plain http is allowed only for loopback addresses)' },
-      );
-    }
+    const insecure = insecureBaseUrl(url);
+    if (insecure !== undefined)
+      throw new ConfigError(insecure, 'insecure_base_url', { hint: INSECURE_HINT });
     this.origin = url.origin;
     this.basePath = url.pathname.replace(/\/+$/, '');
     this.authorization = `Basic ${Buffer.from(`${options.apiKey}:`).toString('base64')}`;

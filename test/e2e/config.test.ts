@@ -268,4 +268,21 @@ describe('cst config', () => {
     expect((await cst(['config', 'remove', 'a__b', '--yes'], env)).code).toBe(0);
     await expect(stat(shared)).rejects.toThrow();
   });
+
+  it('refuses a plain-http base URL off loopback at add time, with the hint every call would give', async () => {
+    const env = await isolatedEnv();
+    const add = (url: string) =>
+      cst(
+        ['config', 'add', '--org', 'a', '--project', 'p', '--key-env', 'K', '--base-url', url],
+        env,
+      );
+    expect(await add('http://example.com')).toMatchObject({
+      code: 2,
+      stderr:
+        'error: --base-url: refusing to send the API key over plain http to example.com\n' +
+        'hint: use an https:// base URL (plain http is allowed only for loopback addresses)\n',
+    });
+    await expect(stat(join(env.CST_CONFIG_DIR!, 'config.json'))).rejects.toThrow();
+    expect((await add('http://127.0.0.1:4010')).code).toBe(0);
+  });
 });

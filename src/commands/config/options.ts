@@ -1,5 +1,6 @@
 // Raw config flags → typed options, one shape per verb.
 import * as z from 'zod/mini';
+import { INSECURE_HINT, insecureBaseUrl } from '../../api/base-url.js';
 import { UsageError } from '../../errors.js';
 import { flagValue, parseFlags } from '../../options/parse.js';
 import {
@@ -88,7 +89,12 @@ const NAME_PROBLEM =
 const addSchema = z.object({
   org: z.optional(matching(NAME, NAME_PROBLEM)),
   project: z.optional(matching(NAME, NAME_PROBLEM)),
-  baseUrl: z.optional(matching(/^https?:\/\//, 'is not an http(s) URL')),
+  baseUrl: z.optional(
+    flagValue(
+      (text) => (URL.canParse(text) && /^https?:\/\//i.test(text) ? text : undefined),
+      (text) => `"${text}" is not an http(s) URL`,
+    ),
+  ),
   keyEnv: z.optional(matching(/^[A-Za-z_][A-Za-z0-9_]*$/, 'is not an environment variable name')),
   storage: z.optional(
     flagValue(
@@ -111,6 +117,10 @@ export function parseConfigAddOptions(flags: ConfigFlags): ConfigAddOptions {
     );
   }
   const f = parseFlags(addSchema, flags);
+  // Saved, it would make every later call fail: the rule the client applies, applied now.
+  const insecure = f.baseUrl === undefined ? undefined : insecureBaseUrl(new URL(f.baseUrl));
+  if (insecure !== undefined)
+    throw new UsageError(`--base-url: ${insecure}`, { hint: INSECURE_HINT });
   return {
     org: f.org,
     project: f.project,

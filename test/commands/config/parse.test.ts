@@ -130,6 +130,11 @@ describe('cst config: parsing', () => {
       '--base-url: "api.stackone.com" is not an http(s) URL',
     ],
     [
+      'plain http to a host off this machine (every later call would refuse it)',
+      ['config', 'add', '--base-url', 'http://example.com'],
+      '--base-url: refusing to send the API key over plain http to example.com',
+    ],
+    [
       'an env name with a dash',
       ['config', 'add', '--key-env', 'ACME-KEY'],
       '--key-env: "ACME-KEY" is not an environment variable name',
