@@ -71,6 +71,11 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     redactor.addApiKey(project.apiKey);
 
   const server = createServer((request, response) => {
+    // A browser opening the Hub asks for a favicon: no content, and no line in the log.
+    if (request.method === 'GET' && request.url === '/favicon.ico') {
+      response.writeHead(204, { 'cache-control': 'max-age=86400' }).end();
+      return;
+    }
     if (options.onRequest) {
       const started = performance.now();
       const { onRequest } = options;

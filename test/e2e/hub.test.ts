@@ -68,6 +68,31 @@ describe('the Hub, in a browser', () => {
     await page.close();
   });
 
+  it('a decided session: opening its link again shows the outcome, not Connect', async () => {
+    const base = await isolatedEnv();
+    const served = await serve(base);
+    try {
+      const env = pointedAt(served, base);
+      const created = await cst(
+        ['create', '--owner-id', 'cus_twice', '--owner-name', 'Twice', '-c', 'hris', '--json'],
+        env,
+      );
+      const { auth_link_url: link } = JSON.parse(created.stdout) as { auth_link_url: string };
+      const page = await context.newPage();
+      await page.goto(link);
+      await page.click('button[value="authenticated"]');
+      const account = await page.textContent('#account');
+      const again = await page.goto(link);
+      expect(again?.status()).toBe(409);
+      expect(await page.textContent('h1')).toBe('Already decided');
+      expect(await page.textContent('p')).toContain(`connected (account ${account})`);
+      expect(await page.locator('button').count()).toBe(0);
+      await page.close();
+    } finally {
+      await served.stop();
+    }
+  });
+
   it('an expired link: a 404 page, and cst wait exits 14', async () => {
     const base = await isolatedEnv();
     const served = await serve(base);

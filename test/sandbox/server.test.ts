@@ -206,6 +206,16 @@ describe('the request log', () => {
     expect(entries).toHaveLength(4);
     expect(entries.slice(1)).toEqual(Array(3).fill('/accounts/[redacted]'));
   });
+
+  it("answers a browser's favicon request with 204 and leaves it out of the log", async () => {
+    const entries: string[] = [];
+    const { baseUrl } = await sandbox({ onRequest: (entry) => entries.push(entry.path) });
+    const answer = await request(`${baseUrl}/favicon.ico`);
+    expect([answer.statusCode, await answer.body.text()]).toEqual([204, '']);
+    await request(`${baseUrl}/nope`).then((r) => r.body.text());
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(entries).toEqual(['/nope']);
+  });
 });
 
 describe('damaged sandbox state', () => {
