@@ -284,7 +284,16 @@ describe('the ledger through the binary', () => {
       ['accounts', 'delete', id, '--sandbox', '--dry-run', '--field', 'id'],
       env,
     );
-    expect([dry.code, dry.stdout]).toEqual([0, id]);
+    expect([dry.code, dry.stdout, dry.stderr]).toEqual([
+      0,
+      id,
+      `would delete account ${id} (hibob, owner cus_a); nothing deleted\n`,
+    ]);
+    const dryJson = await cst(['accounts', 'delete', id, '--sandbox', '--dry-run', '--json'], env);
+    expect(JSON.parse(dryJson.stdout)).toMatchObject({ id, dry_run: true });
+    expect(dryJson.stderr).toBe(
+      `${JSON.stringify({ note: { message: `would delete account ${id} (hibob, owner cus_a); nothing deleted` } })}\n`,
+    );
     expect((await cst(['accounts', 'get', id, '--sandbox'], env)).code).toBe(0);
     expect(
       (await cst(['accounts', 'delete', id, '--sandbox', '--yes', '--field', 'id'], env)).stdout,

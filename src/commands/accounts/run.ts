@@ -27,20 +27,22 @@ async function oneAccount(
   options: AccountOptions,
   ctx: CommandContext,
   request: (client: ApiClient) => Promise<LinkedAccount>,
-): Promise<void> {
+  extra: Record<string, unknown> = {},
+): Promise<LinkedAccount> {
   const account = await withConnection(
     ctx,
     options.target,
     { timeoutMs: options.timeoutMs },
     ({ client }) => request(client),
   );
-  const wire = redactAccount(account, options.showCredentials);
+  const wire = { ...redactAccount(account, options.showCredentials), ...extra };
   await renderRecord(ctx, { wire }, options.output);
+  return account;
 }
 
 /** GET /accounts/{id}. */
-export function runAccountGet(options: AccountOptions, ctx: CommandContext): Promise<void> {
-  return oneAccount(options, ctx, (client) => getAccount(client, options.id));
+export async function runAccountGet(options: AccountOptions, ctx: CommandContext): Promise<void> {
+  await oneAccount(options, ctx, (client) => getAccount(client, options.id));
 }
 
 /** GET /accounts/{id}/meta: legacy in StackOne's newest SDKs, so it says so. */
@@ -59,11 +61,11 @@ export async function runAccountMeta(options: AccountOptions, ctx: CommandContex
 }
 
 /** PATCH /accounts/{id} with the new label. */
-export function runAccountUpdate(
+export async function runAccountUpdate(
   options: AccountUpdateOptions,
   ctx: CommandContext,
 ): Promise<void> {
-  return oneAccount(options, ctx, (client) =>
+  await oneAccount(options, ctx, (client) =>
     updateAccount(client, options.id, { label: options.label }),
   );
 }
@@ -84,8 +86,17 @@ export async function runAccountDelete(
     ))
   )
     return;
-  await oneAccount(options, ctx, (client) =>
-    options.dryRun ? getAccount(client, id) : deleteAccount(client, id),
+  if (!options.dryRun) {
+    await oneAccount(options, ctx, (client) => deleteAccount(client, id));
+    return;
+  }
+  // Marked as what it is, in the record (`"dry_run": true`) and in a line on stderr.
+  const account = await oneAccount(options, ctx, (client) => getAccount(client, id), {
+    dry_run: true,
+  });
+  note(
+    ctx,
+    `would delete account ${account.id} (${account.provider}, owner ${account.origin_owner_id}); nothing deleted`,
   );
 }
 
