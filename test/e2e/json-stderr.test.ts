@@ -1,7 +1,7 @@
 // Level C: with --json, stderr is JSON lines too: warnings, notes, summaries and errors, so a
 // script that reads stderr line by line never meets plain text.
 import { join } from 'node:path';
-import { writeFile } from 'node:fs/promises';
+import { appendFile, readFile, writeFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { cst, isolatedEnv } from './cli.js';
 
@@ -29,10 +29,16 @@ describe('stderr in JSON mode', () => {
       },
     ]);
 
-    for (let i = 0; i < 2; i++) expect((await cst(create, env)).code).toBe(0);
-    const listed = await cst(['list', '--sandbox', '--limit', '2', '--json'], env);
+    // 52 sessions in the ledger: the default limit of 50 leaves two out, and says so.
+    const ledger = join(env.CST_STATE_DIR!, 'ledger-sandbox.jsonl');
+    const [first] = (await readFile(ledger, 'utf8')).split('\n');
+    const more = Array.from({ length: 50 }, (_, i) =>
+      JSON.stringify({ ...(JSON.parse(first!) as object), id: 100 + i }),
+    );
+    await appendFile(ledger, `${more.join('\n')}\n`);
+    const listed = await cst(['list', '--sandbox', '--json'], env);
     expect(jsonLines(listed.stderr)).toEqual([
-      { note: { message: 'showing 2 of 4; use --all', shown: 2, total: 4 } },
+      { note: { message: 'showing 50 of 52; use --all', shown: 50, total: 52 } },
     ]);
 
     const rows = join(env.HOME!, 'rows.csv');

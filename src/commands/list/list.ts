@@ -23,7 +23,7 @@ export function listCommand(ctx: Context, run: Dispatch): Command {
     .option('--since <when>', 'created at or after: a date, or a duration back from now (7d)')
     .option('--until <when>', 'created at or before: a date, or a duration back from now')
     .option('--token-stdin', 'find the sessions of the token read from stdin')
-    .option('--limit <n>', 'show at most this many', '50')
+    .option('--limit <n>', 'show at most this many (default: 50)')
     .option('--all', 'show every matching session')
     .option('--sandbox', 'list the sessions issued by the sandbox instead')
     .option('--linked', "show whether each owner's account was linked (asks StackOne)")

@@ -22,7 +22,7 @@ export interface ListFlags {
   since?: string;
   until?: string;
   tokenStdin?: boolean;
-  limit: string;
+  limit?: string;
   all?: boolean;
   sandbox?: boolean;
   linked?: boolean;
@@ -45,6 +45,8 @@ export interface ListOptions {
   until: number | undefined;
   tokenStdin: boolean;
   limit: number;
+  /** --limit was given: the rows left out were asked to be, and no note says so. */
+  limitGiven: boolean;
   sandbox: boolean;
   linked: boolean;
   /** --state: only sessions in these states. */
@@ -101,7 +103,7 @@ const listFlagsSchema = z.object({
 
 export function parseListOptions(flags: ListFlags, now: number): ListOptions {
   const parsed = parseFlags(listFlagsSchema, {
-    limit: flags.limit,
+    limit: flags.limit ?? '50',
     timeout: flags.timeout,
     ...(flags.expiring === undefined ? {} : { expiring: flags.expiring }),
     ...(flags.category || flags.categories
@@ -132,6 +134,7 @@ export function parseListOptions(flags: ListFlags, now: number): ListOptions {
     until: when('--until', flags.until),
     tokenStdin: flags.tokenStdin === true,
     limit: flags.all ? Infinity : parsed.limit,
+    limitGiven: flags.limit !== undefined,
     sandbox: flags.sandbox === true,
     linked: flags.linked === true,
     states: states as SessionState[] | undefined,

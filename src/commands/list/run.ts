@@ -89,7 +89,7 @@ export async function runList(options: ListOptions, ctx: CommandContext): Promis
   }
   const json = ({ v: _version, ...row }: ListedSession) => ({ ...row });
   await renderRows(ctx, { columns: columns(options.linked, now), rows, json }, options.output);
-  if (rows.length < total) {
+  if (rows.length < total && !options.limitGiven) {
     note(ctx, `showing ${rows.length} of ${total}; use --all`, { shown: rows.length, total });
   } else if (rows.length === 0 && ctx.stderr.isTTY) {
     note(

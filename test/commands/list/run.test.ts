@@ -37,7 +37,7 @@ async function list(
   });
   if (stdin !== undefined) (io.ctx.stdin as unknown as { end: (text: string) => void }).end(stdin);
   const error = await runList(
-    parseListOptions({ status: 'all', limit: '50', timeout: '5s', ...flags }, NOW.getTime()),
+    parseListOptions({ status: 'all', timeout: '5s', ...flags }, NOW.getTime()),
     io.ctx,
   ).then(
     () => undefined,
@@ -110,11 +110,14 @@ describe('cst list', () => {
     expect((await list(dir, { field: 'owner_id' })).out).toBe('cus_2\ncus_1\n');
   });
 
-  it('says on stderr when rows were left out', async () => {
-    const { out, err } = await list(await stateWith(5), { limit: '2' });
-    expect(out.split('\n')).toHaveLength(3);
-    expect(err).toBe('showing 2 of 5; use --all\n');
-    expect((await list(await stateWith(5), { limit: '2', all: true })).err).toBe('');
+  it('says on stderr when the default limit left rows out, not when --limit asked for it', async () => {
+    const dir = await stateWith(52);
+    const { out, err } = await list(dir, {});
+    expect(out.split('\n')).toHaveLength(51);
+    expect(err).toBe('showing 50 of 52; use --all\n');
+    const limited = await list(dir, { limit: '2' });
+    expect([limited.out.split('\n').length, limited.err]).toEqual([3, '']);
+    expect((await list(dir, { all: true })).err).toBe('');
   });
 
   it('filters by owner, status, category and time', async () => {
@@ -168,9 +171,7 @@ describe('cst list', () => {
     expect(await ids({ state: ['failed,cancelled'] })).toEqual([4, 2]);
     // Session 5 expires 30m after 00:05, 22 minutes from NOW; session 6 a minute later.
     expect(await ids({ expiring: '22m' })).toEqual([5]);
-    expect((await list(dir, { state: ['linked'], limit: '1' })).err).toBe(
-      'showing 1 of 2; use --all\n',
-    );
+    expect((await list(dir, { state: ['linked'], limit: '1', field: 'id' })).out).toBe('3\n');
     const summary = JSON.parse((await list(dir, { summary: true, json: true })).out) as unknown;
     expect(summary).toEqual([
       {
@@ -246,7 +247,7 @@ describe('cst list', () => {
     ],
   ])('%j is a usage error', (flags, message) => {
     expect(() =>
-      parseListOptions({ status: 'all', limit: '50', timeout: '5s', ...flags }, NOW.getTime()),
+      parseListOptions({ status: 'all', timeout: '5s', ...flags }, NOW.getTime()),
     ).toThrow(message);
   });
 });
