@@ -285,4 +285,22 @@ describe('cst config', () => {
     await expect(stat(join(env.CST_CONFIG_DIR!, 'config.json'))).rejects.toThrow();
     expect((await add('http://127.0.0.1:4010')).code).toBe(0);
   });
+
+  it('config use and remove take org/project, as cst prints it, as well as org project', async () => {
+    const env = await isolatedEnv();
+    await addWithFile(env, 'acme', 'prod');
+    await cst(['config', 'add', '--org', 'acme', '--project', 'dev', '--key-env', 'X'], env);
+    expect((await cst(['config', 'use', 'acme/dev'], env)).code).toBe(0);
+    expect(
+      JSON.parse(await readFile(join(env.CST_CONFIG_DIR!, 'config.json'), 'utf8')),
+    ).toMatchObject({ default: { org: 'acme', project: 'dev' } });
+    expect(await cst(['config', 'use', 'acme/dev', 'prod'], env)).toMatchObject({
+      code: 2,
+      stderr: 'error: "acme/dev prod" is not org/project or org project\n',
+    });
+    expect((await cst(['config', 'remove', 'acme/prod', '--yes'], env)).stderr).toBe(
+      'removed acme/prod\n',
+    );
+    expect((await cst(['config', 'list', '--field', 'project'], env)).stdout).toBe('dev\n');
+  });
 });

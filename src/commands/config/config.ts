@@ -64,7 +64,7 @@ export function configCommand(run: Dispatch): Command {
   config
     .command('remove')
     .description('Remove a project (and its stored key), or a whole organization')
-    .argument('<org>')
+    .argument('<org>', 'the organization, or org/project')
     .argument('[project]')
     .option('-y, --yes', 'do not ask for confirmation (required without a terminal)')
     .addHelpText('after', examples(['cst config remove acme staging --yes']))
@@ -78,9 +78,9 @@ export function configCommand(run: Dispatch): Command {
   config
     .command('use')
     .description('Make a project the default')
-    .argument('<org>')
+    .argument('<org>', 'the organization, or org/project')
     .argument('[project]', 'needed when the organization has several')
-    .addHelpText('after', examples(['cst config use acme prod']))
+    .addHelpText('after', examples(['cst config use acme prod', 'cst config use acme/prod']))
     .action(async (org: string, project: string | undefined) =>
       run(
         'config use',

@@ -145,11 +145,28 @@ export function parseConfigRemoveOptions(
   project: string | undefined,
   flags: ConfigFlags,
 ): ConfigRemoveOptions {
-  return { org, project, yes: flags.yes === true };
+  return { ...orgAndProject(org, project), yes: flags.yes === true };
 }
 
 export function parseConfigUseOptions(org: string, project: string | undefined): ConfigUseOptions {
-  return { org, project };
+  return orgAndProject(org, project);
+}
+
+/**
+ * `acme prod`, or `acme/prod` as cst prints a project everywhere: names cannot hold '/', so the
+ * one form reads as the other.
+ */
+function orgAndProject(
+  org: string,
+  project: string | undefined,
+): { org: string; project: string | undefined } {
+  const slash = org.indexOf('/');
+  if (slash < 0) return { org, project };
+  if (project !== undefined || org.indexOf('/', slash + 1) >= 0 || slash === 0)
+    throw new UsageError(
+      `"${org}${project === undefined ? '' : ` ${project}`}" is not org/project or org project`,
+    );
+  return { org: org.slice(0, slash), project: org.slice(slash + 1) || undefined };
 }
 
 /** A name asked for at a terminal, held to the rule the flags are. */
