@@ -68,6 +68,22 @@ describe('cst create, end to end', () => {
     );
   });
 
+  it('--field takes every field --json prints, expires_at included', async () => {
+    const json = await cst(['create', ...owner, '--json'], against());
+    const printed = Object.keys(JSON.parse(json.stdout) as object);
+    expect(printed).toContain('expires_at');
+    const expires = await cst(
+      ['create', '--owner-id', 'cus_exp', '--owner-name', 'Exp', '--field', 'expires_at'],
+      against(),
+    );
+    expect([expires.code, expires.stderr]).toEqual([0, '']);
+    expect(Date.parse(expires.stdout)).toBeGreaterThan(Date.now());
+    const help = await cst(['create', '--help'], env);
+    expect(help.stdout.replace(/\s+/g, ' ')).toContain(
+      '--field <name> print one field of the result alone (any field --json prints)',
+    );
+  });
+
   it('--sandbox needs no server, no key, and leaves no process behind', async () => {
     const result = await cst(
       ['create', '--sandbox', '-c', 'hris', ...owner, '--field', 'project_id'],

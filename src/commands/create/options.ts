@@ -30,6 +30,8 @@ interface RequestFlags {
   readonly [flag: string]: string | string[] | boolean | undefined;
 }
 
+/** What a create prints: the session, its token and link, and when it expires (cst's own). */
+const CREATE_FIELDS = [...SESSION_TOKEN_FIELDS, 'expires_at'];
 export interface CreateFlags extends RequestFlags {
   wait?: boolean;
   copy?: boolean;
@@ -187,7 +189,7 @@ export function parseCreateOptions(flags: CreateFlags): CreateOptions {
     throw new UsageError('--from-session and --from-file do not go together');
   const output = bulk
     ? { format: undefined, field: undefined }
-    : parseOutputFlags(flags, SESSION_TOKEN_FIELDS);
+    : parseOutputFlags(flags, CREATE_FIELDS);
   const request = requestFromFlags(parseFlags(requestFlagsSchema, flags));
   const f = parseFlags(createFlagsSchema, flags);
   const twice = setTwice(request);

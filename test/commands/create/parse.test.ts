@@ -218,7 +218,7 @@ describe('cst create: parsing', () => {
     [
       'unknown field',
       ['--field', 'nope'],
-      'unknown --field "nope": use one of id, organization_id, project_id, categories, provider, origin_owner_id, origin_owner_name, origin_username, account_id, label, created_at, metadata, external_trigger_token, type, integration_id, connector_profile_id, latest_connection_attempt, token, auth_link_url',
+      'unknown --field "nope": use one of id, organization_id, project_id, categories, provider, origin_owner_id, origin_owner_name, origin_username, account_id, label, created_at, metadata, external_trigger_token, type, integration_id, connector_profile_id, latest_connection_attempt, token, auth_link_url, expires_at',
     ],
     [
       'field with json',
