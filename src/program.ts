@@ -92,7 +92,21 @@ export function buildProgram(ctx: CommandContext, dispatch?: Dispatch): Command 
   program.addCommand(helpCommand(ctx, () => program));
   program.addCommand(sandboxCommand(run));
   for (const command of program.commands) inheritSettings(command, program, 'cst');
+  helpIsNotAnError(program);
   return program;
+}
+
+/**
+ * A bare `cst`, `cst accounts` or `cst config` is someone looking around, not failing: its help
+ * goes to stdout with exit 0, as gh does. Commander calls help({ error: true }) for a group
+ * run without its subcommand; every other use of help stays as it is.
+ */
+function helpIsNotAnError(command: Command): void {
+  if (command.commands.length === 0) return;
+  const help = command.help.bind(command);
+  command.help = ((context?: { error: boolean }) =>
+    help(context?.error && command.args.length === 0 ? undefined : context)) as Command['help'];
+  for (const sub of command.commands) helpIsNotAnError(sub);
 }
 
 /** A parse error, with the command line whose help would have helped ("cst config add"). */

@@ -108,10 +108,19 @@ describe('cst create, end to end', () => {
     expect([result.code, result.stderr]).toEqual([0, '']);
   });
 
-  it('a command group without its subcommand shows its help on stderr, exit 2', async () => {
+  it.each([[[]], [['config']]])(
+    'a bare %j (someone looking around) prints its help on stdout, exit 0',
+    async (args) => {
+      const result = await cst(args, env);
+      expect([result.code, result.stderr]).toEqual([0, '']);
+      expect(result.stdout).toMatch(new RegExp(`^Usage: cst${args.map((a) => ` ${a}`).join('')} `));
+    },
+  );
+
+  it('a command group without its subcommand shows its help on stdout, exit 0', async () => {
     const result = await cst(['accounts'], env);
-    expect([result.code, result.stdout]).toEqual([2, '']);
-    expect(result.stderr).toMatch(
+    expect([result.code, result.stderr]).toEqual([0, '']);
+    expect(result.stdout).toMatch(
       /^Usage: cst accounts \[options\] \[command\]\n[\s\S]*Examples:\n  cst accounts list --owner-id cus_42\n  cst accounts get acc_123\n+$/,
     );
   });
