@@ -61,6 +61,14 @@ function isoOrNull(ms: number): string | null {
   return Number.isNaN(date.getTime()) ? null : date.toISOString();
 }
 
+/** created_at + expires_in (StackOne's default when none was sent), or null past a Date's range. */
+export function expiresAt(createdAt: string, expiresIn: number | undefined): string | null {
+  const created = Date.parse(createdAt);
+  return isoOrNull(
+    (Number.isNaN(created) ? 0 : created) + (expiresIn ?? DEFAULT_EXPIRES_IN_SECONDS) * 1000,
+  );
+}
+
 export function ledgerRecord({
   session,
   target,
@@ -68,9 +76,6 @@ export function ledgerRecord({
   project,
   expiresIn,
 }: IssuedSession): LedgerRecord {
-  const created = Date.parse(session.createdAt);
-  const expires =
-    (Number.isNaN(created) ? 0 : created) + (expiresIn ?? DEFAULT_EXPIRES_IN_SECONDS) * 1000;
   return {
     v: 1,
     id: session.id,
@@ -88,7 +93,7 @@ export function ledgerRecord({
     account_id: session.accountId,
     type: session.type,
     created_at: session.createdAt,
-    expires_at: isoOrNull(expires),
+    expires_at: expiresAt(session.createdAt, expiresIn),
     token_fp: fingerprint(session.token),
   };
 }

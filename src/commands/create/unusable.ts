@@ -1,10 +1,9 @@
 // A 2xx create whose body cst cannot use (not JSON, null, an array, a token missing): the
 // session may well exist. What can be read of it is said, and it goes to the ledger marked
 // undelivered, so that it is not lost silently.
-import { DEFAULT_EXPIRES_IN_SECONDS } from '../../api/constants.js';
 import { InvalidResponseError, ioReason } from '../../errors.js';
 import { fingerprint } from '../../ledger/fingerprint.js';
-import type { LedgerRecord } from '../../ledger/record.js';
+import { expiresAt, type LedgerRecord } from '../../ledger/record.js';
 import { appendRecord } from '../../ledger/store.js';
 
 export interface CreateFacts {
@@ -31,14 +30,13 @@ export async function unusableCreate(
   if (id === undefined) {
     hint = `a session may exist for owner ${owner}; the response held no readable id, so it is not in the ledger`;
   } else {
+    // The server's created_at when it is a date, else the moment the answer came.
     const created = text('created_at');
-    const createdMs = created === undefined ? Number.NaN : Date.parse(created);
-    const start = Number.isNaN(createdMs) ? facts.now.getTime() : createdMs;
-    const expiresIn =
-      typeof facts.body.expires_in === 'number'
-        ? facts.body.expires_in
-        : DEFAULT_EXPIRES_IN_SECONDS;
-    const expires = new Date(start + expiresIn * 1000);
+    const createdAt =
+      created !== undefined && !Number.isNaN(Date.parse(created))
+        ? created
+        : facts.now.toISOString();
+    const expiresIn = typeof facts.body.expires_in === 'number' ? facts.body.expires_in : undefined;
     const orgId = seen.organization_id;
     const record: LedgerRecord = {
       v: 1,
@@ -58,8 +56,8 @@ export async function unusableCreate(
       label: sent('label'),
       account_id: sent('account_id'),
       type: sent('type'),
-      created_at: new Date(start).toISOString(),
-      expires_at: Number.isNaN(expires.getTime()) ? null : expires.toISOString(),
+      created_at: createdAt,
+      expires_at: expiresAt(createdAt, expiresIn),
       token_fp: typeof seen.token === 'string' ? fingerprint(seen.token) : '',
       undelivered: true,
     };
