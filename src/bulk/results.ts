@@ -11,10 +11,10 @@ import {
   ftruncateSync,
   lstatSync,
   openSync,
-  writeSync,
 } from 'node:fs';
 import { UsageError } from '../errors.js';
 import { csvCell } from '../output/rows.js';
+import { appendWhole } from '../util/private-files.js';
 import { DEFAULT_RESULT_COLUMNS, RESULT_COLUMNS, type ResultColumn } from './columns.js';
 
 export type RowStatus = 'issued' | 'failed' | 'skipped' | 'unknown' | 'undelivered';
@@ -104,15 +104,9 @@ export class ResultsFile {
 
   private append(line: string): void {
     if (this.failure) throw this.failure;
-    const length = Buffer.byteLength(line);
     try {
-      // A string write allocates no buffer; a short write (a disk filling up) goes on in bytes.
-      let done = writeSync(this.fd, line);
-      if (done < length) {
-        const bytes = Buffer.from(line);
-        while (done < length) done += writeSync(this.fd, bytes, done, length - done);
-      }
-      this.size += length;
+      appendWhole(this.fd, line);
+      this.size += Buffer.byteLength(line);
     } catch (error) {
       throw this.fail(error);
     }
