@@ -248,6 +248,16 @@ export class OutputError extends CliError {
   }
 }
 
+/** Output that never arrived is a failure, not a success; a reader that stopped reading is not. */
+export async function flushStdout(stdout: { flush?(): Promise<void> }): Promise<void> {
+  try {
+    await stdout.flush?.();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EPIPE') return;
+    throw new OutputError('stdout', error);
+  }
+}
+
 /** The server created a session whose token cst could not put where the user asked. */
 export class UndeliveredError extends CliError {
   constructor(message: string, options: CliErrorOptions = {}) {

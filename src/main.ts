@@ -44,12 +44,12 @@ export async function main(argv: string[], host: Host = {}): Promise<number> {
   try {
     const { buildProgram } = await import('./program.js');
     await buildProgram(ctx).parseAsync(argv, { from: 'user' });
-    await flushStdout(ctx, errors);
+    await errors.flushStdout(ctx.stdout);
     return EXIT.ok;
   } catch (error) {
     // --help (and a group's help) ends in commander's exit 0: it still has to reach stdout.
     if (isCommanderError(error) && error.exitCode === 0)
-      return flushStdout(ctx, errors).then(
+      return errors.flushStdout(ctx.stdout).then(
         () => EXIT.ok,
         (failed: unknown) => report(ctx, failed, jsonErrors, errors),
       );
@@ -200,16 +200,6 @@ function trackedStdout(stream: NodeJS.WriteStream): OutputStream {
       if (closed) throw closed;
     },
   };
-}
-
-/** Output that never arrived is a failure, not a success; a reader that stopped reading is not. */
-async function flushStdout(ctx: Context, { OutputError }: typeof Errors): Promise<void> {
-  try {
-    await ctx.stdout.flush?.();
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EPIPE') return;
-    throw new OutputError('stdout', error);
-  }
 }
 
 /** Signals and a closed stdout, for a real process only. */

@@ -1,8 +1,8 @@
 import { stateDir } from '../../config/paths.js';
 import type { Context } from '../../context.js';
-import { OutputError, UsageError, visible } from '../../errors.js';
+import { flushStdout, UsageError, visible } from '../../errors.js';
 import { note } from '../../output/messages.js';
-import { type RunningSandbox, startSandbox } from '../../sandbox/server.js';
+import { startSandbox } from '../../sandbox/server.js';
 import type { ServeOptions } from './options.js';
 
 export async function runServe(options: ServeOptions, ctx: Context): Promise<void> {
@@ -51,7 +51,13 @@ export async function runServe(options: ServeOptions, ctx: Context): Promise<voi
     for (const p of projects.filter((other) => other !== chosen))
       ctx.stdout.write(`# ${name(p).padEnd(width)}  CST_API_KEY=${p.api_key}\n`);
   }
-  await delivered(ctx, sandbox);
+  // The base URL and keys are what a serve is for: a sandbox nobody can learn the address of
+  // stops (exit 1) instead of serving on. A reader gone already (`| head -1` took its line) is
+  // the SIGPIPE path's to handle.
+  await flushStdout(ctx.stdout).catch(async (error: unknown) => {
+    await sandbox.close();
+    throw error;
+  });
   if (!options.json) {
     note(
       ctx,
@@ -60,21 +66,6 @@ export async function runServe(options: ServeOptions, ctx: Context): Promise<voi
   }
   await ctx.untilSignal();
   await sandbox.close();
-}
-
-/**
- * The base URL and keys are what a serve is for: a sandbox nobody can learn the address of
- * stops (exit 1) instead of serving on. A reader gone already (`| head -1` took its line) is
- * the SIGPIPE path's to handle.
- */
-async function delivered(ctx: Context, sandbox: RunningSandbox): Promise<void> {
-  try {
-    await ctx.stdout.flush?.();
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EPIPE') return;
-    await sandbox.close();
-    throw new OutputError('stdout', error);
-  }
 }
 
 /** One line a request: never a query string, a header or a body, so never a key or token. */
