@@ -33,6 +33,11 @@ const PROVIDERS: Record<string, string[]> = {
 
 export type Outcome = 'authenticated' | 'error' | 'cancelled';
 
+/** What the customer did: connecting names a provider; failing or cancelling may. */
+export type Decision =
+  | { outcome: 'authenticated'; provider: string }
+  | { outcome: 'error' | 'cancelled'; provider?: string | undefined };
+
 /** The session behind a token, while it is live. */
 export async function liveSession(
   store: SandboxStore,
@@ -66,21 +71,21 @@ export async function openAttempt(
 export async function finishAttempt(
   store: SandboxStore,
   token: string,
-  outcome: Outcome,
-  provider: string | undefined,
+  decision: Decision,
   now: Date,
 ): Promise<{ attempt: SandboxAttempt; account?: SandboxAccount['account'] }> {
   const session = await liveSession(store, token, now);
   if (!session) throw new UnknownTokenError();
+  const { outcome, provider } = decision;
   const offered = providersFor(categoriesOf(session));
   if (provider !== undefined && !offered.includes(provider))
     throw new UnofferedProviderError(provider, offered);
-  if (outcome === 'authenticated' && provider === undefined)
-    throw new UnofferedProviderError('', offered);
   return store.update(async (state) => {
     const started = (await undecided(store, session)) ?? newAttempt(session, now);
     const account =
-      outcome === 'authenticated' ? linkAccount(state, session, provider!, now) : undefined;
+      decision.outcome === 'authenticated'
+        ? linkAccount(state, session, decision.provider, now)
+        : undefined;
     const attempt: SandboxAttempt = {
       ...started,
       updated_at: now.toISOString(),
@@ -128,16 +133,14 @@ export class DecidedError extends Error {
   }
 }
 
-/** A provider the Hub did not offer for the session's categories (or none, to connect). */
+/** A provider the Hub did not offer for the session's categories. */
 export class UnofferedProviderError extends Error {
   constructor(
     readonly provider: string,
     readonly offered: string[],
   ) {
     super(
-      provider === ''
-        ? 'connecting needs a provider'
-        : `provider "${provider}" is not offered for this session (offered: ${offered.join(', ')})`,
+      `provider "${provider}" is not offered for this session (offered: ${offered.join(', ')})`,
     );
   }
 }

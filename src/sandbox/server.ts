@@ -146,8 +146,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       const { attempt } = await finishAttempt(
         store,
         form.get('token') ?? '',
-        outcome as Outcome,
-        provider,
+        { outcome: outcome as Outcome, provider },
         now(),
       );
       return sendHtml(response, 200, resultPage(attempt, provider));

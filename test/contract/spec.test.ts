@@ -119,7 +119,7 @@ describe('sandbox responses', () => {
       });
       expectValid('ConnectSessionTokenAuthLink', created.body);
       const { token } = created.body as { token: string };
-      await finishAttempt(sandbox.store, token, outcome, 'bamboohr', new Date());
+      await finishAttempt(sandbox.store, token, { outcome, provider: 'bamboohr' }, new Date());
       const found = await call(sandbox.baseUrl, 'POST', '/connect_sessions/authenticate', key, {
         token,
       });
@@ -180,8 +180,7 @@ describe('accounts', () => {
     const { account } = await finishAttempt(
       sandbox.store,
       (created.body as { token: string }).token,
-      'authenticated',
-      'greenhouse',
+      { outcome: 'authenticated', provider: 'greenhouse' },
       new Date(),
     );
     const listed = await call(

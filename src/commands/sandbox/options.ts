@@ -11,7 +11,7 @@ import {
   wholeNumber,
 } from '../../options/parse.js';
 import { FAULTS, type FaultOptions, parseFault } from '../../sandbox/faults.js';
-import type { Outcome } from '../../sandbox/hub.js';
+import type { Decision, Outcome } from '../../sandbox/hub.js';
 
 export interface ServeFlags {
   port: string;
@@ -42,13 +42,10 @@ export interface LinkFlags {
   json?: boolean;
 }
 
-export interface LinkOptions {
+export type LinkOptions = {
   token: SecretSource;
-  /** Always set to connect; error and cancelled need none. */
-  provider: string | undefined;
-  outcome: Outcome;
   json: boolean;
-}
+} & Decision;
 
 export interface ResetOptions {
   yes: boolean;
@@ -96,14 +93,15 @@ export function parseServeOptions(flags: ServeFlags): ServeOptions {
 
 export function parseLinkOptions(token: string | undefined, flags: LinkFlags): LinkOptions {
   const outcome = linkOutcome(flags.outcome);
-  if (outcome === 'authenticated' && flags.provider === undefined)
-    throw new UsageError('--provider is required to connect (or pass --outcome error|cancelled)');
-  return {
+  const { provider } = flags;
+  const common = {
     token: secretSource(token, flags.tokenStdin, '--token-stdin', 'token'),
-    provider: flags.provider,
-    outcome,
     json: flags.json === true,
   };
+  if (outcome !== 'authenticated') return { ...common, outcome, provider };
+  if (provider === undefined)
+    throw new UsageError('--provider is required to connect (or pass --outcome error|cancelled)');
+  return { ...common, outcome, provider };
 }
 
 export function parseResetOptions(flags: { yes?: boolean }): ResetOptions {

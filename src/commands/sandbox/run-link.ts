@@ -20,13 +20,7 @@ export async function runLink(options: LinkOptions, ctx: Context): Promise<void>
       : await readSecretFromStdin(ctx, '--token-stdin');
   let finished;
   try {
-    finished = await finishAttempt(
-      new SandboxStore(stateDir(ctx.env)),
-      token,
-      options.outcome,
-      options.provider,
-      ctx.now(),
-    );
+    finished = await finishAttempt(new SandboxStore(stateDir(ctx.env)), token, options, ctx.now());
   } catch (error) {
     if (error instanceof UnknownTokenError) {
       throw new CliError('token unknown or expired', 'not_found', EXIT.notFound);
