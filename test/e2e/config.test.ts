@@ -8,10 +8,11 @@ import { cst, isolatedEnv } from './cli.js';
 const KEY = 'sk_live_0123456789abcdef';
 
 /** Adds a project whose key is read from stdin now and kept in a file. */
-const addWithFile = (
+const addKeyFile = (
   env: Record<string, string>,
   org: string,
   project: string,
+  key: string,
   ...more: string[]
 ) =>
   cst(
@@ -28,8 +29,14 @@ const addWithFile = (
       ...more,
     ],
     env,
-    KEY,
+    key,
   );
+const addWithFile = (
+  env: Record<string, string>,
+  org: string,
+  project: string,
+  ...more: string[]
+) => addKeyFile(env, org, project, KEY, ...more);
 
 describe('cst config', () => {
   it('falls back to a 0600 key file with one warning when no keyring answers, and uses it', async () => {
@@ -202,22 +209,7 @@ describe('cst config', () => {
       ['a', 'b__c', 'sk_second_0123456789'],
       ['A', 'b__c', 'sk_third_0123456789'],
     ] as const) {
-      const added = await cst(
-        [
-          'config',
-          'add',
-          '--org',
-          org,
-          '--project',
-          project,
-          '--api-key-stdin',
-          '--storage',
-          'file',
-        ],
-        env,
-        key,
-      );
-      expect(added.code).toBe(0);
+      expect((await addKeyFile(env, org, project, key)).code).toBe(0);
     }
     const [first, second, third] = ['a__b/c', 'a/b__c', 'A/b__c'].map((name) =>
       join(keys, keyFileName(name)),
