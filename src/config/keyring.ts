@@ -6,7 +6,14 @@ import type { AsyncEntry } from '@napi-rs/keyring';
 const SERVICE = 'cst';
 const TIME_LIMIT_MS = 3000;
 
+/**
+ * Why no keyring answered. The message is the library's raw text (a D-Bus error, often several
+ * lines): for --debug and `doctor --verbose` only; people get KEYRING_UNREACHABLE.
+ */
 export class KeyringUnavailable extends Error {}
+
+/** The one plain line a person meets when the keyring is not there. */
+export const KEYRING_UNREACHABLE = 'no OS keyring is reachable';
 
 async function entry(account: string): Promise<AsyncEntry> {
   let module: typeof import('@napi-rs/keyring');

@@ -182,11 +182,12 @@ async function projectKey(
     try {
       key = await keyringGet(name);
     } catch (error) {
+      ctx.debug(`keyring: ${(error as Error).message}`);
       throw new ConfigError(
-        `the key of project ${name} is in the OS keyring, which is not reachable: ${(error as Error).message}`,
+        `the key of project ${name} is in the OS keyring, which is not reachable`,
         'no_credentials',
         {
-          hint: `add the project again with --storage file, or export CST_API_KEY`,
+          hint: `add the project again with --storage file, or export CST_API_KEY ('cst doctor --verbose' says why)`,
         },
       );
     }

@@ -42,6 +42,14 @@ describe('cst doctor', () => {
       expect(checks.find((c) => c.check === 'key works')?.detail).toMatch(
         /^GET \/accounts accepted it in \d+ ms$/,
       );
+      // No keyring on this machine: one plain line, and the library's text only when asked.
+      const keyring = 'no OS keyring is reachable; keys are stored in 0600 files';
+      expect(checks.find((c) => c.check === 'keyring')?.detail).toBe(keyring);
+      const verbose = await cst(['doctor', '--json', '--verbose'], { ...env, ACME_KEY: key });
+      const detail = (JSON.parse(verbose.stdout) as { check: string; detail: string }[]).find(
+        (c) => c.check === 'keyring',
+      )?.detail;
+      expect(detail).toMatch(new RegExp(`^${keyring} \\(\\S.*\\)$`));
       // A key the server does not know: the key check fails, saying why.
       const wrong = await cst(['doctor', '--json'], { ...env, ACME_KEY: 'sk_sandbox_wrong' });
       expect(wrong.code).toBe(1);

@@ -102,17 +102,20 @@ async function storeKey(
   storage: 'keyring' | 'file' | undefined,
 ): Promise<Partial<ProjectConfig>> {
   if (storage !== 'file') {
-    const { keyringSet, KeyringUnavailable } = await import('../../config/keyring.js');
+    const { keyringSet, KeyringUnavailable, KEYRING_UNREACHABLE } = await import(
+      '../../config/keyring.js'
+    );
     try {
       await keyringSet(name, key);
       return { key_store: 'keyring' };
     } catch (error) {
       if (!(error instanceof KeyringUnavailable)) throw error;
-      if (storage === 'keyring') throw new UsageError(`--storage keyring: ${error.message}`);
-      warn(
-        ctx,
-        `no OS keyring is reachable (${error.message}); the key goes to a 0600 file instead`,
-      );
+      ctx.debug(`keyring: ${error.message}`);
+      if (storage === 'keyring')
+        throw new UsageError(`--storage keyring: ${KEYRING_UNREACHABLE}`, {
+          hint: "'cst doctor --verbose' says why; --storage file keeps the key in a 0600 file",
+        });
+      warn(ctx, `${KEYRING_UNREACHABLE}; keys are stored in 0600 files`);
     }
   }
   const file = join(configDir(ctx.env), 'keys', keyFileName(name));

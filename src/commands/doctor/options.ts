@@ -6,6 +6,7 @@ export interface DoctorFlags {
   org?: string;
   project?: string;
   json?: boolean;
+  verbose?: boolean;
   timeout: string;
 }
 
@@ -15,6 +16,8 @@ export interface DoctorOptions {
   /** For each reachability check and the key check. */
   timeoutMs: number;
   json: boolean;
+  /** The raw reason behind a failed check (a keyring's D-Bus error), not only its plain line. */
+  verbose: boolean;
 }
 
 const schema = z.object({ timeout: timeoutMs });
@@ -28,5 +31,6 @@ export function parseDoctorOptions(flags: DoctorFlags): DoctorOptions {
     },
     timeoutMs: timeout,
     json: flags.json === true,
+    verbose: flags.verbose === true,
   };
 }

@@ -88,7 +88,7 @@ export async function runDoctor(options: DoctorOptions, ctx: CommandContext): Pr
     );
   }
 
-  const { keyringStatus } = await import('../../config/keyring.js');
+  const { keyringStatus, KEYRING_UNREACHABLE } = await import('../../config/keyring.js');
   const keyring = await keyringStatus();
   const usesKeyring = Object.values(configured.organizations).some((o) =>
     Object.values(o.projects).some((p) => p.key_store === 'keyring'),
@@ -98,7 +98,7 @@ export async function runDoctor(options: DoctorOptions, ctx: CommandContext): Pr
     keyring.available ? 'ok' : usesKeyring ? 'fail' : 'warn',
     keyring.available
       ? 'reachable (Secret Service)'
-      : `not reachable: ${keyring.reason}; keys are kept in 0600 files`,
+      : `${KEYRING_UNREACHABLE}; keys are stored in 0600 files${options.verbose ? ` (${keyring.reason.replace(/\s+/g, " ")})` : ''}`,
   );
 
   let proxies: ProxySettings = { httpProxy: undefined, httpsProxy: undefined, noProxy: undefined };

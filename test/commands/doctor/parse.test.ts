@@ -4,16 +4,21 @@ import { parseArgv, usageError } from '../../helpers/parse.js';
 
 describe('cst doctor: parsing', () => {
   it.each<[string, string[], unknown]>([
-    ['defaults', ['doctor'], { selection: {}, timeoutMs: 5000, json: false }],
+    ['defaults', ['doctor'], { selection: {}, timeoutMs: 5000, json: false, verbose: false }],
     [
-      'a project, a timeout, JSON',
-      ['doctor', '--org', 'acme', '--project', 'prod', '--timeout', '2s', '--json'],
-      { selection: { org: 'acme', project: 'prod' }, timeoutMs: 2000, json: true },
+      'a project, a timeout, JSON, the raw reasons',
+      ['doctor', '--org', 'acme', '--project', 'prod', '--timeout', '2s', '--json', '--verbose'],
+      {
+        selection: { org: 'acme', project: 'prod' },
+        timeoutMs: 2000,
+        json: true,
+        verbose: true,
+      },
     ],
     [
       'an organization alone',
       ['doctor', '--org', 'acme'],
-      { selection: { org: 'acme' }, timeoutMs: 5000, json: false },
+      { selection: { org: 'acme' }, timeoutMs: 5000, json: false, verbose: false },
     ],
   ])('%s', async (_name, argv, options) => {
     expect(await parseArgv(argv)).toEqual({ command: 'doctor', options });
