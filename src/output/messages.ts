@@ -21,3 +21,17 @@ export function note(ctx: Context, message: string, fields?: Record<string, unkn
   if (ctx.jsonMessages) ctx.stderr.write(`${JSON.stringify({ note: { message, ...fields } })}\n`);
   else ctx.stderr.write(`${colorsFor(ctx, ctx.stderr).dim(visible(message))}\n`);
 }
+
+/**
+ * What a command changed: under --json one object on stdout, for scripts; otherwise the line
+ * for people, as a note on stderr.
+ */
+export function changed(
+  ctx: Context,
+  json: boolean,
+  what: Record<string, unknown>,
+  message: string,
+): void {
+  if (json) ctx.stdout.write(`${JSON.stringify(what)}\n`);
+  else note(ctx, message);
+}

@@ -166,13 +166,15 @@ export class SandboxStore {
     return (await this.sessions()).find((session) => session.tokenHash === tokenHash);
   }
 
-  /** Forget every session and account; organizations, projects and keys stay. */
-  reset(): Promise<void> {
+  /** Forget every session and account; organizations, projects and keys stay. Says how many. */
+  reset(): Promise<{ sessions: number; accounts: number }> {
     return this.update(async (state) => {
+      const forgotten = { sessions: state.nextSessionId - 1, accounts: state.accounts.length };
       state.accounts = [];
       state.nextSessionId = 1;
       await writeFileAtomic(this.sessionsPath, '', { durable: false });
       await writeFileAtomic(this.attemptsPath, '', { durable: false });
+      return forgotten;
     });
   }
 

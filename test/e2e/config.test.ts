@@ -306,4 +306,40 @@ describe('cst config', () => {
     );
     expect((await cst(['config', 'list', '--field', 'project'], env)).stdout).toBe('dev\n');
   });
+
+  it('add, use and remove print what they changed as one JSON object under --json', async () => {
+    const env = await isolatedEnv();
+    const path = join(env.CST_CONFIG_DIR!, 'config.json');
+    const added = await cst(
+      ['config', 'add', '--org', 'acme', '--project', 'prod', '--key-env', 'K', '--json'],
+      env,
+    );
+    expect([added.code, added.stderr]).toEqual([0, '']);
+    expect(JSON.parse(added.stdout)).toEqual({
+      saved: { organization: 'acme', project: 'prod', key_source: 'env:K' },
+      replaced: false,
+      default: false,
+      config: path,
+    });
+    await cst(['config', 'add', '--org', 'acme', '--project', 'dev', '--key-env', 'K'], env);
+    const used = await cst(['config', 'use', 'acme/dev', '--json'], env);
+    expect(JSON.parse(used.stdout)).toEqual({
+      default: { organization: 'acme', project: 'dev' },
+      previous: null,
+    });
+    const again = await cst(['config', 'use', 'acme', 'prod', '--json'], env);
+    expect(JSON.parse(again.stdout)).toEqual({
+      default: { organization: 'acme', project: 'prod' },
+      previous: { organization: 'acme', project: 'dev' },
+    });
+    const removed = await cst(['config', 'remove', 'acme', '--yes', '--json'], env);
+    expect([removed.code, removed.stderr]).toEqual([0, '']);
+    expect(JSON.parse(removed.stdout)).toEqual({
+      removed: [
+        { organization: 'acme', project: 'prod' },
+        { organization: 'acme', project: 'dev' },
+      ],
+      default_cleared: true,
+    });
+  });
 });

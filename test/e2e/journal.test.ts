@@ -42,13 +42,26 @@ describe('cst journal', () => {
 
     // Without a terminal, starting over needs --yes; then the next run sends every row again.
     expect(await cst(['journal', 'reset', journal!.id], env)).toMatchObject({ code: 2 });
-    expect(await cst(['journal', 'reset', journal!.id, '--yes'], env)).toMatchObject({ code: 0 });
+    const reset = await cst(['journal', 'reset', journal!.id, '--yes', '--json'], env);
+    expect([reset.code, reset.stderr]).toEqual([0, '']);
+    expect(JSON.parse(reset.stdout)).toEqual({
+      forgotten: { id: journal!.id, input, target: 'sandbox', path: expect.any(String) as unknown },
+    });
     expect((await cst(['journal', 'list', '--json'], env)).stdout).toBe('[]\n');
     const again = await cst([...run, '--json'], env);
     expect(again.stderr).toContain('"issued":2,"failed":1');
+    const journalId = (
+      JSON.parse((await cst(['journal', 'list', '--json'], env)).stdout) as {
+        id: string;
+      }[]
+    )[0]!.id;
 
-    // The sandbox's journals go with its sessions.
-    expect((await cst(['sandbox', 'reset', '--yes'], env)).code).toBe(0);
+    // The sandbox's journals go with its sessions, and --json says what went.
+    const cleared = await cst(['sandbox', 'reset', '--yes', '--json'], env);
+    expect([cleared.code, cleared.stderr]).toEqual([0, '']);
+    expect(JSON.parse(cleared.stdout)).toEqual({
+      cleared: { sessions: 4, accounts: 0, ledger: true, journals: [journalId] },
+    });
     expect((await cst(['journal', 'list', '--json'], env)).stdout).toBe('[]\n');
     expect(await cst(['journal', 'reset', '0123456789abcdef', '--yes'], env)).toMatchObject({
       code: 2,

@@ -35,6 +35,7 @@ export function configCommand(run: Dispatch): Command {
     )
     .option('--default', 'make it the default project')
     .option('--force', 'replace the project if it exists (asked on a terminal)')
+    .option('--json', 'print what was saved as one JSON object')
     .addHelpText(
       'after',
       examples([
@@ -67,6 +68,7 @@ export function configCommand(run: Dispatch): Command {
     .argument('<org>', 'the organization, or org/project')
     .argument('[project]')
     .option('-y, --yes', 'do not ask for confirmation (required without a terminal)')
+    .option('--json', 'print what was removed as one JSON object')
     .addHelpText('after', examples(['cst config remove acme staging --yes']))
     .action(async (org: string, project: string | undefined, flags: ConfigFlags) =>
       run(
@@ -80,11 +82,12 @@ export function configCommand(run: Dispatch): Command {
     .description('Make a project the default')
     .argument('<org>', 'the organization, or org/project')
     .argument('[project]', 'needed when the organization has several')
+    .option('--json', 'print the new default (and the one it replaced) as one JSON object')
     .addHelpText('after', examples(['cst config use acme prod', 'cst config use acme/prod']))
-    .action(async (org: string, project: string | undefined) =>
+    .action(async (org: string, project: string | undefined, flags: ConfigFlags) =>
       run(
         'config use',
-        (await options()).parseConfigUseOptions(org, project),
+        (await options()).parseConfigUseOptions(org, project, flags),
         async () => (await runners()).runConfigUse,
       ),
     );

@@ -23,6 +23,7 @@ export interface ConfigFlags extends OutputFlags {
   default?: boolean;
   yes?: boolean;
   force?: boolean;
+  json?: boolean;
 }
 
 /** Where `config add` finds the key; `prompt` asks for it, hidden (terminal only). */
@@ -44,6 +45,8 @@ export interface ConfigAddOptions {
   storage: 'keyring' | 'file' | undefined;
   makeDefault: boolean;
   force: boolean;
+  /** Print what was saved as one JSON object on stdout. */
+  json: boolean;
 }
 
 export interface ConfigListOptions {
@@ -55,12 +58,14 @@ export interface ConfigRemoveOptions {
   /** Undefined: the whole organization. */
   project: string | undefined;
   yes: boolean;
+  json: boolean;
 }
 
 export interface ConfigUseOptions {
   org: string;
   /** Undefined: the organization's only project. */
   project: string | undefined;
+  json: boolean;
 }
 
 /** What `--field` can pick from a configured project. */
@@ -131,6 +136,7 @@ export function parseConfigAddOptions(flags: ConfigFlags): ConfigAddOptions {
     storage: f.storage,
     makeDefault: flags.default === true,
     force: flags.force === true,
+    json: flags.json === true,
   };
 }
 
@@ -145,11 +151,15 @@ export function parseConfigRemoveOptions(
   project: string | undefined,
   flags: ConfigFlags,
 ): ConfigRemoveOptions {
-  return { ...orgAndProject(org, project), yes: flags.yes === true };
+  return { ...orgAndProject(org, project), yes: flags.yes === true, json: flags.json === true };
 }
 
-export function parseConfigUseOptions(org: string, project: string | undefined): ConfigUseOptions {
-  return orgAndProject(org, project);
+export function parseConfigUseOptions(
+  org: string,
+  project: string | undefined,
+  flags: ConfigFlags,
+): ConfigUseOptions {
+  return { ...orgAndProject(org, project), json: flags.json === true };
 }
 
 /**

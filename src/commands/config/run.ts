@@ -13,7 +13,7 @@ import { confirmed } from '../confirm.js';
 import { writeFileAtomic } from '../../util/private-files.js';
 import { canPrompt, envValue, type Context } from '../../context.js';
 import { MissingFlagsError, UsageError } from '../../errors.js';
-import { note, warn } from '../../output/messages.js';
+import { changed, note, warn } from '../../output/messages.js';
 import { renderRows } from '../../output/rows.js';
 import { readSecretFromStdin } from '../../util/stdin.js';
 import {
@@ -91,7 +91,17 @@ export async function runConfigAdd(options: ConfigAddOptions, ctx: Context): Pro
   await saveConfig(path, config);
   // The key of the project replaced, unless the new key took its very place.
   if (replaced && !sameKeyPlace(replaced, project)) await forgetKey(ctx, name, replaced, config);
-  note(ctx, `saved ${name} in ${path}${options.makeDefault ? ' (default)' : ''}`);
+  changed(
+    ctx,
+    options.json,
+    {
+      saved: { organization: org, project: projectName, key_source: keySource(project) },
+      replaced: replaced !== undefined,
+      default: options.makeDefault,
+      config: path,
+    },
+    `saved ${name} in ${path}${options.makeDefault ? ' (default)' : ''}`,
+  );
 }
 
 /** The keyring where one answers; otherwise, or when asked, a 0600 file beside the config. */
@@ -102,9 +112,8 @@ async function storeKey(
   storage: 'keyring' | 'file' | undefined,
 ): Promise<Partial<ProjectConfig>> {
   if (storage !== 'file') {
-    const { keyringSet, KeyringUnavailable, KEYRING_UNREACHABLE } = await import(
-      '../../config/keyring.js'
-    );
+    const { keyringSet, KeyringUnavailable, KEYRING_UNREACHABLE } =
+      await import('../../config/keyring.js');
     try {
       await keyringSet(name, key);
       return { key_store: 'keyring' };
@@ -136,14 +145,7 @@ export async function runConfigList(options: ConfigListOptions, ctx: Context): P
         organization_id: entry.id ?? null,
         project_id: project.id ?? null,
         base_url: project.base_url ?? 'https://api.stackone.com',
-        key_source:
-          project.key_env !== undefined
-            ? `env:${project.key_env}`
-            : project.key_file !== undefined
-              ? `file:${project.key_file}`
-              : project.key_store === 'keyring'
-                ? 'keyring'
-                : 'none',
+        key_source: keySource(project),
         key: await maskedKey(ctx, `${org}/${name}`, project),
       });
     }
@@ -178,6 +180,13 @@ export async function runConfigList(options: ConfigListOptions, ctx: Context): P
     options.output,
   );
   if (rows.length === 0 && ctx.stderr.isTTY) note(ctx, 'no projects configured: cst config add');
+}
+
+/** Where a project's key is found, never the key: `env:NAME`, `file:PATH`, `keyring`, `none`. */
+function keySource(project: ProjectConfig): string {
+  if (project.key_env !== undefined) return `env:${project.key_env}`;
+  if (project.key_file !== undefined) return `file:${project.key_file}`;
+  return project.key_store === 'keyring' ? 'keyring' : 'none';
 }
 
 /** First 6 and last 4 characters: enough to tell keys apart, never enough to use one. */
@@ -225,9 +234,18 @@ export async function runConfigUse(options: ConfigUseOptions, ctx: Context): Pro
     throw new UsageError(`no project "${chosen}" in organization "${org}"`, {
       hint: `known: ${names.join(', ')}`,
     });
+  const previous = config.default;
   config.default = { org, project: chosen };
   await saveConfig(path, config);
-  note(ctx, `default project: ${org}/${chosen}`);
+  changed(
+    ctx,
+    options.json,
+    {
+      default: { organization: org, project: chosen },
+      previous: previous ? { organization: previous.org, project: previous.project } : null,
+    },
+    `default project: ${org}/${chosen}`,
+  );
 }
 
 /** Removes a project, or a whole organization, and the keys cst stored for them. */
@@ -258,11 +276,21 @@ export async function runConfigRemove(options: ConfigRemoveOptions, ctx: Context
   }
   if (Object.keys(entry.projects).length === 0) delete config.organizations[org];
   const current = config.default;
-  if (current && current.org === org && (project === undefined || current.project === project)) {
-    delete config.default;
-  }
+  const wasDefault =
+    current !== undefined &&
+    current.org === org &&
+    (project === undefined || current.project === project);
+  if (wasDefault) delete config.default;
   await saveConfig(path, config);
-  note(ctx, `removed ${listed}`);
+  changed(
+    ctx,
+    options.json,
+    {
+      removed: names.map((name) => ({ organization: org, project: name })),
+      default_cleared: wasDefault,
+    },
+    `removed ${listed}`,
+  );
 }
 
 function sameKeyPlace(a: ProjectConfig, b: ProjectConfig): boolean {

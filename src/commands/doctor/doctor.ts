@@ -10,8 +10,15 @@ export function doctorCommand(run: Dispatch): Command {
     .option('--project <name>', 'check this project (env: CST_PROJECT)')
     .option('--timeout <duration>', 'time limit for each reachability check', '5s')
     .option('--json', 'print the checks as one JSON array')
-    .option('--verbose', 'say the raw reason behind a failed check (the keyring library\'s error)')
-    .addHelpText('after', examples(['cst doctor', 'cst doctor --verbose', 'cst doctor --org acme --project prod --json']))
+    .option('--verbose', "say the raw reason behind a failed check (the keyring library's error)")
+    .addHelpText(
+      'after',
+      examples([
+        'cst doctor',
+        'cst doctor --verbose',
+        'cst doctor --org acme --project prod --json',
+      ]),
+    )
     .action(async (flags: DoctorFlags) => {
       const { parseDoctorOptions } = await import('./options.js');
       await run(

@@ -98,7 +98,7 @@ export async function runDoctor(options: DoctorOptions, ctx: CommandContext): Pr
     keyring.available ? 'ok' : usesKeyring ? 'fail' : 'warn',
     keyring.available
       ? 'reachable (Secret Service)'
-      : `${KEYRING_UNREACHABLE}; keys are stored in 0600 files${options.verbose ? ` (${keyring.reason.replace(/\s+/g, " ")})` : ''}`,
+      : `${KEYRING_UNREACHABLE}; keys are stored in 0600 files${options.verbose ? ` (${keyring.reason.replace(/\s+/g, ' ')})` : ''}`,
   );
 
   let proxies: ProxySettings = { httpProxy: undefined, httpsProxy: undefined, noProxy: undefined };

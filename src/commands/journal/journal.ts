@@ -28,6 +28,7 @@ export function journalCommand(run: Dispatch): Command {
     .description('Forget a journal: the next run of its input sends every row again')
     .argument('<id>', "the journal's id, from cst journal list")
     .option('-y, --yes', 'do not ask for confirmation (required without a terminal)')
+    .option('--json', 'print the journal forgotten as one JSON object')
     .action(async (id: string, flags: JournalFlags) =>
       run(
         'journal reset',

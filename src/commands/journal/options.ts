@@ -32,6 +32,7 @@ export interface JournalListOptions {
 export interface JournalResetOptions {
   id: string;
   yes: boolean;
+  json: boolean;
 }
 
 export function parseJournalListOptions(flags: JournalFlags): JournalListOptions {
@@ -46,5 +47,5 @@ export function parseJournalResetOptions(id: string, flags: JournalFlags): Journ
     throw new UsageError(`"${id}" is not a journal id`, {
       hint: "'cst journal list' shows their ids",
     });
-  return { id, yes: flags.yes === true };
+  return { id, yes: flags.yes === true, json: flags.json === true };
 }

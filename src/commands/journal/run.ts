@@ -1,7 +1,7 @@
 import { listJournals, removeJournal, type JournalSummary } from '../../bulk/journals.js';
 import type { Context } from '../../context.js';
 import { CliError, EXIT, UsageError } from '../../errors.js';
-import { note } from '../../output/messages.js';
+import { changed, note } from '../../output/messages.js';
 import { renderRows } from '../../output/rows.js';
 import { relativeTime } from '../../util/time.js';
 import { LockBusyError } from '../../util/lock.js';
@@ -76,5 +76,10 @@ export async function runJournalReset(options: JournalResetOptions, ctx: Context
       );
     throw error;
   }
-  note(ctx, `journal ${id} forgotten: the next run of ${journal.input ?? 'its input'} starts over`);
+  changed(
+    ctx,
+    options.json,
+    { forgotten: { id, input: journal.input ?? null, target: journal.target, path: journal.path } },
+    `journal ${id} forgotten: the next run of ${journal.input ?? 'its input'} starts over`,
+  );
 }

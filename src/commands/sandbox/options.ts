@@ -49,6 +49,7 @@ export type LinkOptions = {
 
 export interface ResetOptions {
   yes: boolean;
+  json: boolean;
 }
 
 const serveSchema = z.object({
@@ -104,8 +105,8 @@ export function parseLinkOptions(token: string | undefined, flags: LinkFlags): L
   return { ...common, outcome, provider };
 }
 
-export function parseResetOptions(flags: { yes?: boolean }): ResetOptions {
-  return { yes: flags.yes === true };
+export function parseResetOptions(flags: { yes?: boolean; json?: boolean }): ResetOptions {
+  return { yes: flags.yes === true, json: flags.json === true };
 }
 
 function linkOutcome(text: string | undefined): Outcome {

@@ -1,7 +1,7 @@
 import { linkedAccountSchema, redactAccount } from '../../api/accounts.js';
 import { stateDir } from '../../config/paths.js';
 import { writeFileAtomic } from '../../util/private-files.js';
-import { note } from '../../output/messages.js';
+import { changed } from '../../output/messages.js';
 import { listJournals, removeJournal } from '../../bulk/journals.js';
 import { confirmed } from '../confirm.js';
 import type { Context } from '../../context.js';
@@ -51,11 +51,16 @@ export async function runReset(options: ResetOptions, ctx: Context): Promise<voi
   const dir = stateDir(ctx.env);
   const question = "Forget the sandbox's sessions, accounts and ledger (its keys stay)?";
   if (!(await confirmed(ctx, question, 'resetting the sandbox', options))) return;
-  await new SandboxStore(dir).reset();
+  const forgotten = await new SandboxStore(dir).reset();
   // Session ids start again at 1, so the old sandbox ledger would be misleading; and the
   // journals of sandbox runs point at sessions that are gone.
   await writeFileAtomic(ledgerPath(dir, true), '');
-  for (const journal of listJournals(ctx.env))
-    if (journal.target === 'sandbox') await removeJournal(ctx.env, journal.id);
-  note(ctx, 'sandbox sessions, accounts, ledger and journals cleared');
+  const journals = listJournals(ctx.env).filter((journal) => journal.target === 'sandbox');
+  for (const journal of journals) await removeJournal(ctx.env, journal.id);
+  changed(
+    ctx,
+    options.json,
+    { cleared: { ...forgotten, ledger: true, journals: journals.map((journal) => journal.id) } },
+    'sandbox sessions, accounts, ledger and journals cleared',
+  );
 }

@@ -46,8 +46,9 @@ export function sandboxCommand(run: Dispatch): Command {
     .command('reset')
     .description("Forget the sandbox's sessions and accounts (keys stay), its ledger and journals")
     .option('-y, --yes', 'do not ask for confirmation (required without a terminal)')
+    .option('--json', 'print what was cleared as one JSON object')
     .addHelpText('after', examples(['cst sandbox reset --yes']))
-    .action(async (flags: { yes?: boolean }) =>
+    .action(async (flags: { yes?: boolean; json?: boolean }) =>
       run(
         'sandbox reset',
         (await import('./options.js')).parseResetOptions(flags),

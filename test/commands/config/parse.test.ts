@@ -12,6 +12,7 @@ const add = {
   storage: undefined,
   makeDefault: false,
   force: false,
+  json: false,
 };
 
 describe('cst config: parsing', () => {
@@ -19,9 +20,26 @@ describe('cst config: parsing', () => {
     ['add with nothing: everything asked on a terminal', ['config', 'add'], 'config add', add],
     [
       'add with the key on stdin, made the default',
-      ['config', 'add', '--org', 'acme', '--project', 'prod', '--api-key-stdin', '--default'],
+      [
+        'config',
+        'add',
+        '--org',
+        'acme',
+        '--project',
+        'prod',
+        '--api-key-stdin',
+        '--default',
+        '--json',
+      ],
       'config add',
-      { ...add, org: 'acme', project: 'prod', key: { kind: 'stdin' }, makeDefault: true },
+      {
+        ...add,
+        org: 'acme',
+        project: 'prod',
+        key: { kind: 'stdin' },
+        makeDefault: true,
+        json: true,
+      },
     ],
     [
       'add reading the key from the environment, with ids and a base URL',
@@ -85,27 +103,27 @@ describe('cst config: parsing', () => {
     ],
     [
       'remove a project',
-      ['config', 'remove', 'acme', 'prod', '--yes'],
+      ['config', 'remove', 'acme', 'prod', '--yes', '--json'],
       'config remove',
-      { org: 'acme', project: 'prod', yes: true },
+      { org: 'acme', project: 'prod', yes: true, json: true },
     ],
     [
       'remove an organization',
       ['config', 'remove', 'acme'],
       'config remove',
-      { org: 'acme', project: undefined, yes: false },
+      { org: 'acme', project: undefined, yes: false, json: false },
     ],
     [
       'use a project',
-      ['config', 'use', 'acme', 'prod'],
+      ['config', 'use', 'acme', 'prod', '--json'],
       'config use',
-      { org: 'acme', project: 'prod' },
+      { org: 'acme', project: 'prod', json: true },
     ],
     [
       'use an organization of one project',
       ['config', 'use', 'acme'],
       'config use',
-      { org: 'acme', project: undefined },
+      { org: 'acme', project: undefined, json: false },
     ],
     ['path', ['config', 'path'], 'config path', {}],
   ])('%s', async (_name, argv, command, options) => {

@@ -26,13 +26,13 @@ describe('cst journal: parsing', () => {
       'reset',
       ['journal', 'reset', '3f2a9c0d1e4b5a67'],
       'journal reset',
-      { id: '3f2a9c0d1e4b5a67', yes: false },
+      { id: '3f2a9c0d1e4b5a67', yes: false, json: false },
     ],
     [
       'reset, confirmed',
-      ['journal', 'reset', '3f2a9c0d1e4b5a67', '-y'],
+      ['journal', 'reset', '3f2a9c0d1e4b5a67', '-y', '--json'],
       'journal reset',
-      { id: '3f2a9c0d1e4b5a67', yes: true },
+      { id: '3f2a9c0d1e4b5a67', yes: true, json: true },
     ],
   ])('%s', async (_name, argv, command, options) => {
     expect(await parseArgv(argv)).toEqual({ command, options });

@@ -72,7 +72,13 @@ describe('cst sandbox: parsing', () => {
         json: true,
       },
     ],
-    ['reset', ['sandbox', 'reset', '--yes'], 'sandbox reset', { yes: true }],
+    ['reset', ['sandbox', 'reset', '--yes'], 'sandbox reset', { yes: true, json: false }],
+    [
+      'reset, as JSON',
+      ['sandbox', 'reset', '--yes', '--json'],
+      'sandbox reset',
+      { yes: true, json: true },
+    ],
   ])('%s', async (_name, argv, command, options) => {
     expect(await parseArgv(argv)).toEqual({ command, options });
   });
