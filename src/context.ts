@@ -66,6 +66,14 @@ export interface Context {
   unlessSignalled<T>(work: Promise<T>, interrupted: (signal: StopSignal) => Error): Promise<T>;
   /** Called by main on a signal; false when no command asked to handle it. */
   deliverSignal(signal: StopSignal): boolean;
+  /** The one line redrawn in place on a terminal's stderr: a wait's status, a run's progress. */
+  readonly status: StatusLine;
+}
+
+/** Drawn only when stderr is a terminal; cleared before anything else is printed, errors too. */
+export interface StatusLine {
+  draw(text: string): void;
+  clear(): void;
 }
 
 /** SIGPIPE: stdout's reader went away (Node ignores the signal and reports EPIPE instead). */
@@ -88,6 +96,7 @@ export function createContext(init: ContextInit): Context {
   let prompter: Promise<Prompter> | undefined;
   let globals: Globals | undefined = init.globals && Object.freeze({ ...init.globals });
   const waiting = new Set<(signal: StopSignal) => void>();
+  let drawn = false;
   const ctx: Context = {
     get stdin() {
       return init.stdin();
@@ -129,6 +138,17 @@ export function createContext(init: ContextInit): Context {
       waiting.clear();
       for (const listener of listeners) listener(signal);
       return true;
+    },
+    status: {
+      draw(text) {
+        if (!init.stderr.isTTY) return;
+        init.stderr.write(`\r\u001b[2K${text}`);
+        drawn = true;
+      },
+      clear() {
+        if (drawn) init.stderr.write('\r\u001b[2K');
+        drawn = false;
+      },
     },
   };
   return ctx;

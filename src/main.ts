@@ -61,6 +61,8 @@ export async function main(argv: string[], host: Host = {}): Promise<number> {
 
 function report(ctx: Context, error: unknown, json: boolean, errors: typeof Errors): number {
   const { CliError, EXIT } = errors;
+  // A wait's status line or a run's progress, drawn when Ctrl-C came: the error gets its own line.
+  ctx.status.clear();
   if (isCommanderError(error)) {
     if (error.exitCode === 0) return EXIT.ok;
     // A command group run without its subcommand: commander has already shown the help.

@@ -12,7 +12,6 @@ export class Progress {
     undelivered: 0,
   };
   private readonly started = Date.now();
-  private drawn = false;
   private lastDraw = 0;
 
   constructor(
@@ -25,8 +24,7 @@ export class Progress {
   }
 
   clear(): void {
-    if (this.drawn) this.ctx.stderr.write('\r\u001b[2K');
-    this.drawn = false;
+    this.ctx.status.clear();
   }
 
   /** At most 5 times a second, unless `now` (after the line was cleared for other output). */
@@ -39,10 +37,9 @@ export class Progress {
     const rate = done / Math.max(seconds, 0.001);
     const eta =
       this.total !== undefined && rate > 0 ? `, ETA ${Math.ceil((this.total - done) / rate)}s` : '';
-    this.ctx.stderr.write(
-      `\r\u001b[2K${done}${this.total === undefined ? '' : `/${this.total}`} rows: ${issued} issued, ${failed} failed, ${unknown} unknown, ${skipped} skipped${undelivered > 0 ? `, ${undelivered} undelivered` : ''} · ${rate.toFixed(1)}/s${eta}`,
+    this.ctx.status.draw(
+      `${done}${this.total === undefined ? '' : `/${this.total}`} rows: ${issued} issued, ${failed} failed, ${unknown} unknown, ${skipped} skipped${undelivered > 0 ? `, ${undelivered} undelivered` : ''} · ${rate.toFixed(1)}/s${eta}`,
     );
-    this.drawn = true;
   }
 
   done(): void {

@@ -88,6 +88,22 @@ describe('cst create on a terminal', () => {
     expect(after).not.toMatch(/\n\s+at /);
   });
 
+  it('Ctrl-C during --wait clears the status line: the error stands on a line of its own', async () => {
+    const term = terminal(
+      ['create', '--sandbox', '-c', 'hris', '--owner-id', 'c9', '--owner-name', 'Nine', '--wait'],
+      { ...env, NO_COLOR: '1' },
+    );
+    await term.waitFor('waiting for Nine (c9): not opened');
+    term.type(KEY.ctrlC);
+    const { code, screen } = await term.exit();
+    expect(code).toBe(130);
+    // What the terminal shows of each line: an erase-line drops all drawn before it.
+    const lines = screen.split('\n').map((line) => plain(line.split('\u001b[2K').pop()!));
+    const error = lines.find((line) => line.includes('error: '));
+    expect(error).toBe('error: interrupted');
+    expect(lines.filter((line) => line.includes('waiting for'))).toEqual([]);
+  });
+
   it.each<[string, string[], Record<string, string>]>([
     ['--no-input', ['--no-input'], {}],
     ['CST_NO_INPUT=1', [], { CST_NO_INPUT: '1' }],

@@ -245,7 +245,6 @@ class Clock {
   private readonly deadline: number;
   private readonly stop = new AbortController();
   private readonly alarm: NodeJS.Timeout | undefined;
-  private drawn = false;
   /** The last poll said authenticated, but named no account. */
   successWithoutAccount = false;
 
@@ -299,15 +298,14 @@ class Clock {
       this.plan.expiresAt === undefined
         ? ''
         : ` · link expires in ${formatDuration(Math.max(0, this.plan.expiresAt - Date.now()))}`;
-    this.ctx.stderr.write(
-      `\r\u001b[2Kwaiting for ${visible(name)} (${visible(owner)}): ${visible(status)} · ${formatDuration(Date.now() - this.started)}${left}`,
+    this.ctx.status.draw(
+      `waiting for ${visible(name)} (${visible(owner)}): ${visible(status)} · ${formatDuration(Date.now() - this.started)}${left}`,
     );
-    this.drawn = true;
   }
 
   done(): void {
     clearTimeout(this.alarm);
-    if (this.drawn) this.ctx.stderr.write('\r\u001b[2K');
+    this.ctx.status.clear();
   }
 }
 
