@@ -2,6 +2,7 @@
 // to the sandbox's seeded organizations: first match wins.
 import { canPrompt, envValue, type Context } from '../context.js';
 import { MissingFlagsError, UsageError } from '../errors.js';
+import { didYouMean } from '../util/suggest.js';
 
 export interface CatalogProject {
   org: string;
@@ -35,19 +36,19 @@ export function selectProject(
     (p) => (org === undefined || p.org === org) && (project === undefined || p.project === project),
   );
   if (org !== undefined && !catalog.projects.some((p) => p.org === org)) {
-    throw new UsageError(`unknown organization "${org}" in ${catalog.source}`, {
-      hint: `known: ${unique(catalog.projects.map((p) => p.org)).join(', ') || 'none'}`,
-    });
+    const orgs = unique(catalog.projects.map((p) => p.org));
+    throw new UsageError(
+      `unknown organization "${org}"${didYouMean(org, orgs)} in ${catalog.source}`,
+      {
+        hint: `known: ${orgs.join(', ') || 'none'}`,
+      },
+    );
   }
   if (candidates.length === 0 && project !== undefined) {
+    const inOrg = catalog.projects.filter((p) => org === undefined || p.org === org);
     throw new UsageError(
-      `unknown project "${project}"${org === undefined ? '' : ` in organization "${org}"`} in ${catalog.source}`,
-      {
-        hint: `known: ${catalog.projects
-          .filter((p) => org === undefined || p.org === org)
-          .map(label)
-          .join(', ')}`,
-      },
+      `unknown project "${project}"${org === undefined ? '' : ` in organization "${org}"`}${didYouMean(project, unique(inOrg.map((p) => p.project)))} in ${catalog.source}`,
+      { hint: `known: ${inOrg.map(label).join(', ')}` },
     );
   }
   if (candidates.length === 1) return candidates[0];

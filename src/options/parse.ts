@@ -5,7 +5,7 @@ import type { core } from 'zod/mini';
 import { CATEGORIES, CATEGORY_ALIASES, type Category } from '../api/constants.js';
 import { UsageError } from '../errors.js';
 import { DURATION_HELP, MAX_TIMER_MS, parseDurationMs } from '../util/duration.js';
-import { nearest } from '../util/suggest.js';
+import { didYouMean } from '../util/suggest.js';
 
 function fail(ctx: core.ParsePayload, message: string): never {
   ctx.issues.push({ code: 'custom', message, input: ctx.value });
@@ -72,11 +72,9 @@ export const categoryList = z.pipe(
         ? (name as Category)
         : CATEGORY_ALIASES[name];
       if (category === undefined) {
-        const suggestion = nearest(name, CATEGORIES);
-        const didYouMean = suggestion ? ` (did you mean "${suggestion}"?)` : '';
         return fail(
           ctx,
-          `unknown category "${name}"${didYouMean}; valid: ${CATEGORIES.join(', ')}`,
+          `unknown category "${name}"${didYouMean(name, CATEGORIES)}; valid: ${CATEGORIES.join(', ')}`,
         );
       }
       if (!result.includes(category)) result.push(category);

@@ -71,7 +71,8 @@ export interface SandboxState {
   accounts: SandboxAccount[];
 }
 
-const SEED: readonly { name: string; id: string; projects: readonly string[] }[] = [
+/** The sandbox's organizations and projects, the same on every machine. */
+export const SEED: readonly { name: string; id: string; projects: readonly string[] }[] = [
   { name: 'acme', id: '1001', projects: ['production', 'staging'] },
   { name: 'globex', id: '1002', projects: ['production', 'staging'] },
 ];

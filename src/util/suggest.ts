@@ -24,3 +24,9 @@ function editDistance(a: string, b: string): number {
   }
   return previous[b.length]!;
 }
+
+/** ` (did you mean "acme"?)` when one candidate is a likely typo of `input`, else nothing. */
+export function didYouMean(input: string, candidates: readonly string[]): string {
+  const suggestion = nearest(input, candidates);
+  return suggestion === undefined ? '' : ` (did you mean "${suggestion}"?)`;
+}

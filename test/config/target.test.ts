@@ -168,6 +168,17 @@ describe('resolveTarget', () => {
       `unknown project "dev" in organization "acme" in ${env.CST_CONFIG_DIR}/config.json`,
       'known: acme/prod, acme/staging',
     ]);
+    // A likely typo is named.
+    expect(await failure(env, { org: 'acmee' })).toEqual([
+      2,
+      `unknown organization "acmee" (did you mean "acme"?) in ${env.CST_CONFIG_DIR}/config.json`,
+      'known: acme, globex',
+    ]);
+    expect(await failure(env, { org: 'acme', project: 'stagin' })).toEqual([
+      2,
+      `unknown project "stagin" in organization "acme" (did you mean "staging"?) in ${env.CST_CONFIG_DIR}/config.json`,
+      'known: acme/prod, acme/staging',
+    ]);
   });
 
   it('reports a broken config file with the place of the mistake', async () => {

@@ -321,4 +321,43 @@ describe('the ledger through the binary', () => {
     const again = await cst([...prune, '--yes'], env);
     expect([again.code, again.stdout]).toEqual([0, '{"removed":0,"kept":0}\n']);
   });
+
+  it('list --org or --project naming nothing configured or in the ledger: exit 2 with did-you-mean', async () => {
+    const env = await isolatedEnv();
+    expect((await create(env, 'o1', '--org', 'acme', '--project', 'staging')).code).toBe(0);
+    expect(await cst(['list', '--sandbox', '--org', 'acmee'], env)).toMatchObject({
+      code: 2,
+      stdout: '',
+      stderr:
+        'error: --org: no organization "acmee" is in the sandbox or its ledger (did you mean "acme"?)\nhint: known: acme, globex\n',
+    });
+    expect(
+      await cst(['list', '--sandbox', '--org', 'acme', '--project', 'stagin'], env),
+    ).toMatchObject({
+      code: 2,
+      stderr:
+        'error: --project: no project "stagin" is in the sandbox or its ledger (did you mean "staging"?)\nhint: known: production, staging\n',
+    });
+    // Known names that match no session are an empty answer, not an error.
+    expect(await cst(['list', '--sandbox', '--org', 'globex', '--field', 'id'], env)).toMatchObject(
+      { code: 0, stdout: '' },
+    );
+    expect(
+      await cst(['list', '--sandbox', '--project', 'staging', '--field', 'owner_id'], env),
+    ).toMatchObject({ code: 0, stdout: 'o1\n' });
+    // Off the sandbox: the config's names and the ledger's count; with neither, nothing is known.
+    expect(await cst(['list', '--org', 'acme'], env)).toMatchObject({
+      code: 2,
+      stderr:
+        'error: --org: no organization "acme" is configured or in the ledger\nhint: known: none\n',
+    });
+    const add = ['config', 'add', '--org', 'initech', '--project', 'prod', '--key-env', 'K'];
+    expect((await cst(add, env)).code).toBe(0);
+    expect(await cst(['list', '--org', 'initech'], env)).toMatchObject({ code: 0, stdout: '' });
+    expect(await cst(['list', '--org', 'initek'], env)).toMatchObject({
+      code: 2,
+      stderr:
+        'error: --org: no organization "initek" is configured or in the ledger (did you mean "initech"?)\nhint: known: initech\n',
+    });
+  });
 });

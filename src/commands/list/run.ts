@@ -1,13 +1,15 @@
 // runList: the ledger's answer, newest first, optionally joined with StackOne's linked accounts.
-import { stateDir } from '../../config/paths.js';
+import { configFile, stateDir } from '../../config/paths.js';
 import type { CommandContext } from '../../connection.js';
 import type { Context } from '../../context.js';
 import { queryLedger } from '../../ledger/query.js';
 import type { LedgerRecord } from '../../ledger/record.js';
 import { ledgerPath, outcomeKey, readOutcomes } from '../../ledger/store.js';
+import { UsageError } from '../../errors.js';
 import { note, warn } from '../../output/messages.js';
 import { type Column, renderRows } from '../../output/rows.js';
 import { readSecretFromStdin } from '../../util/stdin.js';
+import { didYouMean } from '../../util/suggest.js';
 import { relativeTime } from '../../util/time.js';
 import type { Linked } from './linked.js';
 
@@ -46,6 +48,7 @@ export async function runList(options: ListOptions, ctx: CommandContext): Promis
       `skipped ${result.torn} unreadable line${result.torn > 1 ? 's' : ''} in ${path} (a record torn by a crash mid-write?)`,
     );
   }
+  if (result.total === 0) await checkSelection(ctx, options, path);
   const outcomes = readOutcomes(path);
   let rows: ListedSession[] = result.rows.map((record) => {
     const live = record.expires_at !== null && Date.parse(record.expires_at) > now;
@@ -190,6 +193,52 @@ interface SummaryRow {
   expired: number;
   link_rate: number;
   median_seconds_to_link: number | null;
+}
+
+/**
+ * A --org or --project that matched nothing: a name neither configured nor in the ledger is a
+ * typo ("acmee"), not an empty answer, and says so with the names it could have meant.
+ */
+async function checkSelection(ctx: Context, options: ListOptions, path: string): Promise<void> {
+  if (options.org === undefined && options.project === undefined) return;
+  const known: { org: string; project: string }[] = [];
+  for (const record of queryLedger(path, { status: 'all', limit: Infinity, now: 0 }).rows)
+    if (record.org !== null && record.project !== null)
+      known.push({ org: record.org, project: record.project });
+  if (options.sandbox) {
+    const { SEED } = await import('../../sandbox/state.js');
+    for (const org of SEED)
+      for (const project of org.projects) known.push({ org: org.name, project });
+  } else {
+    const { loadConfig } = await import('../../config/config-file.js');
+    // A broken config is for the commands that use it to report; listing does not need it.
+    const config = await loadConfig(configFile(ctx.env)).catch(() => undefined);
+    for (const [org, entry] of Object.entries(config?.organizations ?? {}))
+      for (const project of Object.keys(entry.projects)) known.push({ org, project });
+  }
+  const where = options.sandbox ? 'in the sandbox or its ledger' : 'configured or in the ledger';
+  const unknown = (flag: string, what: string, name: string, names: string[]) => {
+    const unique = [...new Set(names)].sort();
+    return new UsageError(`${flag}: no ${what} "${name}" is ${where}${didYouMean(name, unique)}`, {
+      hint: `known: ${unique.join(', ') || 'none'}`,
+    });
+  };
+  const { org, project } = options;
+  if (org !== undefined && !known.some((k) => k.org === org))
+    throw unknown(
+      '--org',
+      'organization',
+      org,
+      known.map((k) => k.org),
+    );
+  const inOrg = known.filter((k) => org === undefined || k.org === org);
+  if (project !== undefined && !inOrg.some((k) => k.project === project))
+    throw unknown(
+      '--project',
+      'project',
+      project,
+      inOrg.map((k) => k.project),
+    );
 }
 
 /** The funnel per organization/project: what a CI job's owners ask after a provisioning run. */
