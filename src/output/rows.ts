@@ -26,6 +26,13 @@ export interface Column<R> {
    * `start`: cut at the start, keeping the end (a file path's name).
    */
   shorten?: boolean | 'start';
+  /**
+   * How many leading characters of the human cell are never cut: an id before a name
+   * (`cus_42 (Acme)`), or the whole cell when it holds a URL. Cut text keeps at least these.
+   */
+  keep?: (row: R) => number;
+  /** In tsv, csv, JSON and YAML only: a deprecated value scripts still read (`status`). */
+  machineOnly?: boolean;
 }
 
 export interface ListView<R> {

@@ -55,11 +55,16 @@ export function listTable<R>(
 ): { text: string; left: string[]; shortened: string[] } {
   const chalk = colorsFor(ctx, ctx.stdout);
   const paint = { good: chalk.green, muted: chalk.dim, bad: chalk.red };
-  const cells = view.rows.map((row) =>
-    view.columns.map((column) => visibleLines(column.human(row))),
-  );
-  const natural = view.columns.map((column, i) =>
+  const columns = view.columns.filter((column) => !column.machineOnly);
+  view = { ...view, columns };
+  const cells = view.rows.map((row) => columns.map((column) => visibleLines(column.human(row))));
+  const kept = view.rows.map((row) => columns.map((column) => column.keep?.(row) ?? 0));
+  const natural = columns.map((column, i) =>
     Math.max(column.header.length, ...cells.map((row) => longestLine(row[i]!))),
+  );
+  /** Ids and URLs stay whole: a column is never cut below its longest kept part. */
+  const least = columns.map((column, i) =>
+    Math.max(column.header.length, ...kept.map((row) => row[i]!)),
   );
   const available = terminalColumns(ctx);
   let shown = view.columns.map((_, i) => i);
@@ -70,8 +75,7 @@ export function listTable<R>(
   const shorten = (floor: number) => {
     for (let over = width() - available; over > 0; over--) {
       const candidates = shown.filter(
-        (i) =>
-          view.columns[i]!.shorten && widths[i]! > Math.max(floor, view.columns[i]!.header.length),
+        (i) => view.columns[i]!.shorten && widths[i]! > Math.max(floor, least[i]!),
       );
       if (candidates.length === 0) return;
       const widest = candidates.reduce((a, b) => (widths[b]! > widths[a]! ? b : a));
@@ -85,11 +89,22 @@ export function listTable<R>(
     const byRank = shown
       .filter((i) => view.columns[i]!.drop !== undefined)
       .sort((a, b) => view.columns[b]!.drop! - view.columns[a]!.drop!);
+    const dropped: number[] = [];
     for (const i of byRank) {
       if (width() <= available) break;
       shown = shown.filter((j) => j !== i);
-      left.push(view.columns[i]!.header);
+      dropped.push(i);
     }
+    // A wide column left out late may have made room for a more important one left out before
+    // it: the most important come back first, where they fit with text cut to a readable width.
+    const readable = (i: number) =>
+      view.columns[i]!.shorten ? Math.min(natural[i]!, Math.max(24, least[i]!)) : natural[i]!;
+    for (const i of [...dropped].reverse()) {
+      const trial = [...shown, i].sort((a, b) => a - b);
+      if (trial.reduce((sum, j) => sum + readable(j), 0) + 2 * (trial.length - 1) <= available)
+        shown = trial;
+    }
+    left.push(...dropped.filter((i) => !shown.includes(i)).map((i) => view.columns[i]!.header));
     shorten(8);
     // Room the dropped columns left goes back to the text that was cut for them.
     for (const i of shown)
@@ -120,7 +135,7 @@ export function listTable<R>(
     table.push(
       shown.map((i) => {
         const column = view.columns[i]!;
-        const text = cut(cells[r]![i]!, widths[i]!, column.shorten === 'start');
+        const text = cut(cells[r]![i]!, widths[i]!, kept[r]![i]!, column.shorten === 'start');
         const style = column.style?.(row);
         return style ? paint[style](text) : text;
       }),
@@ -135,17 +150,22 @@ export function listTable<R>(
   return { text, left, shortened: cutShort };
 }
 
-/** Each line of a cell cut to `width`, the cut marked with "…" (at the start: keeping the end). */
-function cut(text: string, width: number, atStart = false): string {
+/**
+ * Each line of a cell cut to `width`, the cut marked with "…" (at the start: keeping the end);
+ * the first `keep` characters (an id) are never cut, and a cut that would leave only them shows
+ * them alone.
+ */
+function cut(text: string, width: number, keep: number, atStart = false): string {
   return text
     .split('\n')
-    .map((line) =>
-      line.length <= width
-        ? line
-        : atStart
-          ? `…${line.slice(line.length - width + 1)}`
-          : `${line.slice(0, width - 1)}…`,
-    )
+    .map((line) => {
+      if (line.length <= width) return line;
+      if (atStart) return `…${line.slice(line.length - width + 1)}`;
+      if (keep === 0) return `${line.slice(0, width - 1)}…`;
+      // Less than two characters of what follows the id say nothing: the id alone, then.
+      const rest = line.slice(keep, width - 1).replace(/^[\s(]+/, '');
+      return rest.length >= 2 ? `${line.slice(0, width - 1)}…` : line.slice(0, keep);
+    })
     .join('\n');
 }
 

@@ -37,7 +37,7 @@ describe.concurrent('escape sequences from the server', () => {
     'cst list %j at a terminal shows them; in a pipe, exact bytes',
     async (format) => {
       const env = await ledgerWithEvilLabel();
-      const args = ['list', '--status', 'all', ...format];
+      const args = ['list', ...format];
       const { code, screen } = await terminal(args, env).exit();
       expect(code).toBe(0);
       // TSV and JSON escape C0 controls in their own way; every control is inert all the same.

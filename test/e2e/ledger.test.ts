@@ -81,7 +81,7 @@ describe('the ledger through the binary', () => {
       { mode: 0o600 },
     );
     for (const args of [
-      ['list', '--status', 'all', '--limit', '3000'],
+      ['list', '--limit', '3000'],
       ['create', '--help'],
     ]) {
       const child = spawn(process.execPath, [BIN, ...args], { env });

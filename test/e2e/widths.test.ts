@@ -59,7 +59,10 @@ describe('tables fit the terminal', () => {
           expect({ args, columns, line, fits: line.length <= columns }).toMatchObject({
             fits: true,
           });
-        if (args[0] !== 'config') for (const id of ids) expect(table.join('\n')).toContain(id);
+        // Account ids are whole wherever their column is shown (list --linked may leave it out).
+        const hidLinked = notes.some((n) => /^hid [^;]*\bLINKED\b/.test(n));
+        if (args[0] !== 'config' && !hidLinked)
+          for (const id of ids) expect(table.join('\n')).toContain(id);
         // A hidden column is named, and is really gone from the header.
         for (const hidden of notes.flatMap(
           (n) => /^hid ([^;]*?)(;| to fit)/.exec(n)?.[1]?.split(', ') ?? [],
@@ -73,6 +76,51 @@ describe('tables fit the terminal', () => {
     expect(narrow.at(-1)).toMatch(/^hid LABEL, CATEGORIES, .* to fit; -o wide shows all$/);
     const wide = await screen(['list', '--sandbox', '-o', 'wide'], env, 60);
     expect(wide[0]).toMatch(/^ID +ORGANIZATION\/PROJECT +OWNER +CATEGORIES +CREATED +EXPIRES/);
+  });
+
+  it('ids are never cut: UUID owners at 60 columns, account ids in list --linked at 80 and 120', async () => {
+    const env = await isolatedEnv();
+    const owners = ['3f2b8c1e-9d4a-4e7b-8a6f-1c2d3e4f5a6b', '9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d'];
+    const accounts: string[] = [];
+    for (const owner of owners) {
+      const token = await cst(
+        [
+          'create',
+          '--sandbox',
+          '--owner-id',
+          owner,
+          '--owner-name',
+          'A Customer With A Long Legal Name Limited',
+          '-c',
+          'hris',
+          '--label',
+          'quarterly onboarding batch',
+          '--field',
+          'token',
+        ],
+        env,
+      );
+      const linked = await cst(
+        ['sandbox', 'link', '--provider', 'bamboohr', '--json', '--token-stdin'],
+        env,
+        token.stdout,
+      );
+      accounts.push((JSON.parse(linked.stdout) as { id: string }).id);
+    }
+    const narrow = await screen(['list', '--sandbox'], env, 60);
+    expect(narrow[0]!.split(/ {2,}/)).toEqual(['ID', 'OWNER', 'EXPIRES', 'STATE']);
+    for (const owner of owners) expect(narrow.some((line) => line.includes(owner))).toBe(true);
+    expect(narrow.slice(0, -1).every((line) => line.length <= 60)).toBe(true);
+    for (const columns of [80, 120]) {
+      const lines = await screen(['list', '--sandbox', '--linked'], env, columns);
+      expect(lines[0]).toContain('LINKED');
+      // Each owner's row holds its whole id and its whole account id.
+      owners.forEach((owner, i) => {
+        const row = lines.find((line) => line.includes(owner));
+        expect({ columns, has: row?.includes(accounts[i]!) }).toEqual({ columns, has: true });
+      });
+      expect(lines.slice(0, -1).every((line) => line.length <= columns)).toBe(true);
+    }
   });
 
   it('create shows the token and the auth link whole, each on a line of its own', async () => {

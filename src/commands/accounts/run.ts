@@ -134,6 +134,7 @@ export async function runAccountsList(
           human: (a) => `${a.origin_owner_id} (${a.origin_owner_name})`,
           machine: (a) => a.origin_owner_id,
           shorten: true,
+          keep: (a) => a.origin_owner_id.length,
         },
         {
           header: 'STATUS',

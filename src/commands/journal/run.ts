@@ -38,6 +38,8 @@ export async function runJournalList(options: JournalListOptions, ctx: Context):
           machine: (j) => j.target ?? '',
           drop: 2,
           shorten: true,
+          // Names may be cut; a target (the base URL's origin and a key fingerprint) may not.
+          keep: (j) => (j.org ? 0 : (j.target ?? '?').length),
         },
         state('issued'),
         state('failed'),

@@ -15,11 +15,7 @@ export function listCommand(ctx: Context, run: Dispatch): Command {
     .option('--owner-id <id>', 'only this owner')
     .option('--category <list>', 'only sessions with these categories (repeatable)', collect)
     .option('--categories <list>', 'same as --category', collect)
-    .addOption(
-      new Option('--status <status>', 'active or expired sessions')
-        .choices(['active', 'expired', 'all'])
-        .default('all'),
-    )
+    .option('--status <status>', 'deprecated: use --state (active, expired or all)')
     .option('--since <when>', 'created at or after: a date, or a duration back from now (7d)')
     .option('--until <when>', 'created at or before: a date, or a duration back from now')
     .option('--token-stdin', 'find the sessions of the token read from stdin')
@@ -32,7 +28,10 @@ export function listCommand(ctx: Context, run: Dispatch): Command {
       'only sessions in this state: pending, linked, failed, cancelled, expired, undelivered (repeatable)',
       collect,
     )
-    .option('--expiring <duration>', 'only pending sessions that expire within this long')
+    .option(
+      '--expiring <duration>',
+      'only pending sessions that expire within this long, but not of owners since linked through a newer session',
+    )
     .option('--summary', 'the funnel per organization/project: issued, linked, pending, …')
     .option('--timeout <duration>', 'time limit for each HTTP attempt (--linked)', '30s')
     .addOption(new Option('-o, --output <format>', 'output format').choices(LIST_FORMATS))
@@ -42,7 +41,7 @@ export function listCommand(ctx: Context, run: Dispatch): Command {
       'after',
       examples([
         'cst list',
-        'cst list --owner-id cus_42 --status active',
+        'cst list --owner-id cus_42 --state pending',
         'cst list --since 7d --linked',
         'cst list --state pending --expiring 1h   # the customers to chase',
         'cst list --since 7d --summary',

@@ -18,7 +18,7 @@ export interface ListFlags {
   ownerId?: string;
   category?: string[];
   categories?: string[];
-  status: string;
+  status?: string;
   since?: string;
   until?: string;
   tokenStdin?: boolean;
@@ -40,7 +40,10 @@ export interface ListOptions {
   project: string | undefined;
   ownerId: string | undefined;
   categories: string[] | undefined;
+  /** Deprecated --status: live or expired, whatever became of the link; 'all' unless given. */
   status: SessionStatus;
+  /** --status was given: it works for a release, with a warning that names --state. */
+  statusDeprecated: boolean;
   since: number | undefined;
   until: number | undefined;
   tokenStdin: boolean;
@@ -94,6 +97,12 @@ export const LIST_FIELDS = [
   'linked',
 ] as const;
 
+const STATUSES: readonly string[] = ['active', 'expired', 'all'];
+
+/** What the deprecated --status said, in --state's words. */
+export const STATUS_AS_STATE =
+  'live sessions are --state pending (or pending,linked), the rest --state expired';
+
 const listFlagsSchema = z.object({
   limit: positiveInt,
   categories: z.optional(categoryList),
@@ -121,7 +130,17 @@ export function parseListOptions(flags: ListFlags, now: number): ListOptions {
   const states = flags.state?.flatMap((list) => list.split(',')).map((s) => s.trim());
   const unknown = states?.find((state) => !(SESSION_STATES as readonly string[]).includes(state));
   if (unknown !== undefined)
-    throw new UsageError(`--state: "${unknown}" is not one of ${SESSION_STATES.join(', ')}`);
+    throw new UsageError(`--state: "${unknown}" is not one of ${SESSION_STATES.join(', ')}`, {
+      ...(STATUSES.includes(unknown)
+        ? { hint: `"${unknown}" was a value of the deprecated --status; ${STATUS_AS_STATE}` }
+        : {}),
+    });
+  if (flags.status !== undefined && !STATUSES.includes(flags.status))
+    throw new UsageError(`--status: "${flags.status}" is not one of ${STATUSES.join(', ')}`, {
+      hint: (SESSION_STATES as readonly string[]).includes(flags.status)
+        ? `"${flags.status}" is a state: --state ${flags.status}`
+        : `--status is deprecated: ${STATUS_AS_STATE}`,
+    });
   if (flags.summary && flags.field !== undefined)
     throw new UsageError('--summary prints a table of counts: drop --field');
   return {
@@ -129,7 +148,8 @@ export function parseListOptions(flags: ListFlags, now: number): ListOptions {
     project: flags.project,
     ownerId: flags.ownerId,
     categories: parsed.categories,
-    status: flags.status as SessionStatus,
+    status: (flags.status ?? 'all') as SessionStatus,
+    statusDeprecated: flags.status !== undefined,
     since: when('--since', flags.since),
     until: when('--until', flags.until),
     tokenStdin: flags.tokenStdin === true,

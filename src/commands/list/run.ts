@@ -13,7 +13,7 @@ import { didYouMean } from '../../util/suggest.js';
 import { relativeTime } from '../../util/time.js';
 import type { Linked } from './linked.js';
 
-import type { ListOptions, SessionState } from './options.js';
+import { type ListOptions, type SessionState, STATUS_AS_STATE } from './options.js';
 
 export interface ListedSession extends LedgerRecord {
   status: 'active' | 'expired';
@@ -27,6 +27,11 @@ export interface ListedSession extends LedgerRecord {
 
 export async function runList(options: ListOptions, ctx: CommandContext): Promise<void> {
   const now = ctx.now().getTime();
+  if (options.statusDeprecated)
+    warn(
+      ctx,
+      `--status is deprecated and goes in a later release; use --state: ${STATUS_AS_STATE}`,
+    );
   const tokenFp = options.tokenStdin
     ? (await import('../../ledger/fingerprint.js')).fingerprint(
         await readSecretFromStdin(ctx, '--token-stdin'),
@@ -81,11 +86,15 @@ export async function runList(options: ListOptions, ctx: CommandContext): Promis
   if (options.summary) return renderSummary(ctx, rows, options);
   let total = result.total;
   if (byState) {
+    const linkedSince = options.expiringMs === undefined ? undefined : linkedOwners(rows);
     rows = rows.filter(
       (row) =>
         (options.states === undefined || options.states.includes(row.state)) &&
         (options.expiringMs === undefined ||
-          (row.state === 'pending' && Date.parse(row.expires_at!) - now <= options.expiringMs)),
+          (row.state === 'pending' &&
+            Date.parse(row.expires_at!) - now <= options.expiringMs &&
+            // A customer who linked through a newer session is not one to chase.
+            !(Date.parse(row.created_at) < (linkedSince!.get(ownerKey(row)) ?? -Infinity)))),
     );
     total = rows.length;
     rows = rows.slice(0, options.limit);
@@ -104,19 +113,43 @@ export async function runList(options: ListOptions, ctx: CommandContext): Promis
   }
 }
 
+function ownerKey(row: ListedSession): string {
+  return `${row.target}\u0000${row.owner_id}`;
+}
+
+/** For each owner (per target), when the newest of its linked sessions was created. */
+function linkedOwners(rows: ListedSession[]): Map<string, number> {
+  const newest = new Map<string, number>();
+  for (const row of rows) {
+    if (row.state !== 'linked') continue;
+    const created = Date.parse(row.created_at);
+    if (created > (newest.get(ownerKey(row)) ?? -Infinity)) newest.set(ownerKey(row), created);
+  }
+  return newest;
+}
+
 function columns(linked: boolean, now: number): Column<ListedSession>[] {
   const text = (value: string | null) => value ?? '';
   const where = (row: ListedSession) =>
     row.org !== null && row.project !== null ? `${row.org}/${row.project}` : row.target;
-  const state = (row: ListedSession) => (row.status === 'active' ? 'good' : 'muted');
+  const whole = (value: string) => value.length;
   const list: Column<ListedSession>[] = [
     { header: 'ID', human: (row) => String(row.id), machine: (row) => String(row.id) },
-    { header: 'ORGANIZATION/PROJECT', human: where, machine: where, drop: 4, shorten: true },
+    {
+      header: 'ORGANIZATION/PROJECT',
+      human: where,
+      machine: where,
+      drop: 4,
+      shorten: true,
+      // Names may be cut; a target (the base URL's origin and a key fingerprint) may not.
+      keep: (row) => (row.org !== null && row.project !== null ? 0 : whole(row.target)),
+    },
     {
       header: 'OWNER',
       human: (row) => `${row.owner_id} (${row.owner_name})`,
       machine: (row) => row.owner_id,
       shorten: true,
+      keep: (row) => whole(row.owner_id),
     },
     {
       header: 'CATEGORIES',
@@ -138,20 +171,28 @@ function columns(linked: boolean, now: number): Column<ListedSession>[] {
           : (row.status === 'active' ? '' : 'expired ') +
             relativeTime(Date.parse(row.expires_at), now),
       machine: (row) => row.expires_at ?? '',
-      style: state,
+      style: (row) => (row.status === 'active' ? 'good' : 'muted'),
       drop: 2,
     },
-    { header: 'STATUS', human: (row) => row.status, machine: (row) => row.status, style: state },
+    // Deprecated: STATE says it, and more. Kept where scripts read it, out of the table.
+    {
+      header: 'STATUS',
+      human: (row) => row.status,
+      machine: (row) => row.status,
+      machineOnly: true,
+    },
     {
       header: 'LABEL',
       human: (row) => text(row.label),
       machine: (row) => text(row.label),
       drop: 6,
+      shorten: true,
     },
     {
       header: 'STATE',
+      // With --linked the account has its own column.
       human: (row) =>
-        row.state === 'linked' && row.linked_account_id
+        row.state === 'linked' && row.linked_account_id && !linked
           ? `linked ${row.linked_account_id}`
           : row.state,
       machine: (row) => row.state,
@@ -166,19 +207,26 @@ function columns(linked: boolean, now: number): Column<ListedSession>[] {
     },
   ];
   if (linked) {
-    const linkedText = (row: ListedSession) =>
-      row.linked === undefined || row.linked === null
-        ? 'unknown'
-        : row.linked.account === null
-          ? 'none yet'
-          : `${row.linked.account.provider} ${row.linked.account.id} ${row.linked.account.status}`;
+    const account = (row: ListedSession) => row.linked?.account ?? null;
     list.push({
       header: 'LINKED',
-      human: linkedText,
-      machine: linkedText,
+      human: (row) => {
+        const found = account(row);
+        if (row.linked === undefined || row.linked === null) return 'unknown';
+        return found === null ? 'none yet' : `${found.id} (${found.provider}, ${found.status})`;
+      },
+      machine: (row) => {
+        const found = account(row);
+        if (row.linked === undefined || row.linked === null) return 'unknown';
+        return found === null ? 'none yet' : `${found.provider} ${found.id} ${found.status}`;
+      },
       shorten: true,
-      style: (row) =>
-        row.linked?.account ? (row.linked.account.status === 'active' ? 'good' : 'bad') : 'muted',
+      keep: (row) => account(row)?.id.length ?? 0,
+      drop: 1,
+      style: (row) => {
+        const found = account(row);
+        return found ? (found.status === 'active' ? 'good' : 'bad') : 'muted';
+      },
     });
   }
   return list;

@@ -48,10 +48,6 @@ describe('completion candidates', () => {
       ['csv', 'json', 'table', 'tsv', 'wide', 'yaml'],
     ],
     [
-      ['list', '--status', 'a'],
-      ['active', 'all'],
-    ],
-    [
       ['create', '--org', ''],
       ['acme', 'globex'],
     ],
