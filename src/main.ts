@@ -43,7 +43,7 @@ export async function main(argv: string[], host: Host = {}): Promise<number> {
   const detach = attachProcessHandlers(ctx, jsonErrors, errors);
   try {
     const { buildProgram } = await import('./program.js');
-    await buildProgram(ctx).parseAsync(argv, { from: 'user' });
+    await buildProgram(ctx).parseAsync(tokenAsOperand(argv), { from: 'user' });
     await errors.flushStdout(ctx.stdout);
     return EXIT.ok;
   } catch (error) {
@@ -118,6 +118,28 @@ function report(ctx: Context, error: unknown, json: boolean, errors: typeof Erro
  * two dashes and a run longer than any flag of cst.
  */
 const TOKEN_AS_OPTION = /^unknown option '(-\w[\w-]{19,}|--[\w-]{40,})'/;
+
+/** The commands that take a token as their operand. */
+const TAKES_TOKEN = new Set(['inspect', 'wait', 'sandbox link']);
+const TOKEN_SHAPE = /^(-\w[\w-]{19,}|--[\w-]{40,})$/;
+/** Global flags that take a value, so that `--ca-file x inspect` finds the command. */
+const GLOBAL_VALUES = new Set(['--ca-file', '--color']);
+
+/**
+ * A token that begins with '-' (base64url tokens do, one in 64) would read as an unknown option:
+ * for a command that takes a token, an argument of a token's shape is its operand, moved after
+ * `--`. Never an option of cst: no flag is that long.
+ */
+export function tokenAsOperand(argv: readonly string[]): readonly string[] {
+  if (argv.includes('--')) return argv;
+  let at = 0;
+  while (at < argv.length && argv[at]!.startsWith('-')) at += GLOBAL_VALUES.has(argv[at]!) ? 2 : 1;
+  const command = argv[at] === 'sandbox' ? `sandbox ${argv[at + 1]}` : argv[at];
+  if (command === undefined || !TAKES_TOKEN.has(command)) return argv;
+  const tokens = argv.filter((arg, i) => i > at && TOKEN_SHAPE.test(arg));
+  if (tokens.length !== 1) return argv;
+  return [...argv.filter((arg) => arg !== tokens[0]), '--', tokens[0]!];
+}
 
 /** Commander's parse errors, recognised without loading commander on every path. */
 function isCommanderError(

@@ -360,4 +360,38 @@ describe('the ledger through the binary', () => {
         'error: --org: no organization "initek" is configured or in the ledger (did you mean "initech"?)\nhint: known: initech\n',
     });
   });
+
+  it('a token that begins with "-" is taken as the token by inspect, sandbox link and wait, never echoed', async () => {
+    const env = await isolatedEnv();
+    const { SandboxStore, hashToken } = await import('../../src/sandbox/state.js');
+    const store = new SandboxStore(env.CST_STATE_DIR!);
+    const organization = (await store.read()).organizations[0]!;
+    const token = '-nk0J8AUhyduGYmvm601whxpdYyyPKpG7P1Kvw3ltBs';
+    const now = Date.now();
+    await store.addSession((id) => ({
+      id,
+      organizationId: organization.id,
+      projectId: organization.projects[0]!.id,
+      tokenHash: hashToken(token),
+      createdAt: new Date(now).toISOString(),
+      expiresAt: new Date(now + 1_800_000).toISOString(),
+      fields: { origin_owner_id: 'cus_dash', origin_owner_name: 'Dash Ltd' },
+    }));
+    const history =
+      'warning: a token given as an argument lands in shell history; prefer --token-stdin\n';
+    const inspected = await cst(['inspect', '--sandbox', token, '--field', 'origin_owner_id'], env);
+    expect([inspected.code, inspected.stdout, inspected.stderr]).toEqual([0, 'cus_dash', history]);
+    const linked = await cst(['sandbox', 'link', token, '--provider', 'bamboohr', '--json'], env);
+    expect(linked.code).toBe(0);
+    expect(linked.stderr).not.toContain(token);
+    const waited = await cst(
+      ['--no-input', 'wait', token, '--sandbox', '--field', 'owner_id'],
+      env,
+    );
+    expect([waited.code, waited.stdout, waited.stderr]).toEqual([0, 'cus_dash', history]);
+    // Where no token is taken, it is still never echoed.
+    const create = await cst(['create', '--sandbox', token], env);
+    expect(create.code).toBe(2);
+    expect(create.stderr).not.toContain(token.slice(1));
+  });
 });

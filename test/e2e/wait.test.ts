@@ -172,11 +172,11 @@ describe.concurrent('cst wait', () => {
       'error: give one of: a token, --token-stdin, or --session <id>\n',
     ],
     [
-      'a token that begins with "-", taken for an option: never echoed',
+      'a token that begins with "-": taken as the token, never echoed',
       ['-nk0J8AUhyduGYmvm601whxpdYyyPKpG7P1Kvw3ltBs'],
       '',
-      2,
-      'error: a token was read as an option (it begins with "-")\nhint: pass the token after --, or better, pipe it in with --token-stdin\n',
+      6,
+      'warning: a token given as an argument lands in shell history; prefer --token-stdin\nerror: token unknown or expired\n',
     ],
     [
       'a sub-second interval',
