@@ -65,7 +65,7 @@ describe('the ledger through the binary', () => {
     expect(result.code).toBe(16);
     expect(result.stderr).toBe(
       'error: session 1 for owner c1 was created, but its token could not be written to stdout: no space left on device\n' +
-        "hint: 'cst create --from-session 1' issues a new one once stdout works\n",
+        "hint: 'cst create --from-session 1 --sandbox' issues a new one once stdout works\n",
     );
     const listed = await cst(['list', '--sandbox', '--field', 'id'], env);
     expect(listed.stdout).toBe('1\n');
@@ -122,7 +122,7 @@ describe('the ledger through the binary', () => {
     expect(result.code).toBe(16);
     expect(result.stderr).toBe(
       'error: session 1 for owner gone was created, but its token could not be written to stdout: its reader went away (a closed pipe)\n' +
-        "hint: 'cst create --from-session 1' issues a new one once stdout works\n",
+        "hint: 'cst create --from-session 1 --sandbox' issues a new one once stdout works\n",
     );
     expect((await cst(['list', '--sandbox', '--field', 'owner_id'], env)).stdout).toBe('gone\n');
   });

@@ -109,7 +109,7 @@ export async function runCreate(options: CreateOptions, ctx: CommandContext): Pr
         {
           hint:
             unrecorded === undefined
-              ? `'cst create --from-session ${session.id}' issues a new one once stdout works`
+              ? `'cst create --from-session ${session.id}${tid === 'sandbox' ? ' --sandbox' : ''}' issues a new one once stdout works`
               : `it is not in the ledger either (${ioReason(unrecorded)})`,
         },
       );
@@ -144,6 +144,7 @@ export async function runCreate(options: CreateOptions, ctx: CommandContext): Pr
         ...options.wait,
         expiresAt: record.expires_at === null ? undefined : Date.parse(record.expires_at),
         known: { sessionId: session.id, ownerId: session.originOwnerId },
+        sandbox: tid === 'sandbox',
       }).catch((error: unknown) => recordFailure(ledger, tid, error, ctx));
       await recordOutcome(ledger, tid, linkedOutcome(linked), ctx);
       note(

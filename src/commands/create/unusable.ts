@@ -64,7 +64,7 @@ export async function unusableCreate(
     const where = `session ${id} for owner ${owner}`;
     try {
       await appendRecord(facts.ledger, record);
-      hint = `a session may exist: ${where}, recorded in the ledger as undelivered; 'cst create --from-session ${id}' issues a new one`;
+      hint = `a session may exist: ${where}, recorded in the ledger as undelivered; 'cst create --from-session ${id}${facts.target === 'sandbox' ? ' --sandbox' : ''}' issues a new one`;
     } catch (failure) {
       hint = `a session may exist: ${where}; it is not in the ledger either (${ioReason(failure)})`;
     }

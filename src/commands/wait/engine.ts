@@ -21,6 +21,13 @@ export interface WaitPlan {
   expiresAt: number | undefined;
   /** The session, when cst knows it before the first answer: errors can name it. */
   known?: { sessionId: number; ownerId: string } | undefined;
+  /** The session is the sandbox's: the commands hints name need --sandbox to run as printed. */
+  sandbox: boolean;
+}
+
+/** A command as a hint names it: runnable as printed. */
+function command(plan: WaitPlan, args: string): string {
+  return `'cst ${args}${plan.sandbox ? ' --sandbox' : ''}'`;
 }
 
 export interface Linked {
@@ -59,6 +66,7 @@ export async function waitForToken(
           // StackOne forgets a token when its session expires.
           if (seen || clock.expired())
             throw expired(
+              plan,
               seen?.id ?? plan.known?.sessionId,
               seen?.originOwnerId ?? plan.known?.ownerId,
             );
@@ -72,6 +80,7 @@ export async function waitForToken(
         // Past the link's expiry, the outcome is known whatever the network says.
         if (clock.expired())
           throw expired(
+            plan,
             seen?.id ?? plan.known?.sessionId,
             seen?.originOwnerId ?? plan.known?.ownerId,
           );
@@ -100,17 +109,19 @@ export async function waitForToken(
             `the customer's link failed: ${[attempt.oauth_error_code, attempt.oauth_error_description].filter(Boolean).join(': ') || 'no reason given'} (session ${session.id}, ${session.originOwnerId})`,
             'link_failed',
             session.id,
+            plan,
           );
         case 'cancelled':
           throw new LinkEnded(
             `the customer cancelled the link (session ${session.id}, ${session.originOwnerId})`,
             'link_cancelled',
             session.id,
+            plan,
           );
         case 'expired':
-          throw expired(session.id, session.originOwnerId);
+          throw expired(plan, session.id, session.originOwnerId);
       }
-      if (clock.expired()) throw expired(session.id, session.originOwnerId);
+      if (clock.expired()) throw expired(plan, session.id, session.originOwnerId);
       if (clock.atDeadline()) throw clock.timedOut(session.id, session.originOwnerId);
       await clock.sleep(plan.intervalMs);
     }
@@ -120,7 +131,7 @@ export async function waitForToken(
     if (abandoned) {
       const id = seen?.id ?? plan.known?.sessionId;
       const owner = seen?.originOwnerId ?? plan.known?.ownerId;
-      if (clock.expired()) throw expired(id, owner);
+      if (clock.expired()) throw expired(plan, id, owner);
       if (failures === 0 || !lastFailure) throw clock.timedOut(id, owner);
     }
     const reported = abandoned ? lastFailure : error;
@@ -158,7 +169,7 @@ export async function waitForAccount(
         lastFailure = undefined;
       } catch (error) {
         if (error instanceof AbandonedError) {
-          if (clock.expired()) throw expired(record.id, record.owner_id);
+          if (clock.expired()) throw expired(plan, record.id, record.owner_id);
           throw lastFailure ?? clock.timedOut(record.id, record.owner_id);
         }
         if (!transient(error) || clock.atDeadline()) throw error;
@@ -177,7 +188,7 @@ export async function waitForAccount(
           provider: found.provider,
           account_status: found.status,
         };
-      if (clock.expired()) throw expired(record.id, record.owner_id);
+      if (clock.expired()) throw expired(plan, record.id, record.owner_id);
       if (clock.atDeadline()) throw clock.timedOut(record.id, record.owner_id);
       await clock.sleep(plan.intervalMs);
     }
@@ -208,9 +219,10 @@ export class LinkEnded extends CliError {
     message: string,
     code: 'link_failed' | 'link_cancelled',
     readonly sessionId: number,
+    plan: WaitPlan,
   ) {
     super(message, code, EXIT.linkFailed, {
-      hint: `'cst create --from-session ${sessionId}' issues a new link`,
+      hint: `${command(plan, `create --from-session ${sessionId}`)} issues a new link`,
     });
   }
 }
@@ -225,7 +237,11 @@ function transient(error: unknown): error is CliError {
   );
 }
 
-function expired(sessionId: number | undefined, owner: string | undefined): CliError {
+function expired(
+  plan: WaitPlan,
+  sessionId: number | undefined,
+  owner: string | undefined,
+): CliError {
   return new CliError(
     `the session expired before the customer linked an account${sessionId === undefined ? '' : ` (session ${sessionId}, ${owner})`}`,
     'session_expired',
@@ -234,7 +250,7 @@ function expired(sessionId: number | undefined, owner: string | undefined): CliE
       hint:
         sessionId === undefined
           ? 'issue a new link with cst create'
-          : `'cst create --from-session ${sessionId}' issues a new link`,
+          : `${command(plan, `create --from-session ${sessionId}`)} issues a new link`,
     },
   );
 }
@@ -281,7 +297,9 @@ class Clock {
       `${what} after ${formatDuration(Date.now() - this.started)}${sessionId === undefined ? '' : ` (session ${sessionId}, ${owner})`}`,
       'wait_timeout',
       EXIT.waitTimeout,
-      { hint: `'cst wait' again later, or raise --wait-timeout (0: until the link expires)` },
+      {
+        hint: `${sessionId === undefined ? 'run it' : command(this.plan, `wait --session ${sessionId}`)} again later, or raise --wait-timeout (0: until the link expires)`,
+      },
     );
   }
 

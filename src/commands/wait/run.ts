@@ -25,6 +25,7 @@ export async function runWait(options: WaitOptions, ctx: CommandContext): Promis
     waitTimeoutMs: options.waitTimeoutMs,
     expiresAt: record?.expires_at ? Date.parse(record.expires_at) : undefined,
     known: record && { sessionId: record.id, ownerId: record.owner_id },
+    sandbox,
   });
   const lookup = (query: { id?: number; tokenFp?: string }) =>
     queryLedger(ledger, {
