@@ -1,6 +1,6 @@
 // The command tree. Commander and the command definitions only: every command's own code is
 // imported when it runs, so `--help` stays fast.
-import { Command, Option } from 'commander';
+import { Command, Help, Option } from 'commander';
 import { accountsCommand } from './commands/accounts/accounts.js';
 import { completeCommand, completionCommand } from './commands/completion/completion.js';
 import { helpCommand } from './commands/help/help.js';
@@ -24,19 +24,22 @@ export function buildProgram(ctx: CommandContext, dispatch?: Dispatch): Command 
   const program = new Command('cst')
     .description('Issue and manage StackOne connect session tokens')
     .version(ctx.version, '-V, --version', 'print the version')
-    .option('--no-input', 'never prompt; fail on anything missing (env: CST_NO_INPUT=1)')
-    .option(
-      '--debug',
-      'print each request and response on stderr, secrets redacted (env: CST_DEBUG=1)',
-    )
-    .option('--ca-file <pem>', 'also trust the certificate authorities in this PEM file')
+    .option('--no-input', 'never prompt, fail instead (env: CST_NO_INPUT=1)')
+    .option('--debug', 'requests on stderr, redacted (env: CST_DEBUG=1)')
+    .option('--ca-file <pem>', 'also trust the CAs in this PEM file')
     .option('--no-color', 'no colour (env: NO_COLOR)')
-    .addOption(
-      new Option('--color <when>', 'when to use colour').choices(['auto', 'always', 'never']),
-    )
+    .addOption(new Option('--color <when>', 'colour').choices(['auto', 'always', 'never']))
     .showSuggestionAfterError(true)
-    // A command's help also lists the flags every command takes (--debug, --no-input, …).
-    .configureHelp({ showGlobalOptions: true })
+    // A command's help also lists the flags every command takes (--debug, --no-input, …), but
+    // not --version, which only `cst --version` answers.
+    .configureHelp({
+      showGlobalOptions: true,
+      visibleGlobalOptions(command) {
+        return Help.prototype.visibleGlobalOptions
+          .call(this, command)
+          .filter((option) => option.long !== '--version');
+      },
+    })
     .addHelpText(
       'after',
       examples([

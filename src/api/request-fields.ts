@@ -3,8 +3,7 @@
 // and their help, the bulk input columns, what the ledger keeps and what --from-session carries,
 // and the sandbox's validation. Adding a field is a row here (and a row in README's flag table,
 // which a test holds to this one). Plain data: the help path imports it.
-import { DURATION_HELP } from '../util/duration.js';
-import { CATEGORIES, SESSION_TYPES } from './constants.js';
+import { SESSION_TYPES } from './constants.js';
 
 /** How a value is read, from a flag or from a bulk cell, and what it is on the wire. */
 export type FieldKind =
@@ -59,7 +58,7 @@ export const REQUEST_FIELDS = [
     flag: {
       name: 'owner-id',
       value: '<id>',
-      help: 'your identifier for the customer (origin_owner_id, required)',
+      help: 'your id for the customer (required)',
     },
     column: { name: 'owner_id', aliases: ['origin_owner_id'] },
     ledger: 'owner_id',
@@ -73,7 +72,7 @@ export const REQUEST_FIELDS = [
     flag: {
       name: 'owner-name',
       value: '<name>',
-      help: "the customer's name (origin_owner_name, required)",
+      help: "the customer's name (required)",
     },
     column: { name: 'owner_name', aliases: ['origin_owner_name'] },
     ledger: 'owner_name',
@@ -87,7 +86,7 @@ export const REQUEST_FIELDS = [
       name: 'categories',
       short: 'c',
       value: '<list>',
-      help: `comma-separated categories: ${CATEGORIES.join(', ')}`,
+      help: 'comma-separated: hris,ats,… (cst help categories)',
     },
     column: { name: 'categories' },
     ledger: 'categories',
@@ -121,7 +120,7 @@ export const REQUEST_FIELDS = [
     flag: {
       name: 'username',
       value: '<name>',
-      help: 'origin_username: who at the customer is connecting',
+      help: 'who at the customer connects (origin_username)',
     },
     column: { name: 'username', aliases: ['origin_username'] },
     ledger: 'username',
@@ -134,7 +133,7 @@ export const REQUEST_FIELDS = [
     flag: {
       name: 'account-id',
       value: '<id>',
-      help: 'edit this existing linked account instead of creating one',
+      help: 'edit this linked account instead of creating one',
     },
     column: { name: 'account_id' },
     ledger: 'account_id',
@@ -157,7 +156,7 @@ export const REQUEST_FIELDS = [
     flag: {
       name: 'expires-in',
       value: '<duration>',
-      help: `how long the token stays valid: ${DURATION_HELP} (StackOne's default: 30m)`,
+      help: 'how long the token is valid: 12h (default: 30m)',
     },
     column: { name: 'expires_in' },
   },
@@ -168,7 +167,7 @@ export const REQUEST_FIELDS = [
     flag: {
       name: 'metadata',
       value: '<key=value>',
-      help: ['metadata entry (repeatable)', 'metadata as a JSON object'],
+      help: ['metadata entry, repeatable (or --metadata-json)', 'metadata as a JSON object'],
     },
     column: { name: 'metadata' },
     echoed: true,
@@ -179,7 +178,7 @@ export const REQUEST_FIELDS = [
     kind: 'boolean',
     flag: {
       name: 'multiple',
-      help: ['allow several accounts for the same owner and provider', 'send multiple: false'],
+      help: ['several accounts per owner and provider (or --no-…)', 'send multiple: false'],
     },
     column: { name: 'multiple' },
   },
@@ -201,7 +200,7 @@ export const REQUEST_FIELDS = [
     flag: {
       name: 'connector-profile',
       value: '<id>',
-      help: 'connector_profile_id: route to this connector profile',
+      help: 'use this connector profile (connector_profile_id)',
     },
     column: { name: 'connector_profile_id' },
     echoed: true,

@@ -38,7 +38,7 @@ export function addOutputOptions(
   return command
     .addOption(new Option('-o, --output <format>', description).choices(formats))
     .option('--json', 'print JSON (short for --output json)')
-    .option('--field <name>', 'print one field of the result alone (any field --json prints)');
+    .option('--field <name>', 'print one field alone (which: cst help fields)');
 }
 
 export function examples(lines: string[]): string {

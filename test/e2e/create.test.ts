@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Reply, SESSION_BODY, scriptedServer } from '../helpers/scripted-server.js';
 import { cst, finish, isolatedEnv, serve, type Served, start } from './cli.js';
+import { plain, terminal } from './pty.js';
 
 const owner = ['--owner-id', 'cus_1', '--owner-name', 'Acme Ltd'];
 
@@ -80,8 +81,13 @@ describe('cst create, end to end', () => {
     expect(Date.parse(expires.stdout)).toBeGreaterThan(Date.now());
     const help = await cst(['create', '--help'], env);
     expect(help.stdout.replace(/\s+/g, ' ')).toContain(
-      '--field <name> print one field of the result alone (any field --json prints)',
+      '--field <name> print one field alone (which: cst help fields)',
     );
+    // The topic lists what create's --field takes: every field --json printed.
+    const topic = (await cst(['help', 'fields'], env)).stdout;
+    const createLine = topic.slice(topic.indexOf('\n  create'), topic.indexOf('\n  inspect'));
+    const listed = createLine.replace(/^\s+create\s+/, '').split(/[\s,]+/);
+    expect(new Set(listed)).toEqual(new Set(printed));
   });
 
   it('--sandbox needs no server, no key, and leaves no process behind', async () => {
@@ -134,6 +140,40 @@ describe('cst create, end to end', () => {
     const help = await cst(['create', '--help'], env);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('Usage: cst create [options]');
+  });
+});
+
+describe('cst create --help', () => {
+  it('fits a screen at 80 columns: flags under headings, the rest of bulk in cst help bulk', async () => {
+    const term = terminal(
+      ['create', '--help'],
+      { ...(await isolatedEnv()), NO_COLOR: '1' },
+      {
+        columns: 80,
+      },
+    );
+    const { code, screen } = await term.exit();
+    expect(code).toBe(0);
+    const lines = plain(screen).trimEnd().split('\n');
+    expect(lines.length).toBeLessThan(60);
+    expect(lines.filter((line) => [...line].length > 80)).toEqual([]);
+    expect(lines.filter((line) => /^[A-Z][\w -]*( \(.*\))?:$/.test(line))).toEqual([
+      'Session options:',
+      'Hand-off options:',
+      'Wait options:',
+      'Bulk options (all of them: cst help bulk):',
+      'Target options:',
+      'Output options:',
+      'Global Options:',
+      'Examples:',
+    ]);
+    // What the help leaves out is in the topic it names, and still works.
+    const bulk = (await cst(['help', 'bulk'], env)).stdout;
+    for (const flag of ['--from-file', '--results', '--columns', '--strict', '--concurrency'])
+      expect(bulk).toContain(`  ${flag}`);
+    for (const flag of ['--retry-unknown', '--journal <path>', '--max-network-failures <n>'])
+      expect(bulk).toContain(flag);
+    expect((await cst(['help', 'categories'], env)).stdout).toContain('\n  hris-legacy\n');
   });
 });
 

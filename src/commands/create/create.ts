@@ -7,67 +7,58 @@ import { CREATE_FORMATS } from '../../output/format.js';
 import { addOutputOptions, addTargetOptions, collect, type Dispatch, examples } from '../shared.js';
 import type { CreateFlags } from './options.js';
 
+/** The heading of the bulk flags; `cst help bulk` lists them all. */
+export const BULK_GROUP = 'Bulk options (all of them: cst help bulk):';
+
 export function createCommand(run: Dispatch): Command {
   const command = new Command('create').description(
     'Create a connect session and print its token and auth link',
   );
+  // Headings as gh and stripe have them: what the session is, how it reaches the customer,
+  // waiting for them, many at once, where it goes, how it prints.
+  command.optionsGroup('Session options:');
   for (const field of FLAGGED_FIELDS) addRequestFlags(command, field);
   command
-    .option('--body-json <json>', 'extra request fields, merged last (for fields newer than cst)')
-    .option(
-      '--from-session <id>',
-      'reissue: owner, categories, provider, label and type of a session cst issued',
-    );
+    .option('--body-json <json>', 'extra request fields, merged last (unchecked)')
+    .option('--from-session <id>', 'reissue: the owner, categories, … of that session')
+    .option('--dry-run', 'print the exact requests as JSON and send nothing');
   command
-    .option('--copy', 'put the auth link on the clipboard, through the terminal (OSC 52)')
-    .option('--open', 'open the auth link in the default browser')
-    .option('--wait', 'then wait until the customer links an account (as cst wait)')
-    .option('--interval <duration>', 'with --wait: time between polls', '3s')
-    .option(
-      '--wait-timeout <duration>',
-      'with --wait: give up after this long (exit 15); 0 waits until the link expires',
-      '15m',
-    )
-    .option('--dry-run', 'print the exact requests as JSON and send nothing')
-    .option(
-      '--from-file <path>',
-      'bulk: one session per row of a CSV or NDJSON file (- for stdin); flags are defaults',
-    )
-    .option(
-      '--results <file>',
-      'bulk: append tokens and auth links to this 0600 file (.csv or NDJSON)',
-    )
-    .option('--columns <list>', `bulk: columns of the results file: ${RESULT_COLUMNS.join(',')}`)
-    .option('--show-secrets', 'bulk: print tokens and auth links on stdout too')
-    .option('--strict', 'bulk: validate every row first; send nothing if any is bad')
-    .option('--concurrency <n>', 'bulk: requests in flight at once', '8')
-    .option('--rate <rate>', 'bulk: at most N/s, N/min, N/h (0: unlimited)', DEFAULT_RATE)
-    .option(
-      '--max-network-failures <n>',
-      'bulk: stop after this many network failures in a row',
-      '10',
-    )
-    .option(
-      '--journal <path>',
-      'bulk: where row states are kept for resuming (required with stdin)',
-    )
-    .option(
-      '--retry-unknown',
-      'bulk: send again rows whose earlier outcome is unknown (may duplicate)',
-    )
-    .option('--force', 'bulk: allow --results to be a symbolic link');
+    .optionsGroup('Hand-off options:')
+    .option('--copy', 'copy the auth link to the clipboard (OSC 52)')
+    .option('--open', 'open the auth link in the default browser');
+  command
+    .optionsGroup('Wait options:')
+    .option('--wait', 'then wait until the customer links an account')
+    .option('--interval <duration>', 'time between polls (default: 3s)')
+    .option('--wait-timeout <duration>', 'give up then, exit 15 (default: 15m; 0: never)');
+  command
+    .optionsGroup(BULK_GROUP)
+    .option('--from-file <path>', 'one session per CSV or NDJSON row (- for stdin)')
+    .option('--results <file>', 'append tokens and auth links to this 0600 file');
+  // The rest of the bulk flags: in `cst help bulk`, so that this help fits a screen.
+  const bulk = (flags: string, description: string, defaultValue?: string) =>
+    command.addOption(new Option(flags, description).default(defaultValue).hideHelp());
+  bulk('--columns <list>', `columns of the results file: ${RESULT_COLUMNS.join(',')}`);
+  bulk('--show-secrets', 'print tokens and auth links on stdout too');
+  bulk('--strict', 'validate every row first; send nothing if any is bad');
+  bulk('--concurrency <n>', 'requests in flight at once', '8');
+  bulk('--rate <rate>', 'at most N/s, N/min, N/h (0: unlimited)', DEFAULT_RATE);
+  bulk('--max-network-failures <n>', 'stop after this many network failures in a row', '10');
+  bulk('--journal <path>', 'where row states are kept for resuming (required with stdin)');
+  bulk('--retry-unknown', 'send again rows whose earlier outcome is unknown (may duplicate)');
+  bulk('--force', 'allow --results to be a symbolic link');
+  command.optionsGroup('Target options:');
   addTargetOptions(command);
-  addOutputOptions(command, CREATE_FORMATS, 'output format (csv and ndjson: bulk runs only)');
+  command.optionsGroup('Output options:');
+  addOutputOptions(command, CREATE_FORMATS, 'output format (csv, ndjson: bulk only)');
+  command.addHelpOption(new Option('-h, --help', 'show this help'));
   return command
     .addHelpText(
       'after',
       examples([
-        'cst create --sandbox --categories hris,ats --owner-id cus_42 --owner-name "Acme Ltd"',
-        'cst create --org acme --project prod -c hris --owner-id cus_42 --owner-name "Acme Ltd" --expires-in 12h',
-        'TOKEN=$(cst create -c ats --owner-id cus_42 --owner-name "Acme Ltd" --field token)',
-        'cst create --owner-id cus_42 --owner-name "Acme Ltd" --metadata plan=pro --json',
-        'cst create --from-session 1234 --expires-in 2d   # the link expired: issue a new one',
-        'cst create --from-file customers.csv -c hris,ats --results links.csv   # CI provisioning',
+        'cst create --sandbox -c hris,ats --owner-id cus_42 --owner-name "Acme Ltd"',
+        'TOKEN=$(cst create -c ats --owner-id cus_42 --owner-name "Acme" --field token)',
+        'cst create --from-session 1234 --expires-in 2d   # the link expired',
       ]),
     )
     .action(async (flags: CreateFlags) => {
@@ -80,17 +71,24 @@ export function createCommand(run: Dispatch): Command {
     });
 }
 
-/** A request field's flags, as its row in the field table declares them. */
+/**
+ * A request field's flags, as its row in the field table declares them. The second spelling of a
+ * pair (`--no-multiple`, `--metadata-json`) and a deprecated flag work, out of the help: the
+ * first's help names the second.
+ */
 function addRequestFlags(command: Command, field: FlaggedField): void {
   const { flag } = field;
   const [help, second] = typeof flag.help === 'string' ? [flag.help, undefined] : flag.help;
   const name = `${flag.short ? `-${flag.short}, ` : ''}--${flag.name}${flag.value ? ` ${flag.value}` : ''}`;
+  const hidden = (option: Option) => command.addOption(option.hideHelp());
   switch (field.kind) {
     case 'boolean':
-      command.option(name, help).option(`--no-${flag.name}`, second ?? '');
+      command.option(name, help);
+      hidden(new Option(`--no-${flag.name}`, second ?? ''));
       return;
     case 'object':
-      command.option(name, help, collect).option(`--${flag.name}-json <json>`, second ?? '');
+      command.option(name, help, collect);
+      hidden(new Option(`--${flag.name}-json <json>`, second ?? ''));
       return;
     case 'categories':
       command.option(name, help, collect);
@@ -99,6 +97,7 @@ function addRequestFlags(command: Command, field: FlaggedField): void {
       command.addOption(new Option(name, help).choices(field.choices ?? []));
       return;
     default:
-      command.option(name, help);
+      if ('deprecatedFor' in field) hidden(new Option(name, help));
+      else command.option(name, help);
   }
 }

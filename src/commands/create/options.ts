@@ -31,7 +31,7 @@ interface RequestFlags {
 }
 
 /** What a create prints: the session, its token and link, and when it expires (cst's own). */
-const CREATE_FIELDS = [...SESSION_TOKEN_FIELDS, 'expires_at'];
+export const CREATE_FIELDS = [...SESSION_TOKEN_FIELDS, 'expires_at'];
 export interface CreateFlags extends RequestFlags {
   wait?: boolean;
   copy?: boolean;

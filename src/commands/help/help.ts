@@ -2,9 +2,16 @@
 import { Command } from 'commander';
 import type { Context } from '../../context.js';
 import { UsageError } from '../../errors.js';
+import { BULK_GROUP } from '../create/create.js';
 import { examples } from '../shared.js';
 
-export const TOPIC_NAMES = ['environment', 'exit-codes', 'formatting'] as const;
+export const TOPIC_NAMES = [
+  'bulk',
+  'categories',
+  'environment',
+  'exit-codes',
+  'formatting',
+] as const;
 
 export function helpCommand(ctx: Context, program: () => Command): Command {
   return new Command('help')
@@ -12,6 +19,14 @@ export function helpCommand(ctx: Context, program: () => Command): Command {
     .argument('[name...]', 'a command (e.g. "accounts list") or a topic')
     .addHelpText('after', examples(['cst help exit-codes', 'cst help accounts list']))
     .action(async (names: string[]) => {
+      if (names.length === 1 && names[0] === 'bulk') {
+        ctx.stdout.write(bulkHelp(program(), ctx.stdout.columns));
+        return;
+      }
+      if (names.length === 1 && names[0] === 'fields') {
+        ctx.stdout.write(await fieldsHelp(ctx.stdout.columns ?? 80));
+        return;
+      }
       if (names.length === 1 && (TOPIC_NAMES as readonly string[]).includes(names[0]!)) {
         const { TOPICS } = await import('./topics.js');
         ctx.stdout.write(TOPICS[names[0]!]!);
@@ -28,4 +43,68 @@ export function helpCommand(ctx: Context, program: () => Command): Command {
       }
       ctx.stdout.write(command.helpInformation());
     });
+}
+
+/** Every bulk flag of `cst create`, those its own help leaves out too, as commander lays out. */
+function bulkHelp(program: Command, columns: number | undefined): string {
+  const create = program.commands.find((command) => command.name() === 'create')!;
+  const helper = create.createHelp();
+  helper.prepareContext({ helpWidth: columns ?? 80 });
+  const options = create.options.filter((option) => option.helpGroupHeading === BULK_GROUP);
+  const width = Math.max(...options.map((option) => helper.optionTerm(option).length));
+  const items = options.map((option) =>
+    helper.formatItem(helper.optionTerm(option), width, helper.optionDescription(option), helper),
+  );
+  return `Bulk runs: cst create --from-file <path> issues one session per row of a CSV or NDJSON
+file, the other flags of cst create being defaults for every row. A journal in the state
+directory remembers each row: run the same command again after a stop, and it resumes without
+issuing a row twice.
+
+Options:
+${items.join('\n')}
+${examples([
+  'cst create --from-file customers.csv -c hris,ats --results links.csv',
+  'cst create --from-file - --journal run.journal --results links.ndjson < rows.ndjson',
+  'cst journal list',
+])}`;
+}
+
+/** What --field takes, per command: the lists the commands check it against. */
+async function fieldsHelp(columns: number): Promise<string> {
+  const [create, inspect, wait, list, accounts, config, journal] = await Promise.all([
+    import('../create/options.js'),
+    import('../inspect/options.js'),
+    import('../wait/options.js'),
+    import('../list/options.js'),
+    import('../accounts/options.js'),
+    import('../config/options.js'),
+    import('../journal/options.js'),
+  ]);
+  const rows: [string, readonly string[]][] = [
+    ['create', create.CREATE_FIELDS],
+    ['inspect', inspect.SESSION_FIELDS],
+    ['wait', wait.WAIT_FIELDS],
+    ['list', list.LIST_FIELDS],
+    ['accounts', accounts.ACCOUNT_FIELDS],
+    ['accounts meta', accounts.META_FIELDS],
+    ['config list', config.CONFIG_FIELDS],
+    ['journal list', journal.JOURNAL_FIELDS],
+  ];
+  const indent = 2 + Math.max(...rows.map(([name]) => name.length)) + 2;
+  const width = Math.max(columns, indent + 24);
+  const wrapped = rows.map(([name, fields]) => {
+    const lines = [`  ${name.padEnd(indent - 2)}`];
+    for (const [i, field] of fields.entries()) {
+      const word = i < fields.length - 1 ? `${field},` : field;
+      const line = lines.at(-1)!;
+      if (line.length > indent && line.length + 1 + word.length > width)
+        lines.push(`${' '.repeat(indent)}${word}`);
+      else lines[lines.length - 1] = line.length > indent ? `${line} ${word}` : `${line}${word}`;
+    }
+    return lines.join('\n');
+  });
+  return `--field <name> prints one field of the output alone; it takes any field --json prints:
+
+${wrapped.join('\n')}
+`;
 }

@@ -1,5 +1,12 @@
-// Help topics: `cst help environment`, `cst help exit-codes`, `cst help formatting`.
+// Help topics: `cst help categories`, `cst help environment`, `cst help exit-codes`,
+// `cst help formatting` (`cst help bulk` is made from the flags of `cst create`).
+import { CATEGORIES } from '../../api/constants.js';
+
 export const TOPICS: Record<string, string> = {
+  categories: `Categories for -c/--categories, comma-separated (cst create -c hris,ats):
+
+${CATEGORIES.map((category) => `  ${category}`).join('\n')}
+`,
   environment: `Environment variables read by cst (an empty variable counts as unset):
 
   CST_API_KEY, CST_BASE_URL   key and base URL when no configured project is selected
