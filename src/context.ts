@@ -47,6 +47,8 @@ export interface Context {
   readonly version: string;
   /** The arguments cst was run with, for messages that say how to run it again. */
   readonly argv: readonly string[];
+  /** The file that runs this cst (bin/cst.js), for scripts that call it back; unknown in tests. */
+  readonly executable: string | undefined;
   /** --json (or -o json) on the command line: every message on stderr is a JSON line too. */
   readonly jsonMessages: boolean;
   now(): Date;
@@ -86,6 +88,7 @@ export interface ContextInit {
   env: Env;
   version: string;
   argv?: readonly string[];
+  executable?: string;
   jsonMessages?: boolean;
   now?: () => Date;
   /** Already-parsed global flags (tests); otherwise `start` gives them. */
@@ -106,6 +109,7 @@ export function createContext(init: ContextInit): Context {
     env: init.env,
     version: init.version,
     argv: init.argv ?? [],
+    executable: init.executable,
     jsonMessages: init.jsonMessages ?? false,
     now: init.now ?? (() => new Date()),
     get globals() {

@@ -25,6 +25,7 @@ export async function main(argv: string[], host: Host = {}): Promise<number> {
   const jsonErrors = wantsJson(argv);
   const base = createContext({
     argv,
+    ...(process.argv[1] === undefined ? {} : { executable: process.argv[1] }),
     jsonMessages: jsonErrors,
     // Opening stdin costs start-up time, and most commands never read it.
     stdin: () => process.stdin,

@@ -5,7 +5,11 @@ import { CATEGORIES, SESSION_TYPES } from '../../api/constants.js';
 import { type ConfigFile, loadConfig } from '../../config/config-file.js';
 import { configFile } from '../../config/paths.js';
 import type { Context } from '../../context.js';
+import { SESSION_STATES } from '../../ledger/states.js';
 import { TOPIC_NAMES } from '../help/help.js';
+
+/** Formats only a bulk run prints (`create --from-file`). */
+const BULK_FORMATS: readonly string[] = ['csv', 'ndjson'];
 
 export async function candidates(
   ctx: Context,
@@ -26,6 +30,8 @@ export async function candidates(
     values = await optionValues(ctx, option, before);
   } else if (current.startsWith('-')) {
     values = [...command.options, ...program.options]
+      // A deprecated flag still works, but is not offered.
+      .filter((o) => !o.description.startsWith('deprecated'))
       .flatMap((o) => [o.long, o.short])
       .filter((f): f is string => f !== undefined);
   } else {
@@ -55,9 +61,14 @@ function findOption(command: Command, flag: string): Option | undefined {
   return undefined;
 }
 
+/** Values the command line so far accepts: a single create takes no bulk-only format. */
 async function optionValues(ctx: Context, option: Option, before: string[]): Promise<string[]> {
+  if (option.long === '--output' && before[0] === 'create' && !before.includes('--from-file'))
+    return (option.argChoices ?? []).filter((format) => !BULK_FORMATS.includes(format));
   if (option.argChoices) return option.argChoices;
   switch (option.long) {
+    case '--state':
+      return [...SESSION_STATES];
     case '--categories':
     case '--category':
       return [...CATEGORIES];

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { UsageError } from '../../errors.js';
 import type { SessionStatus } from '../../ledger/query.js';
+import { SESSION_STATES, type SessionState } from '../../ledger/states.js';
 import { LIST_FORMATS, parseOutputFlags } from '../../output/format.js';
 import type { ListOutput } from '../../output/rows.js';
 import { parseWhen } from '../../util/time.js';
@@ -60,16 +61,6 @@ export interface ListOptions {
   timeoutMs: number;
   output: ListOutput;
 }
-
-export const SESSION_STATES = [
-  'pending',
-  'linked',
-  'failed',
-  'cancelled',
-  'expired',
-  'undelivered',
-] as const;
-export type SessionState = (typeof SESSION_STATES)[number];
 
 /** Fields of a listed session, for --field. */
 export const LIST_FIELDS = [

@@ -13,7 +13,8 @@ import { didYouMean } from '../../util/suggest.js';
 import { relativeTime } from '../../util/time.js';
 import type { Linked } from './linked.js';
 
-import { type ListOptions, type SessionState, STATUS_AS_STATE } from './options.js';
+import type { SessionState } from '../../ledger/states.js';
+import { type ListOptions, STATUS_AS_STATE } from './options.js';
 
 export interface ListedSession extends LedgerRecord {
   status: 'active' | 'expired';

@@ -47,6 +47,22 @@ describe('completion candidates', () => {
       ['list', '-o', ''],
       ['csv', 'json', 'table', 'tsv', 'wide', 'yaml'],
     ],
+    // Only what the line so far accepts: a single create prints no csv or ndjson.
+    [
+      ['create', '-o', ''],
+      ['json', 'table', 'tsv', 'yaml'],
+    ],
+    [
+      ['create', '--from-file', 'in.csv', '-o', ''],
+      ['csv', 'json', 'ndjson', 'table', 'tsv', 'yaml'],
+    ],
+    [
+      ['list', '--state', ''],
+      ['cancelled', 'expired', 'failed', 'linked', 'pending', 'undelivered'],
+    ],
+    // Deprecated flags work, but are not offered.
+    [['list', '--stat'], ['--state']],
+    [['create', '--integration'], []],
     [
       ['create', '--org', ''],
       ['acme', 'globex'],
