@@ -12,10 +12,8 @@ for (const [code, { exit }] of Object.entries(ERROR_CODES))
 describe('error codes', () => {
   it("README's exit-code table lists exactly the declared codes for each exit code", async () => {
     const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
-    const section = readme.slice(
-      readme.indexOf('## Exit codes'),
-      readme.indexOf('## Configuration'),
-    );
+    const start = readme.indexOf('## Exit codes');
+    const section = readme.slice(start, readme.indexOf('\n## ', start + 1));
     const documented = new Map<number, string[]>();
     for (const line of section.split('\n')) {
       const match = /^\| (\d+) +\|[^|]*\|([^|]*)\|$/.exec(line);
