@@ -1,7 +1,6 @@
 // The injected context. Commands receive it instead of reaching for process.*, so tests can run
 // them with their own streams, environment and clock, and so --help never loads anything heavy:
-// the prompter is created on first use.
-import type { Prompter } from './prompter.js';
+// the prompter is created on first use, by the factory the creator of the context gives.
 import { visible } from './errors.js';
 import { Redactor } from './util/redact.js';
 
@@ -81,6 +80,24 @@ export interface StatusLine {
 /** SIGPIPE: stdout's reader went away (Node ignores the signal and reports EPIPE instead). */
 export type StopSignal = 'SIGINT' | 'SIGTERM' | 'SIGPIPE';
 
+export interface Choice<T> {
+  name: string;
+  value: T;
+  description?: string;
+}
+
+export interface Prompter {
+  select<T>(message: string, choices: Choice<T>[], defaultValue?: T): Promise<T>;
+  checkbox<T>(
+    message: string,
+    choices: Choice<T>[],
+    options?: { required?: boolean },
+  ): Promise<T[]>;
+  input(message: string, validate?: (value: string) => string | true): Promise<string>;
+  confirm(message: string): Promise<boolean>;
+  password(message: string): Promise<string>;
+}
+
 export interface ContextInit {
   stdin: () => InputStream;
   stdout: OutputStream;
@@ -93,6 +110,8 @@ export interface ContextInit {
   now?: () => Date;
   /** Already-parsed global flags (tests); otherwise `start` gives them. */
   globals?: Globals;
+  /** Makes the prompter on first use (prompter.ts loads @inquirer/prompts); none: no prompts. */
+  prompter?: (ctx: Context) => Promise<Prompter>;
 }
 
 export function createContext(init: ContextInit): Context {
@@ -124,7 +143,9 @@ export function createContext(init: ContextInit): Context {
       if (ctx.globals.debug) ctx.stderr.write(`debug: ${visible(ctx.redactor.text(line))}\n`);
     },
     prompter() {
-      prompter ??= import('./prompter.js').then((m) => m.createPrompter(ctx));
+      prompter ??= init.prompter
+        ? init.prompter(ctx)
+        : Promise.reject(new Error('this context has no prompter'));
       return prompter;
     },
     untilSignal: () => new Promise((resolve) => waiting.add(resolve)),

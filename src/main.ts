@@ -33,6 +33,7 @@ export async function main(argv: string[], host: Host = {}): Promise<number> {
     stderr: process.stderr,
     env: process.env,
     version: __CST_VERSION__,
+    prompter: (ctx) => import('./prompter.js').then((m) => m.createPrompter(ctx)),
   });
   // Talking to StackOne loads undici and the config: only when a command first asks.
   const ctx: CommandContext = Object.assign(base, {

@@ -4,7 +4,7 @@ import { Command, Help, Option } from 'commander';
 import { accountsCommand } from './commands/accounts/accounts.js';
 import { completeCommand, completionCommand } from './commands/completion/completion.js';
 import { helpCommand } from './commands/help/help.js';
-import { type Dispatch, examples } from './commands/shared.js';
+import { type Dispatch, examples } from './cmdutil/shared.js';
 import { configCommand } from './commands/config/config.js';
 import { doctorCommand } from './commands/doctor/doctor.js';
 import { createCommand } from './commands/create/create.js';

@@ -1,26 +1,8 @@
 // The one place that talks to @inquirer/prompts. Prompts read the context's stdin and draw on
 // its stderr, so stdout stays data only; Ctrl-C becomes an InterruptedError, not a stack trace.
 import { checkbox, confirm, input, password, select } from '@inquirer/prompts';
-import type { Context } from './context.js';
+import type { Context, Prompter } from './context.js';
 import { InterruptedError } from './errors.js';
-
-export interface Choice<T> {
-  name: string;
-  value: T;
-  description?: string;
-}
-
-export interface Prompter {
-  select<T>(message: string, choices: Choice<T>[], defaultValue?: T): Promise<T>;
-  checkbox<T>(
-    message: string,
-    choices: Choice<T>[],
-    options?: { required?: boolean },
-  ): Promise<T[]>;
-  input(message: string, validate?: (value: string) => string | true): Promise<string>;
-  confirm(message: string): Promise<boolean>;
-  password(message: string): Promise<string>;
-}
 
 export function createPrompter(ctx: Context): Prompter {
   const streams = {

@@ -5,9 +5,8 @@ import type { OutputOptions } from './format.js';
 import { boundDepth } from './depth.js';
 import { visible } from '../errors.js';
 import { forTerminal } from './visible.js';
+import type { Row } from './view.js';
 import { toYaml } from './yaml.js';
-
-export type Row = readonly [label: string, value: string];
 
 export interface RecordView {
   /** The object in the API's own snake_case field names, and any computed ones (expires_at). */

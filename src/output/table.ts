@@ -4,8 +4,7 @@ import Table from 'cli-table3';
 import type { Context } from '../context.js';
 import { colorsFor } from './color.js';
 import { visibleLines } from '../errors.js';
-import type { Row } from './record.js';
-import type { ListView } from './rows.js';
+import type { ListView, Row } from './view.js';
 
 /**
  * A two-column table sized to the terminal. When a value would not fit its cell, the record is

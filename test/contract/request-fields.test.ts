@@ -17,8 +17,8 @@ import {
   SESSION_TOKEN_FIELDS,
   sessionToWire,
 } from '../../src/api/schemas.js';
-import { columnName, COLUMNS } from '../../src/bulk/input.js';
-import { rowRequest } from '../../src/bulk/rows.js';
+import { columnName, COLUMNS } from '../../src/session/bulk/input.js';
+import { rowRequest } from '../../src/session/bulk/rows.js';
 import { parseCreateOptions } from '../../src/commands/create/options.js';
 import { ledgerRecord } from '../../src/ledger/record.js';
 import { validateCreate } from '../../src/sandbox/validate.js';

@@ -64,6 +64,7 @@ export function testContext(options: TestContextOptions = {}): TestIo {
     },
     env: { HOME: '/nonexistent', ...options.env },
     version: '0.0.0-test',
+    prompter: (ctx) => import('../../src/prompter.js').then((m) => m.createPrompter(ctx)),
     ...(options.now ? { now: options.now } : {}),
     ...(options.globals
       ? {

@@ -1,7 +1,13 @@
 // `cst accounts`: StackOne's linked accounts. Registers the verbs; each loads its code on use.
 import { Command, Option } from 'commander';
 import { LIST_FORMATS } from '../../output/format.js';
-import { addOutputOptions, addTargetOptions, collect, type Dispatch, examples } from '../shared.js';
+import {
+  addOutputOptions,
+  addTargetOptions,
+  collect,
+  type Dispatch,
+  examples,
+} from '../../cmdutil/shared.js';
 import type { AccountsFlags } from './options.js';
 
 const VERB_EXAMPLES = {
@@ -74,7 +80,8 @@ export function accountsCommand(run: Dispatch): Command {
       'meta',
       "Show an account's provider, category and models (GET /accounts/{id}/meta: legacy in StackOne's newest SDKs)",
     ).action(async (id: string, flags: AccountsFlags) => {
-      const { parseAccountOptions, META_FIELDS } = await options();
+      const { parseAccountOptions } = await options();
+      const { META_FIELDS } = await import('../../cmdutil/fields.js');
       await run(
         'accounts meta',
         parseAccountOptions(id, flags, META_FIELDS),

@@ -1,7 +1,7 @@
 // Raw accounts flags → typed options, one shape per verb. Every problem is a UsageError naming
 // the flag; the runners never see a flag string.
+import { ACCOUNT_FIELDS } from '../../cmdutil/fields.js';
 import * as z from 'zod/mini';
-import { linkedAccountMetaSchema, linkedAccountSchema } from '../../api/accounts.js';
 import {
   LIST_FORMATS,
   type ListFormat,
@@ -29,10 +29,6 @@ export interface AccountsFlags extends OutputFlags {
   yes?: boolean;
   dryRun?: boolean;
 }
-
-/** What `--field` can pick: the fields of the inbound schemas of an account and of its meta. */
-export const ACCOUNT_FIELDS: readonly string[] = Object.keys(linkedAccountSchema.shape);
-export const META_FIELDS: readonly string[] = Object.keys(linkedAccountMetaSchema.shape);
 
 interface Common {
   target: TargetFlags;

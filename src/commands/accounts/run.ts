@@ -14,7 +14,7 @@ import { note, warn } from '../../output/messages.js';
 import { renderRecord } from '../../output/record.js';
 import { renderRows } from '../../output/rows.js';
 import { relativeTime } from '../../util/time.js';
-import { confirmed } from '../confirm.js';
+import { confirmed } from '../../cmdutil/confirm.js';
 import type {
   AccountDeleteOptions,
   AccountOptions,

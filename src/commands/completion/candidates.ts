@@ -6,7 +6,7 @@ import { type ConfigFile, loadConfig } from '../../config/config-file.js';
 import { configFile } from '../../config/paths.js';
 import type { Context } from '../../context.js';
 import { SESSION_STATES } from '../../ledger/states.js';
-import { TOPIC_NAMES } from '../help/help.js';
+import { TOPIC_NAMES } from '../../cmdutil/shared.js';
 
 /** Formats only a bulk run prints (`create --from-file`). */
 const BULK_FORMATS: readonly string[] = ['csv', 'ndjson'];

@@ -3,7 +3,7 @@ import { realpathSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { Argument, Command } from 'commander';
 import type { Context } from '../../context.js';
-import { examples } from '../shared.js';
+import { examples } from '../../cmdutil/shared.js';
 
 /**
  * The scripts call `cli` back at TAB time: `cst` when the cst on PATH is this one, else this

@@ -1,6 +1,6 @@
 // `cst config`: organizations, projects and where their keys live. Verbs only; code loads on use.
 import { Command, Option } from 'commander';
-import { addOutputOptions, type Dispatch, examples } from '../shared.js';
+import { addOutputOptions, type Dispatch, examples } from '../../cmdutil/shared.js';
 import type { ConfigFlags } from './options.js';
 
 export function configCommand(run: Dispatch): Command {

@@ -1,4 +1,5 @@
 // Raw config flags → typed options, one shape per verb.
+import { CONFIG_FIELDS } from '../../cmdutil/fields.js';
 import * as z from 'zod/mini';
 import { INSECURE_HINT, insecureBaseUrl } from '../../api/base-url.js';
 import { UsageError } from '../../errors.js';
@@ -67,18 +68,6 @@ export interface ConfigUseOptions {
   project: string | undefined;
   json: boolean;
 }
-
-/** What `--field` can pick from a configured project. */
-export const CONFIG_FIELDS = [
-  'organization',
-  'project',
-  'default',
-  'organization_id',
-  'project_id',
-  'base_url',
-  'key_source',
-  'key',
-] as const;
 
 const matching = (pattern: RegExp, problem: string) =>
   flagValue(

@@ -9,12 +9,13 @@ import {
 } from '../../config/config-file.js';
 import { configDir, configFile, expandPath } from '../../config/paths.js';
 import { checkReadable } from '../../util/path-check.js';
-import { confirmed } from '../confirm.js';
+import { confirmed } from '../../cmdutil/confirm.js';
 import { writeFileAtomic } from '../../util/private-files.js';
 import { canPrompt, envValue, type Context } from '../../context.js';
 import { MissingFlagsError, UsageError } from '../../errors.js';
 import { changed, note, warn } from '../../output/messages.js';
 import { renderRows } from '../../output/rows.js';
+import { mask } from '../../util/mask.js';
 import { readSecretFromStdin } from '../../util/stdin.js';
 import {
   checkName,
@@ -187,11 +188,6 @@ function keySource(project: ProjectConfig): string {
   if (project.key_env !== undefined) return `env:${project.key_env}`;
   if (project.key_file !== undefined) return `file:${project.key_file}`;
   return project.key_store === 'keyring' ? 'keyring' : 'none';
-}
-
-/** First 6 and last 4 characters: enough to tell keys apart, never enough to use one. */
-export function mask(key: string): string {
-  return key.length <= 12 ? '*'.repeat(key.length) : `${key.slice(0, 6)}…${key.slice(-4)}`;
 }
 
 async function maskedKey(

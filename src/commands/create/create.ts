@@ -1,14 +1,18 @@
 // `cst create`: flags and help only. Everything heavy is imported when the command runs.
 import { Command, Option } from 'commander';
 import { FLAGGED_FIELDS, type FlaggedField } from '../../api/request-fields.js';
-import { DEFAULT_RATE } from '../../bulk/pacer.js';
-import { RESULT_COLUMNS } from '../../bulk/columns.js';
+import { DEFAULT_RATE } from '../../session/bulk/pacer.js';
+import { RESULT_COLUMNS } from '../../session/bulk/columns.js';
 import { CREATE_FORMATS } from '../../output/format.js';
-import { addOutputOptions, addTargetOptions, collect, type Dispatch, examples } from '../shared.js';
+import {
+  addOutputOptions,
+  addTargetOptions,
+  BULK_GROUP,
+  collect,
+  type Dispatch,
+  examples,
+} from '../../cmdutil/shared.js';
 import type { CreateFlags } from './options.js';
-
-/** The heading of the bulk flags; `cst help bulk` lists them all. */
-export const BULK_GROUP = 'Bulk options (all of them: cst help bulk):';
 
 export function createCommand(run: Dispatch): Command {
   const command = new Command('create').description(

@@ -1,6 +1,6 @@
 // Raw create flags → typed CreateOptions. Every problem is a UsageError naming the flag.
+import { CREATE_FIELDS } from '../../cmdutil/fields.js';
 import * as z from 'zod/mini';
-import { SESSION_TOKEN_FIELDS } from '../../api/schemas.js';
 import {
   type ConnectSessionCreate,
   FLAGGED_FIELDS,
@@ -10,9 +10,9 @@ import {
 import type { TargetFlags } from '../../options/target.js';
 import { UsageError } from '../../errors.js';
 import { type OutputOptions, parseOutputFlags } from '../../output/format.js';
-import type { BulkPlan } from '../../bulk/plan.js';
-import { DEFAULT_RATE, parseRate } from '../../bulk/pacer.js';
-import { parseColumns } from '../../bulk/results.js';
+import type { BulkPlan } from '../../session/bulk/plan.js';
+import { DEFAULT_RATE, parseRate } from '../../session/bulk/pacer.js';
+import { parseColumns } from '../../session/bulk/results.js';
 import {
   categoryList,
   intervalMs,
@@ -30,8 +30,6 @@ interface RequestFlags {
   readonly [flag: string]: string | string[] | boolean | undefined;
 }
 
-/** What a create prints: the session, its token and link, and when it expires (cst's own). */
-export const CREATE_FIELDS = [...SESSION_TOKEN_FIELDS, 'expires_at'];
 export interface CreateFlags extends RequestFlags {
   wait?: boolean;
   copy?: boolean;

@@ -34,7 +34,7 @@ import { unusableCreate } from './unusable.js';
 export async function runCreate(options: CreateOptions, ctx: CommandContext): Promise<void> {
   if (options.request.integrationId !== undefined)
     warn(ctx, '--integration-id is deprecated by StackOne: use --connector-profile');
-  if (options.bulk) return (await import('../../bulk/run.js')).runBulk(options.bulk, ctx);
+  if (options.bulk) return (await import('../../session/bulk/run.js')).runBulk(options.bulk, ctx);
   if (options.fromSession !== undefined) options = fromSession(ctx, options, options.fromSession);
   const interactive = canPrompt(ctx);
   const connection = interactive
@@ -138,8 +138,8 @@ export async function runCreate(options: CreateOptions, ctx: CommandContext): Pr
     if (options.wait) {
       // The session is printed already: the admin needs the link to send it. The outcome goes
       // to stderr and the exit code, so stdout stays what it is without --wait.
-      const { waitForToken } = await import('../wait/engine.js');
-      const { linkedOutcome, recordFailure, recordOutcome } = await import('../wait/run.js');
+      const { linkedOutcome, recordFailure, recordOutcome, waitForToken } =
+        await import('../../session/wait.js');
       const linked = await waitForToken(ctx, client, session.token, {
         ...options.wait,
         expiresAt: record.expires_at === null ? undefined : Date.parse(record.expires_at),

@@ -1,6 +1,6 @@
 // `cst doctor`: flags and help only.
 import { Command } from 'commander';
-import { type Dispatch, examples } from '../shared.js';
+import { type Dispatch, examples } from '../../cmdutil/shared.js';
 import type { DoctorFlags } from './options.js';
 
 export function doctorCommand(run: Dispatch): Command {

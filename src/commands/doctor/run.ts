@@ -13,7 +13,7 @@ import { envValue } from '../../context.js';
 import { ApiError, CliError, EXIT } from '../../errors.js';
 import { renderRows } from '../../output/rows.js';
 import { type CommandContext, type Connection } from '../../connection.js';
-import { mask } from '../config/run.js';
+import { mask } from '../../util/mask.js';
 import type { DoctorOptions } from './options.js';
 
 type Status = 'ok' | 'warn' | 'fail';

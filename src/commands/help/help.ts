@@ -2,16 +2,7 @@
 import { Command } from 'commander';
 import type { Context } from '../../context.js';
 import { UsageError } from '../../errors.js';
-import { BULK_GROUP } from '../create/create.js';
-import { examples } from '../shared.js';
-
-export const TOPIC_NAMES = [
-  'bulk',
-  'categories',
-  'environment',
-  'exit-codes',
-  'formatting',
-] as const;
+import { BULK_GROUP, examples, TOPIC_NAMES } from '../../cmdutil/shared.js';
 
 export function helpCommand(ctx: Context, program: () => Command): Command {
   return new Command('help')
@@ -71,24 +62,16 @@ ${examples([
 
 /** What --field takes, per command: the lists the commands check it against. */
 async function fieldsHelp(columns: number): Promise<string> {
-  const [create, inspect, wait, list, accounts, config, journal] = await Promise.all([
-    import('../create/options.js'),
-    import('../inspect/options.js'),
-    import('../wait/options.js'),
-    import('../list/options.js'),
-    import('../accounts/options.js'),
-    import('../config/options.js'),
-    import('../journal/options.js'),
-  ]);
+  const fields = await import('../../cmdutil/fields.js');
   const rows: [string, readonly string[]][] = [
-    ['create', create.CREATE_FIELDS],
-    ['inspect', inspect.SESSION_FIELDS],
-    ['wait', wait.WAIT_FIELDS],
-    ['list', list.LIST_FIELDS],
-    ['accounts', accounts.ACCOUNT_FIELDS],
-    ['accounts meta', accounts.META_FIELDS],
-    ['config list', config.CONFIG_FIELDS],
-    ['journal list', journal.JOURNAL_FIELDS],
+    ['create', fields.CREATE_FIELDS],
+    ['inspect', fields.SESSION_FIELDS],
+    ['wait', fields.WAIT_FIELDS],
+    ['list', fields.LIST_FIELDS],
+    ['accounts', fields.ACCOUNT_FIELDS],
+    ['accounts meta', fields.META_FIELDS],
+    ['config list', fields.CONFIG_FIELDS],
+    ['journal list', fields.JOURNAL_FIELDS],
   ];
   const indent = 2 + Math.max(...rows.map(([name]) => name.length)) + 2;
   const width = Math.max(columns, indent + 24);

@@ -1,6 +1,11 @@
 // `cst inspect`: flags and help only.
 import { Command } from 'commander';
-import { addOutputOptions, addTargetOptions, type Dispatch, examples } from '../shared.js';
+import {
+  addOutputOptions,
+  addTargetOptions,
+  type Dispatch,
+  examples,
+} from '../../cmdutil/shared.js';
 import type { InspectFlags } from './options.js';
 
 export function inspectCommand(run: Dispatch): Command {

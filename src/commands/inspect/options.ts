@@ -1,6 +1,6 @@
 // Raw inspect flags → typed InspectOptions.
+import { SESSION_FIELDS } from '../../cmdutil/fields.js';
 import * as z from 'zod/mini';
-import { SESSION_TOKEN_FIELDS } from '../../api/schemas.js';
 import { type OutputFlags, type OutputOptions, parseOutputFlags } from '../../output/format.js';
 import { parseFlags, type SecretSource, secretSource, timeoutMs } from '../../options/parse.js';
 import { type TargetFlags, targetFlags } from '../../options/target.js';
@@ -19,11 +19,6 @@ export interface InspectOptions {
   timeoutMs: number;
   output: OutputOptions;
 }
-
-/** A session as authenticate returns it: no token, no auth link. */
-export const SESSION_FIELDS = SESSION_TOKEN_FIELDS.filter(
-  (field) => field !== 'token' && field !== 'auth_link_url',
-);
 
 const schema = z.object({ timeout: timeoutMs });
 

@@ -2,7 +2,7 @@
 // Flags and help only; the code loads on use.
 import { Command } from 'commander';
 import { LIST_FORMATS } from '../../output/format.js';
-import { addOutputOptions, type Dispatch, examples } from '../shared.js';
+import { addOutputOptions, type Dispatch, examples } from '../../cmdutil/shared.js';
 import type { JournalFlags } from './options.js';
 
 export function journalCommand(run: Dispatch): Command {

@@ -1,29 +1,17 @@
 // Raw journal flags → typed options.
+import { JOURNAL_FIELDS } from '../../cmdutil/fields.js';
 import {
   LIST_FORMATS,
   type ListFormat,
   type OutputFlags,
   parseOutputFlags,
 } from '../../output/format.js';
-import { isJournalId } from '../../bulk/journals.js';
+import { isJournalId } from '../../session/bulk/journals.js';
 import { UsageError } from '../../errors.js';
 
 export interface JournalFlags extends OutputFlags {
   yes?: boolean;
 }
-
-/** What `--field` can pick from a journal. */
-export const JOURNAL_FIELDS = [
-  'id',
-  'input',
-  'target',
-  'org',
-  'project',
-  'rows',
-  'states',
-  'last_run',
-  'path',
-] as const;
 
 export interface JournalListOptions {
   output: { format: ListFormat | undefined; field: string | undefined };

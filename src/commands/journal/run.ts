@@ -1,11 +1,11 @@
-import { listJournals, removeJournal, type JournalSummary } from '../../bulk/journals.js';
+import { listJournals, removeJournal, type JournalSummary } from '../../session/bulk/journals.js';
 import type { Context } from '../../context.js';
 import { CliError, EXIT, UsageError } from '../../errors.js';
 import { changed, note } from '../../output/messages.js';
 import { renderRows } from '../../output/rows.js';
 import { relativeTime } from '../../util/time.js';
 import { LockBusyError } from '../../util/lock.js';
-import { confirmed } from '../confirm.js';
+import { confirmed } from '../../cmdutil/confirm.js';
 import type { JournalListOptions, JournalResetOptions } from './options.js';
 
 export async function runJournalList(options: JournalListOptions, ctx: Context): Promise<void> {

@@ -1,7 +1,7 @@
 // `cst ledger`: where the record of issued sessions lives, and keeping it small.
 import { Command } from 'commander';
 import type { Context } from '../../context.js';
-import { type Dispatch, examples } from '../shared.js';
+import { type Dispatch, examples } from '../../cmdutil/shared.js';
 import type { LedgerFlags } from './options.js';
 
 export function ledgerCommand(ctx: Context, run: Dispatch): Command {

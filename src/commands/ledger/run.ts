@@ -2,7 +2,7 @@ import { stateDir } from '../../config/paths.js';
 import { note } from '../../output/messages.js';
 import type { Context } from '../../context.js';
 import { ledgerPath, prune } from '../../ledger/store.js';
-import { confirmed } from '../confirm.js';
+import { confirmed } from '../../cmdutil/confirm.js';
 import type { LedgerPathOptions, LedgerPruneOptions } from './options.js';
 
 export function runLedgerPath(options: LedgerPathOptions, ctx: Context): Promise<void> {

@@ -2,7 +2,7 @@
 import { Command, Option } from 'commander';
 import type { Context } from '../../context.js';
 import { LIST_FORMATS } from '../../output/format.js';
-import { collect, type Dispatch, examples } from '../shared.js';
+import { collect, type Dispatch, examples } from '../../cmdutil/shared.js';
 import type { ListFlags } from './options.js';
 
 export function listCommand(ctx: Context, run: Dispatch): Command {

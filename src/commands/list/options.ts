@@ -1,9 +1,10 @@
+import { LIST_FIELDS } from '../../cmdutil/fields.js';
 import * as z from 'zod/mini';
 import { UsageError } from '../../errors.js';
 import type { SessionStatus } from '../../ledger/query.js';
 import { SESSION_STATES, type SessionState } from '../../ledger/states.js';
 import { LIST_FORMATS, parseOutputFlags } from '../../output/format.js';
-import type { ListOutput } from '../../output/rows.js';
+import type { ListOutput } from '../../output/view.js';
 import { parseWhen } from '../../util/time.js';
 import {
   categoryList,
@@ -61,32 +62,6 @@ export interface ListOptions {
   timeoutMs: number;
   output: ListOutput;
 }
-
-/** Fields of a listed session, for --field. */
-export const LIST_FIELDS = [
-  'id',
-  'target',
-  'org',
-  'project',
-  'organization_id',
-  'project_id',
-  'owner_id',
-  'owner_name',
-  'username',
-  'categories',
-  'provider',
-  'label',
-  'account_id',
-  'type',
-  'created_at',
-  'expires_at',
-  'token_fp',
-  'status',
-  'state',
-  'linked_account_id',
-  'linked_at',
-  'linked',
-] as const;
 
 const STATUSES: readonly string[] = ['active', 'expired', 'all'];
 

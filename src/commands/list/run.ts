@@ -7,11 +7,12 @@ import type { LedgerRecord } from '../../ledger/record.js';
 import { ledgerPath, outcomeKey, readOutcomes } from '../../ledger/store.js';
 import { UsageError } from '../../errors.js';
 import { note, warn } from '../../output/messages.js';
-import { type Column, renderRows } from '../../output/rows.js';
+import { renderRows } from '../../output/rows.js';
+import type { Column } from '../../output/view.js';
 import { readSecretFromStdin } from '../../util/stdin.js';
 import { didYouMean } from '../../util/suggest.js';
 import { relativeTime } from '../../util/time.js';
-import type { Linked } from './linked.js';
+import type { Linked } from '../../session/linked.js';
 
 import type { SessionState } from '../../ledger/states.js';
 import { type ListOptions, STATUS_AS_STATE } from './options.js';
@@ -71,7 +72,7 @@ export async function runList(options: ListOptions, ctx: CommandContext): Promis
   });
   if (options.linked) {
     // Asking StackOne needs the HTTP client: loaded only for --linked.
-    const { linkedAccountsFor } = await import('./linked.js');
+    const { linkedAccountsFor } = await import('../../session/linked.js');
     const linked = await linkedAccountsFor(ctx, rows, options);
     for (const row of rows) {
       row.linked = linked.get(row) ?? null;

@@ -1,5 +1,5 @@
 // Raw sandbox flags → typed options for serve, link and reset.
-import { parseRate } from '../../bulk/pacer.js';
+import { parseRate } from '../../session/bulk/pacer.js';
 import * as z from 'zod/mini';
 import { UsageError } from '../../errors.js';
 import {

@@ -1,6 +1,6 @@
 // `cst sandbox`: registers its subcommands only.
 import { Command, Option } from 'commander';
-import { type Dispatch, examples } from '../shared.js';
+import { type Dispatch, examples } from '../../cmdutil/shared.js';
 import type { LinkFlags } from './options.js';
 import { serveCommand } from './serve.js';
 

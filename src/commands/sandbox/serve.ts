@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { FAULTS } from '../../sandbox/faults.js';
-import { collect, type Dispatch, examples } from '../shared.js';
+import { collect, type Dispatch, examples } from '../../cmdutil/shared.js';
 import type { ServeFlags } from './options.js';
 
 export const DEFAULT_SANDBOX_PORT = 4141;

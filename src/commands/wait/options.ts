@@ -1,4 +1,5 @@
 // Raw wait flags → typed WaitOptions. Every problem is a UsageError naming the flag.
+import { WAIT_FIELDS } from '../../cmdutil/fields.js';
 import * as z from 'zod/mini';
 import { type TargetFlags, targetFlags } from '../../options/target.js';
 import { UsageError } from '../../errors.js';
@@ -27,17 +28,6 @@ export interface WaitOptions {
   timeoutMs: number;
   output: OutputOptions;
 }
-
-/** What `--field` can pick, and what --json prints. */
-export const WAIT_FIELDS = [
-  'status',
-  'method',
-  'session_id',
-  'owner_id',
-  'account_id',
-  'provider',
-  'account_status',
-] as const;
 
 const waitFlagsSchema = z.object({
   session: z.optional(sessionId),

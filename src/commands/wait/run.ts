@@ -3,18 +3,25 @@
 import type { ApiClient } from '../../api/client.js';
 import { stateDir } from '../../config/paths.js';
 import type { TargetFlags } from '../../options/target.js';
-import type { Context } from '../../context.js';
 import { UsageError } from '../../errors.js';
 import { fingerprint } from '../../ledger/fingerprint.js';
 import { queryLedger } from '../../ledger/query.js';
 import type { LedgerRecord } from '../../ledger/record.js';
-import { appendOutcome, ledgerPath, type OutcomeRecord } from '../../ledger/store.js';
+import { ledgerPath } from '../../ledger/store.js';
 import { note, warn } from '../../output/messages.js';
 import { renderRecord } from '../../output/record.js';
 import { readSecretFromStdin } from '../../util/stdin.js';
 import { type CommandContext, withConnection } from '../../connection.js';
-import { targetFlagsOf } from '../list/linked.js';
-import { type Linked, LinkEnded, type WaitPlan, waitForAccount, waitForToken } from './engine.js';
+import { targetFlagsOf } from '../../session/linked.js';
+import {
+  type Linked,
+  linkedOutcome,
+  recordFailure,
+  recordOutcome,
+  type WaitPlan,
+  waitForAccount,
+  waitForToken,
+} from '../../session/wait.js';
 import type { WaitOptions } from './options.js';
 
 export async function runWait(options: WaitOptions, ctx: CommandContext): Promise<void> {
@@ -95,45 +102,6 @@ function linkedWire(linked: Linked): Record<string, unknown> {
     account_status: linked.account_status,
   };
 }
-
-/** So that `cst list` knows what became of the session without asking StackOne again. */
-export async function recordOutcome(
-  ledger: string,
-  target: string,
-  outcome: Pick<OutcomeRecord, 'session_id' | 'outcome' | 'account_id'>,
-  ctx: Context,
-): Promise<void> {
-  try {
-    await appendOutcome(ledger, { v: 1, target, ...outcome, at: ctx.now().toISOString() });
-  } catch (error) {
-    warn(ctx, `the outcome is not recorded in the ledger: ${(error as Error).message}`);
-  }
-}
-
-/** The outcome, then the error of a link that failed or was cancelled. */
-export async function recordFailure(
-  ledger: string,
-  target: string,
-  error: unknown,
-  ctx: Context,
-): Promise<never> {
-  if (error instanceof LinkEnded) {
-    const outcome = error.code === 'link_failed' ? 'failed' : 'cancelled';
-    await recordOutcome(
-      ledger,
-      target,
-      { session_id: error.sessionId, outcome, account_id: null },
-      ctx,
-    );
-  }
-  throw error;
-}
-
-export const linkedOutcome = (linked: Linked) => ({
-  session_id: linked.session_id,
-  outcome: 'linked' as const,
-  account_id: linked.account_id,
-});
 
 /** A wait polls again anyway: the client's own retries need no line each. */
 const quiet = () => {};

@@ -1,7 +1,12 @@
 // `cst wait`: flags and help only.
 import { Command } from 'commander';
 import { DURATION_HELP } from '../../util/duration.js';
-import { addOutputOptions, addTargetOptions, type Dispatch, examples } from '../shared.js';
+import {
+  addOutputOptions,
+  addTargetOptions,
+  type Dispatch,
+  examples,
+} from '../../cmdutil/shared.js';
 import type { WaitFlags } from './options.js';
 
 export function waitCommand(run: Dispatch): Command {

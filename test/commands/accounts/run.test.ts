@@ -6,8 +6,8 @@ import {
   parseAccountOptions,
   parseAccountsListOptions,
   parseAccountUpdateOptions,
-  META_FIELDS,
 } from '../../../src/commands/accounts/options.js';
+import { META_FIELDS } from '../../../src/cmdutil/fields.js';
 import {
   runAccountDelete,
   runAccountGet,

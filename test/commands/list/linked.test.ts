@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { linkedAccountsFor } from '../../../src/commands/list/linked.js';
+import { linkedAccountsFor } from '../../../src/session/linked.js';
 import { parseListOptions } from '../../../src/commands/list/options.js';
 import { runList } from '../../../src/commands/list/run.js';
 import { appendRecord, ledgerPath } from '../../../src/ledger/store.js';

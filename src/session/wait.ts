@@ -1,17 +1,19 @@
 // Following a session from issued to connected: poll POST /connect_sessions/authenticate and
 // read latest_connection_attempt, or, for a ledger session whose token cst never kept, watch for
 // the owner's linked account. Shared by `cst wait` and `cst create --wait`.
-import { getAccount, listAccounts } from '../../api/accounts.js';
-import { AbandonedError, type ApiClient } from '../../api/client.js';
-import { authenticateConnectSession } from '../../api/connect-sessions.js';
-import type { ConnectSession } from '../../api/schemas.js';
-import type { Context } from '../../context.js';
-import { ApiError, CliError, EXIT, NetworkError } from '../../errors.js';
-import type { LedgerRecord } from '../../ledger/record.js';
-import { visible } from '../../errors.js';
-import { maxPages } from '../../connection.js';
-import { MAX_TIMER_MS } from '../../util/duration.js';
-import { firstAfter } from '../list/linked.js';
+import { getAccount, listAccounts } from '../api/accounts.js';
+import { AbandonedError, type ApiClient } from '../api/client.js';
+import { authenticateConnectSession } from '../api/connect-sessions.js';
+import type { ConnectSession } from '../api/schemas.js';
+import type { Context } from '../context.js';
+import { ApiError, CliError, EXIT, NetworkError } from '../errors.js';
+import type { LedgerRecord } from '../ledger/record.js';
+import { appendOutcome, type OutcomeRecord } from '../ledger/store.js';
+import { warn } from '../output/messages.js';
+import { visible } from '../errors.js';
+import { maxPages } from '../connection.js';
+import { MAX_TIMER_MS } from '../util/duration.js';
+import { firstAfter } from './linked.js';
 
 export interface WaitPlan {
   intervalMs: number;
@@ -335,3 +337,42 @@ function formatDuration(ms: number): string {
   if (minutes < 60) return `${minutes}m${String(seconds % 60).padStart(2, '0')}s`;
   return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m`;
 }
+
+/** So that `cst list` knows what became of the session without asking StackOne again. */
+export async function recordOutcome(
+  ledger: string,
+  target: string,
+  outcome: Pick<OutcomeRecord, 'session_id' | 'outcome' | 'account_id'>,
+  ctx: Context,
+): Promise<void> {
+  try {
+    await appendOutcome(ledger, { v: 1, target, ...outcome, at: ctx.now().toISOString() });
+  } catch (error) {
+    warn(ctx, `the outcome is not recorded in the ledger: ${(error as Error).message}`);
+  }
+}
+
+/** The outcome, then the error of a link that failed or was cancelled. */
+export async function recordFailure(
+  ledger: string,
+  target: string,
+  error: unknown,
+  ctx: Context,
+): Promise<never> {
+  if (error instanceof LinkEnded) {
+    const outcome = error.code === 'link_failed' ? 'failed' : 'cancelled';
+    await recordOutcome(
+      ledger,
+      target,
+      { session_id: error.sessionId, outcome, account_id: null },
+      ctx,
+    );
+  }
+  throw error;
+}
+
+export const linkedOutcome = (linked: Linked) => ({
+  session_id: linked.session_id,
+  outcome: 'linked' as const,
+  account_id: linked.account_id,
+});

@@ -2,9 +2,9 @@
 // client to a bulk row's outcome: every way a request can fail, and what the row becomes. (The
 // client's own errors over real HTTP carry it too: test/api/client.test.ts.)
 import { describe, expect, it } from 'vitest';
-import { httpError, networkError, timeoutError, tooLargeError } from '../../src/api/outcomes.js';
-import { outcomeOf } from '../../src/bulk/outcome.js';
-import { CliError } from '../../src/errors.js';
+import { httpError, networkError, timeoutError, tooLargeError } from '../../../src/api/outcomes.js';
+import { outcomeOf } from '../../../src/session/bulk/outcome.js';
+import { CliError } from '../../../src/errors.js';
 
 const withCode = (code: string) => Object.assign(new Error(code), { code });
 const ORIGIN = 'https://api.stackone.com';

@@ -44,3 +44,15 @@ export function addOutputOptions(
 export function examples(lines: string[]): string {
   return `\nExamples:\n${lines.map((line) => `  ${line}`).join('\n')}\n`;
 }
+
+/** The topics of `cst help`, besides the commands: for help and for completion. */
+export const TOPIC_NAMES = [
+  'bulk',
+  'categories',
+  'environment',
+  'exit-codes',
+  'formatting',
+] as const;
+
+/** The heading of create's bulk flags in its help; `cst help bulk` lists them all. */
+export const BULK_GROUP = 'Bulk options (all of them: cst help bulk):';

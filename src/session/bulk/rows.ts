@@ -6,8 +6,8 @@ import {
   type ColumnField,
   type ConnectSessionCreate,
   setTwice,
-} from '../api/request-fields.js';
-import { categoryList, durationMs, expiresInProblem, jsonObject } from '../options/parse.js';
+} from '../../api/request-fields.js';
+import { categoryList, durationMs, expiresInProblem, jsonObject } from '../../options/parse.js';
 import type { Column } from './input.js';
 
 export interface RowRequest {

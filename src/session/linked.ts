@@ -1,12 +1,11 @@
 // --linked: for the projects involved, ask StackOne which accounts the listed owners linked, and
 // match each session with the first account of its owner created after it.
-import { type LinkedAccount, listAccounts } from '../../api/accounts.js';
-import type { TargetFlags } from '../../options/target.js';
-import { CliError } from '../../errors.js';
-import type { LedgerRecord } from '../../ledger/record.js';
-import { warn } from '../../output/messages.js';
-import { type CommandContext, type Connection, maxPages, using } from '../../connection.js';
-import type { ListedSession } from './run.js';
+import { type LinkedAccount, listAccounts } from '../api/accounts.js';
+import type { TargetFlags } from '../options/target.js';
+import { CliError } from '../errors.js';
+import type { LedgerRecord } from '../ledger/record.js';
+import { warn } from '../output/messages.js';
+import { type CommandContext, type Connection, maxPages, using } from '../connection.js';
 
 export interface Linked {
   account: Pick<LinkedAccount, 'id' | 'provider' | 'status' | 'created_at'> | null;
@@ -16,14 +15,14 @@ export interface Linked {
 const MAX_QUERY_CHARS = 1500;
 const PAGE_SIZE = 100;
 
-export async function linkedAccountsFor(
+export async function linkedAccountsFor<R extends LedgerRecord>(
   ctx: CommandContext,
-  rows: ListedSession[],
+  rows: R[],
   options: { timeoutMs: number },
-): Promise<Map<ListedSession, Linked>> {
-  const byTarget = new Map<string, ListedSession[]>();
+): Promise<Map<R, Linked>> {
+  const byTarget = new Map<string, R[]>();
   for (const row of rows) byTarget.set(row.target, [...(byTarget.get(row.target) ?? []), row]);
-  const result = new Map<ListedSession, Linked>();
+  const result = new Map<R, Linked>();
   for (const [tid, group] of byTarget) {
     const first = group[0]!;
     const where =

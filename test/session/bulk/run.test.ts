@@ -5,14 +5,14 @@ import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { defaultJournal, listJournals } from '../../src/bulk/journals.js';
-import { parseCreateOptions, type CreateFlags } from '../../src/commands/create/options.js';
-import { runCreate } from '../../src/commands/create/run.js';
-import { CliError } from '../../src/errors.js';
-import { targetId } from '../../src/ledger/record.js';
-import { acquireLock } from '../../src/util/lock.js';
-import { type RunningSandbox, startSandbox } from '../../src/sandbox/server.js';
-import { testContext } from '../helpers/context.js';
+import { defaultJournal, listJournals } from '../../../src/session/bulk/journals.js';
+import { parseCreateOptions, type CreateFlags } from '../../../src/commands/create/options.js';
+import { runCreate } from '../../../src/commands/create/run.js';
+import { CliError } from '../../../src/errors.js';
+import { targetId } from '../../../src/ledger/record.js';
+import { acquireLock } from '../../../src/util/lock.js';
+import { type RunningSandbox, startSandbox } from '../../../src/sandbox/server.js';
+import { testContext } from '../../helpers/context.js';
 
 let sandbox: RunningSandbox | undefined;
 afterEach(async () => {

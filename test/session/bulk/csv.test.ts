@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type CsvRecord, readCsv } from '../../src/bulk/csv.js';
+import { type CsvRecord, readCsv } from '../../../src/session/bulk/csv.js';
 
 async function* chunks(text: string, size: number) {
   for (let i = 0; i < text.length; i += size) yield await Promise.resolve(text.slice(i, i + size));

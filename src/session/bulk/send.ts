@@ -4,11 +4,11 @@
 // sent or rejected, so `failed`; or may have acted, so `unknown`). Every step reports to one
 // BulkRun, the state the workers share; the run stops cleanly on a signal, a closed stdout, a
 // bad key, a run of network failures, a disk that will not take the books, or bad input.
-import { createConnectSession } from '../api/connect-sessions.js';
-import { connectSessionCreateToWire } from '../api/request-fields.js';
-import type { ConnectSessionToken } from '../api/schemas.js';
-import type { CommandContext } from '../connection.js';
-import type { StopSignal } from '../context.js';
+import { createConnectSession } from '../../api/connect-sessions.js';
+import { connectSessionCreateToWire } from '../../api/request-fields.js';
+import type { ConnectSessionToken } from '../../api/schemas.js';
+import type { CommandContext } from '../../connection.js';
+import type { StopSignal } from '../../context.js';
 import {
   CliError,
   EXIT,
@@ -17,10 +17,10 @@ import {
   ioRemedy,
   StateWriteError,
   UndeliveredError,
-} from '../errors.js';
-import { ledgerRecord } from '../ledger/record.js';
-import { appendRecord } from '../ledger/store.js';
-import { summary } from '../output/messages.js';
+} from '../../errors.js';
+import { ledgerRecord } from '../../ledger/record.js';
+import { appendRecord } from '../../ledger/store.js';
+import { summary } from '../../output/messages.js';
 import { countRows } from './input.js';
 import type { Journal, JournalEntry } from './journal.js';
 import { outcomeOf } from './outcome.js';

@@ -4,10 +4,10 @@
 import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
-import { stateDir } from '../config/paths.js';
-import { writeFileAtomic } from '../util/private-files.js';
-import type { Env } from '../context.js';
-import { acquireLock } from '../util/lock.js';
+import { stateDir } from '../../config/paths.js';
+import { writeFileAtomic } from '../../util/private-files.js';
+import type { Env } from '../../context.js';
+import { acquireLock } from '../../util/lock.js';
 import { rowStates, type RowState } from './journal.js';
 
 export interface JournalInfo {

@@ -1,9 +1,9 @@
 // Bulk input: CSV with a header row, or NDJSON, streamed. Every row comes out as plain values
 // keyed by canonical column names, or as an error for the physical line it starts on.
 import { createReadStream } from 'node:fs';
-import { COLUMN_FIELDS } from '../api/request-fields.js';
-import type { Context } from '../context.js';
-import { UsageError } from '../errors.js';
+import { COLUMN_FIELDS } from '../../api/request-fields.js';
+import type { Context } from '../../context.js';
+import { UsageError } from '../../errors.js';
 import { readCsv } from './csv.js';
 
 /** Columns that are not request fields: where a row goes, and what makes it the same row. */

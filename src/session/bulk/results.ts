@@ -12,9 +12,9 @@ import {
   lstatSync,
   openSync,
 } from 'node:fs';
-import { UsageError } from '../errors.js';
-import { csvCell } from '../output/rows.js';
-import { appendWhole } from '../util/private-files.js';
+import { UsageError } from '../../errors.js';
+import { csvCell } from '../../output/rows.js';
+import { appendWhole } from '../../util/private-files.js';
 import { DEFAULT_RESULT_COLUMNS, RESULT_COLUMNS, type ResultColumn } from './columns.js';
 
 export type RowStatus = 'issued' | 'failed' | 'skipped' | 'unknown' | 'undelivered';

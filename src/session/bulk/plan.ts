@@ -1,7 +1,7 @@
 // What `cst create --from-file` hands its engine: everything a bulk run needs, decided and
 // checked by create's options, so that bulk imports nothing from commands/.
-import type { ConnectSessionCreate } from '../api/request-fields.js';
-import type { TargetFlags } from '../options/target.js';
+import type { ConnectSessionCreate } from '../../api/request-fields.js';
+import type { TargetFlags } from '../../options/target.js';
 import type { ResultColumn } from './columns.js';
 
 export interface BulkPlan {
