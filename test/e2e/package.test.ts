@@ -38,6 +38,11 @@ describe('the npm package', () => {
     const clean = await mkdtemp(join(tmpdir(), 'cst-install-'));
     npm(['init', '-y'], clean);
     npm(['install', '--no-audit', '--no-fund', join(out, tarball[0]!.filename)], clean);
+    // The bundle carries everything but the keyring's native module: nothing else is installed.
+    const installed = await readdir(join(clean, 'node_modules'));
+    for (const bundled of ['zod', 'undici', 'commander', 'chalk', 'cli-table3', '@inquirer'])
+      expect(installed).not.toContain(bundled);
+    expect(installed).toContain('@napi-rs');
     const version = execFileSync(join(clean, 'node_modules', '.bin', 'cst'), ['--version'], {
       encoding: 'utf8',
     });
