@@ -56,3 +56,14 @@ export const TOPIC_NAMES = [
 
 /** The heading of create's bulk flags in its help; `cst help bulk` lists them all. */
 export const BULK_GROUP = 'Bulk options (all of them: cst help bulk):';
+
+/**
+ * Defaults of flags more than one command takes, or that are parsed apart from commander: the
+ * one place they are written, for the help and for the parsers.
+ */
+export const FLAG_DEFAULTS = {
+  interval: '3s',
+  waitTimeout: '15m',
+  concurrency: '8',
+  maxNetworkFailures: '10',
+} as const;

@@ -11,6 +11,7 @@ import {
   collect,
   type Dispatch,
   examples,
+  FLAG_DEFAULTS,
 } from '../../cmdutil/shared.js';
 import type { CreateFlags } from './options.js';
 
@@ -33,8 +34,11 @@ export function createCommand(run: Dispatch): Command {
   command
     .optionsGroup('Wait options:')
     .option('--wait', 'then wait until the customer links an account')
-    .option('--interval <duration>', 'time between polls (default: 3s)')
-    .option('--wait-timeout <duration>', 'give up then, exit 15 (default: 15m; 0: never)');
+    .option('--interval <duration>', `time between polls (default: ${FLAG_DEFAULTS.interval})`)
+    .option(
+      '--wait-timeout <duration>',
+      `give up then, exit 15 (default: ${FLAG_DEFAULTS.waitTimeout}; 0: never)`,
+    );
   command
     .optionsGroup(BULK_GROUP)
     .option('--from-file <path>', 'one session per CSV or NDJSON row (- for stdin)')
@@ -45,9 +49,13 @@ export function createCommand(run: Dispatch): Command {
   bulk('--columns <list>', `columns of the results file: ${RESULT_COLUMNS.join(',')}`);
   bulk('--show-secrets', 'print tokens and auth links on stdout too');
   bulk('--strict', 'validate every row first; send nothing if any is bad');
-  bulk('--concurrency <n>', 'requests in flight at once', '8');
+  bulk('--concurrency <n>', 'requests in flight at once', FLAG_DEFAULTS.concurrency);
   bulk('--rate <rate>', 'at most N/s, N/min, N/h (0: unlimited)', DEFAULT_RATE);
-  bulk('--max-network-failures <n>', 'stop after this many network failures in a row', '10');
+  bulk(
+    '--max-network-failures <n>',
+    'stop after this many network failures in a row',
+    FLAG_DEFAULTS.maxNetworkFailures,
+  );
   bulk('--journal <path>', 'where row states are kept for resuming (required with stdin)');
   bulk('--retry-unknown', 'send again rows whose earlier outcome is unknown (may duplicate)');
   bulk('--force', 'allow --results to be a symbolic link');

@@ -1,4 +1,5 @@
 // Raw create flags → typed CreateOptions. Every problem is a UsageError naming the flag.
+import { FLAG_DEFAULTS } from '../../cmdutil/shared.js';
 import { CREATE_FIELDS } from '../../cmdutil/fields.js';
 import * as z from 'zod/mini';
 import {
@@ -152,8 +153,8 @@ const createFlagsSchema = z.object({
   project: nonEmpty,
   sandbox: flag,
   timeout: timeoutMs,
-  interval: z.optional(intervalMs),
-  waitTimeout: z.optional(timerMs),
+  interval: intervalMs,
+  waitTimeout: timerMs,
 });
 
 const BULK_ONLY = [
@@ -189,7 +190,11 @@ export function parseCreateOptions(flags: CreateFlags): CreateOptions {
     ? { format: undefined, field: undefined }
     : parseOutputFlags(flags, CREATE_FIELDS);
   const request = requestFromFlags(parseFlags(requestFlagsSchema, flags));
-  const f = parseFlags(createFlagsSchema, flags);
+  const f = parseFlags(createFlagsSchema, {
+    ...flags,
+    interval: flags.interval ?? FLAG_DEFAULTS.interval,
+    waitTimeout: flags.waitTimeout ?? FLAG_DEFAULTS.waitTimeout,
+  });
   const twice = setTwice(request);
   if (twice) {
     const [old, now] = [twice.deprecated, twice.replacement].map((f) => `--${f.flag?.name}`);
@@ -216,9 +221,7 @@ export function parseCreateOptions(flags: CreateFlags): CreateOptions {
     timeoutMs: f.timeout,
     output,
     handoff: { copy: flags.copy === true, open: flags.open === true },
-    ...(flags.wait
-      ? { wait: { intervalMs: f.interval ?? 3000, waitTimeoutMs: f.waitTimeout ?? 900_000 } }
-      : {}),
+    ...(flags.wait ? { wait: { intervalMs: f.interval, waitTimeoutMs: f.waitTimeout } } : {}),
   };
 }
 
@@ -258,9 +261,13 @@ function parseBulkFlags(input: string, flags: CreateFlags): BulkFlags {
     results: flags.results,
     columns: parseColumns(flags.columns),
     showSecrets: flags.showSecrets === true,
-    concurrency: wholeNumber('--concurrency', flags.concurrency ?? '8', 1),
+    concurrency: wholeNumber('--concurrency', flags.concurrency ?? FLAG_DEFAULTS.concurrency, 1),
     ratePerSecond,
-    maxNetworkFailures: wholeNumber('--max-network-failures', flags.maxNetworkFailures ?? '10', 1),
+    maxNetworkFailures: wholeNumber(
+      '--max-network-failures',
+      flags.maxNetworkFailures ?? FLAG_DEFAULTS.maxNetworkFailures,
+      1,
+    ),
     journal: flags.journal,
     retryUnknown: flags.retryUnknown === true,
     force: flags.force === true,

@@ -6,6 +6,7 @@ import {
   addTargetOptions,
   type Dispatch,
   examples,
+  FLAG_DEFAULTS,
 } from '../../cmdutil/shared.js';
 import type { WaitFlags } from './options.js';
 
@@ -23,11 +24,15 @@ export function waitCommand(run: Dispatch): Command {
       '--session <id>',
       'a session from the ledger; cst keeps no tokens, so it watches for the owner’s new account',
     )
-    .option('--interval <duration>', `time between polls, with jitter: ${DURATION_HELP}`, '3s')
+    .option(
+      '--interval <duration>',
+      `time between polls, with jitter: ${DURATION_HELP}`,
+      FLAG_DEFAULTS.interval,
+    )
     .option(
       '--wait-timeout <duration>',
       'give up after this long (exit 15); 0 waits until the link expires',
-      '15m',
+      FLAG_DEFAULTS.waitTimeout,
     );
   addTargetOptions(command);
   addOutputOptions(command);
