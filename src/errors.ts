@@ -29,6 +29,34 @@ export const EXIT = {
 } as const;
 
 /**
+ * What each exit code means, in the words README's exit-code table and `cst help exit-codes`
+ * use: both are checked against (or made from) this and ERROR_CODES.
+ */
+export const EXIT_MEANINGS: Record<(typeof EXIT)[keyof typeof EXIT], string> = {
+  0: 'success',
+  1: 'unexpected error; output that could not be written; a journal in use by another run; a failed `cst doctor` check',
+  2: 'usage: bad flags or arguments, a missing value that could not be prompted for',
+  3: 'configuration or credentials, including a key that belongs to another project',
+  4: 'API key rejected (HTTP 401)',
+  5: 'forbidden (HTTP 403)',
+  6: 'not found (HTTP 404)',
+  7: 'still rate limited (HTTP 429) after retries',
+  8: 'server or upstream error (5xx), or request timeout (HTTP 408)',
+  9: 'a bulk run with rows failed or unknown, or bad rows with `--strict`',
+  10: 'network: connection refused, DNS, TLS, no complete response within `--timeout`, connection lost',
+  11: "invalid response: the body does not match StackOne's spec, is over `CST_MAX_RESPONSE_SIZE`, or a listing never ends",
+  12: 'request rejected by the API (HTTP 400, 409, 422 and other 4xx)',
+  13: "`cst wait`: the customer's link failed or was cancelled",
+  14: '`cst wait`: the link expired before an account was linked',
+  15: '`cst wait`: still pending at `--wait-timeout`',
+  16: 'a session was created but its token could not be delivered (stdout or the `--results` file); the message names the session and owner',
+  17: "cst's own state could not be written or read (ledger, journal, lock, sandbox state): a full or read-only disk, a directory in its place",
+  130: 'interrupted (SIGINT, Ctrl-C)',
+  141: 'a bulk run stopped because stdout was closed (its reader went away)',
+  143: 'terminated (SIGTERM)',
+};
+
+/**
  * Every code that can appear in an error line (`{"error":{"code":…}}`), with the exit codes it
  * goes with and what it means. README's exit-code table and `cst help exit-codes` are checked
  * against this by a test; CliError takes nothing else.
@@ -80,6 +108,24 @@ export const ERROR_CODES = {
 export type ErrorCode = keyof typeof ERROR_CODES;
 
 /**
+ * What a poll outlives: the network, a 5xx or 408, a 429 after the client's own retries. A wait
+ * polls again after these, by code, until its deadline; any other code ends it.
+ */
+export const PASSING_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'connection_refused',
+  'dns',
+  'connect_timeout',
+  'tls',
+  'unreachable',
+  'network_after_send',
+  'timeout',
+  'proxy',
+  'server_error',
+  'request_timeout',
+  'rate_limited',
+]);
+
+/**
  * What a failed request did at the server, as far as cst can know: `not_sent` (it never got
  * there: safe to send again), `rejected` (the server answered no: nothing was created), or
  * `may_have_acted` (lost or cut short after it was sent, or answered in a way cst cannot read:
@@ -94,19 +140,29 @@ export interface CliErrorOptions {
   fate?: RequestFate | undefined;
 }
 
+/** The exit codes cst ends with, by error code: ERROR_CODES decides, never the thrower. */
+export type ExitOf<C extends ErrorCode> = (typeof ERROR_CODES)[C]['exit'][number];
+
 export class CliError extends Error {
   readonly hint: string | undefined;
+  /** The HTTP status, for errors from an API response. */
   readonly status: number | undefined;
   /** Only on errors a request ended in: see RequestFate. */
   readonly fate: RequestFate | undefined;
+  /** The code's exit, from ERROR_CODES: its first, or the one `exit` picks among its own. */
+  readonly exitCode: number;
 
   constructor(
     message: string,
     readonly code: ErrorCode,
-    readonly exitCode: number,
-    options: CliErrorOptions = {},
+    /** `exit`: one of the code's own, for a code that has several (interrupted: 130 or 143). */
+    options: CliErrorOptions & { exit?: ExitOf<ErrorCode> } = {},
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    const exits: readonly number[] = ERROR_CODES[code].exit;
+    if (options.exit !== undefined && !exits.includes(options.exit))
+      throw new Error(`error code ${code} does not exit ${options.exit}`);
+    this.exitCode = options.exit ?? exits[0]!;
     this.hint = options.hint;
     this.status = options.status;
     this.fate = options.fate;
@@ -116,7 +172,7 @@ export class CliError extends Error {
 /** Bad flags, bad arguments, a missing value that could not be prompted for. */
 export class UsageError extends CliError {
   constructor(message: string, options: CliErrorOptions = {}) {
-    super(message, 'usage', EXIT.usage, options);
+    super(message, 'usage', options);
   }
 }
 
@@ -133,7 +189,7 @@ export class MissingFlagsError extends UsageError {
 /** Config file, credential or project-selection problems. */
 export class ConfigError extends CliError {
   constructor(message: string, code: ErrorCode = 'config', options: CliErrorOptions = {}) {
-    super(message, code, EXIT.config, options);
+    super(message, code, options);
   }
 }
 
@@ -143,7 +199,7 @@ export class ApiError extends CliError {}
 /** The request failed below HTTP: refused, DNS, TLS, timeout, reset. */
 export class NetworkError extends CliError {
   constructor(message: string, code: ErrorCode, options: CliErrorOptions = {}) {
-    super(message, code, EXIT.network, options);
+    super(message, code, options);
   }
 }
 
@@ -160,7 +216,7 @@ export class InvalidResponseError extends CliError {
     message: string,
     options: CliErrorOptions & { code?: ErrorCode; received?: unknown } = {},
   ) {
-    super(message, options.code ?? 'invalid_response', EXIT.invalidResponse, options);
+    super(message, options.code ?? 'invalid_response', options);
     Object.defineProperty(this, 'received', { value: options.received, enumerable: false });
   }
 }
@@ -174,16 +230,10 @@ export class InterruptedError extends CliError {
       : 'interrupted',
     options: CliErrorOptions = {},
   ) {
-    super(
-      message,
-      signal === 'SIGPIPE' ? 'output_closed' : 'interrupted',
-      signal === 'SIGINT'
-        ? EXIT.interrupted
-        : signal === 'SIGPIPE'
-          ? EXIT.outputClosed
-          : EXIT.terminated,
-      options,
-    );
+    super(message, signal === 'SIGPIPE' ? 'output_closed' : 'interrupted', {
+      ...options,
+      ...(signal === 'SIGTERM' ? { exit: EXIT.terminated } : {}),
+    });
   }
 }
 
@@ -242,9 +292,7 @@ export function ioRemedy(error: unknown, where: 'state' | 'path' = 'path'): stri
 /** A command's output could not be written where it was going. */
 export class OutputError extends CliError {
   constructor(where: string, cause: unknown) {
-    super(`cannot write to ${where}: ${ioReason(cause)}`, 'output_failed', EXIT.unexpected, {
-      cause,
-    });
+    super(`cannot write to ${where}: ${ioReason(cause)}`, 'output_failed', { cause });
   }
 }
 
@@ -261,7 +309,7 @@ export async function flushStdout(stdout: { flush?(): Promise<void> }): Promise<
 /** The server created a session whose token cst could not put where the user asked. */
 export class UndeliveredError extends CliError {
   constructor(message: string, options: CliErrorOptions = {}) {
-    super(message, 'undelivered', EXIT.undelivered, options);
+    super(message, 'undelivered', options);
   }
 }
 
@@ -276,29 +324,19 @@ export class StateWriteError extends CliError {
     cause: unknown,
     options: CliErrorOptions = {},
   ) {
-    super(
-      `cannot write ${what} ${path}: ${ioReason(cause)}`,
-      'state_unwritable',
-      EXIT.stateUnwritable,
-      {
-        cause,
-        hint: ioRemedy(cause, 'state'),
-        ...options,
-      },
-    );
+    super(`cannot write ${what} ${path}: ${ioReason(cause)}`, 'state_unwritable', {
+      cause,
+      hint: ioRemedy(cause, 'state'),
+      ...options,
+    });
   }
 }
 
 /** cst's own state (ledger, sandbox state) exists but cannot be read: permissions, a directory. */
 export class StateReadError extends CliError {
   constructor(what: string, path: string, cause: unknown) {
-    super(
-      `cannot read ${what} ${path}: ${ioReason(cause)}`,
-      'state_unreadable',
-      EXIT.stateUnwritable,
-      {
-        cause,
-      },
-    );
+    super(`cannot read ${what} ${path}: ${ioReason(cause)}`, 'state_unreadable', {
+      cause,
+    });
   }
 }

@@ -1,6 +1,6 @@
 // What a failed request means, in one line a person can act on: HTTP statuses, network
 // failures (refused, DNS, TLS, lost after sending, a refusing proxy) and their hints.
-import { ApiError, EXIT, InvalidResponseError, NetworkError } from '../errors.js';
+import { ApiError, InvalidResponseError, NetworkError } from '../errors.js';
 import { isTlsCode, neverSent } from './retry.js';
 import { errorBodySchema } from './schemas.js';
 import { isLoopback } from '../util/loopback.js';
@@ -29,7 +29,7 @@ export function httpError(
   const detail = (what: string) =>
     `${what} (HTTP ${status} from ${label})${message ? `: ${oneLine(message)}` : ''}`;
   if (status === 401) {
-    return new ApiError(detail('API key rejected'), 'auth_rejected', EXIT.authRejected, {
+    return new ApiError(detail('API key rejected'), 'auth_rejected', {
       status,
       fate: 'rejected',
       hint:
@@ -39,17 +39,17 @@ export function httpError(
     });
   }
   if (status === 403)
-    return new ApiError(detail('forbidden'), 'forbidden', EXIT.forbidden, {
+    return new ApiError(detail('forbidden'), 'forbidden', {
       status,
       fate: 'rejected',
     });
   if (status === 404)
-    return new ApiError(detail('not found'), 'not_found', EXIT.notFound, {
+    return new ApiError(detail('not found'), 'not_found', {
       status,
       fate: 'rejected',
     });
   if (status === 429) {
-    return new ApiError(detail('rate limited'), 'rate_limited', EXIT.rateLimited, {
+    return new ApiError(detail('rate limited'), 'rate_limited', {
       status,
       fate: 'rejected',
       hint: 'StackOne allows 1000 requests per minute per API key',
@@ -57,23 +57,23 @@ export function httpError(
   }
   const mayHaveActed = retryAfterSend ? undefined : SERVER_MAY_HAVE_ACTED;
   if (status === 408)
-    return new ApiError(detail('request timed out'), 'request_timeout', EXIT.server, {
+    return new ApiError(detail('request timed out'), 'request_timeout', {
       status,
       hint: mayHaveActed,
       fate: 'may_have_acted',
     });
   if (status >= 500)
-    return new ApiError(detail('server error'), 'server_error', EXIT.server, {
+    return new ApiError(detail('server error'), 'server_error', {
       status,
       hint: mayHaveActed,
       fate: 'may_have_acted',
     });
   if (status >= 300 && status < 400)
-    return new ApiError(detail('unexpected redirect'), 'server_error', EXIT.server, {
+    return new ApiError(detail('unexpected redirect'), 'server_error', {
       status,
       fate: 'may_have_acted',
     });
-  return new ApiError(detail('request rejected'), 'request_rejected', EXIT.rejected, {
+  return new ApiError(detail('request rejected'), 'request_rejected', {
     status,
     fate: 'rejected',
   });

@@ -13,7 +13,7 @@ import {
   writeFileAtomic,
 } from '../util/private-files.js';
 import { withLock } from '../util/lock.js';
-import { CliError, EXIT, StateReadError, StateWriteError } from '../errors.js';
+import { CliError, StateReadError, StateWriteError } from '../errors.js';
 
 export interface SandboxProject {
   name: string;
@@ -228,7 +228,6 @@ export class SandboxStore {
       throw new CliError(
         `cannot read the sandbox state ${this.path}: it is corrupt`,
         'state_unreadable',
-        EXIT.stateUnwritable,
         { hint: 'delete it to start afresh: the sandbox seeds a new one' },
       );
     state.accounts ??= [];

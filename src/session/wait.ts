@@ -6,7 +6,7 @@ import { AbandonedError, type ApiClient } from '../api/client.js';
 import { authenticateConnectSession } from '../api/connect-sessions.js';
 import type { ConnectSession } from '../api/schemas.js';
 import type { Context } from '../context.js';
-import { ApiError, CliError, EXIT, NetworkError } from '../errors.js';
+import { ApiError, CliError, NetworkError, PASSING_CODES } from '../errors.js';
 import type { LedgerRecord } from '../ledger/record.js';
 import { appendOutcome, type OutcomeRecord } from '../ledger/store.js';
 import { warn } from '../output/messages.js';
@@ -72,7 +72,7 @@ export async function waitForToken(
               seen?.id ?? plan.known?.sessionId,
               seen?.originOwnerId ?? plan.known?.ownerId,
             );
-          throw new ApiError('token unknown or expired', 'not_found', EXIT.notFound, {
+          throw new ApiError('token unknown or expired', 'not_found', {
             status: 404,
           });
         }
@@ -223,7 +223,7 @@ export class LinkEnded extends CliError {
     readonly sessionId: number,
     plan: WaitPlan,
   ) {
-    super(message, code, EXIT.linkFailed, {
+    super(message, code, {
       hint: `${command(plan, `create --from-session ${sessionId}`)} issues a new link`,
     });
   }
@@ -231,12 +231,7 @@ export class LinkEnded extends CliError {
 
 /** Worth polling again: the network, a 5xx, a 408, or a 429 after the client's own retries. */
 function transient(error: unknown): error is CliError {
-  return (
-    error instanceof CliError &&
-    (error.exitCode === EXIT.network ||
-      error.exitCode === EXIT.server ||
-      error.exitCode === EXIT.rateLimited)
-  );
+  return error instanceof CliError && PASSING_CODES.has(error.code);
 }
 
 function expired(
@@ -247,7 +242,6 @@ function expired(
   return new CliError(
     `the session expired before the customer linked an account${sessionId === undefined ? '' : ` (session ${sessionId}, ${owner})`}`,
     'session_expired',
-    EXIT.sessionExpired,
     {
       hint:
         sessionId === undefined
@@ -298,7 +292,6 @@ class Clock {
     return new CliError(
       `${what} after ${formatDuration(Date.now() - this.started)}${sessionId === undefined ? '' : ` (session ${sessionId}, ${owner})`}`,
       'wait_timeout',
-      EXIT.waitTimeout,
       {
         hint: `${sessionId === undefined ? 'run it' : command(this.plan, `wait --session ${sessionId}`)} again later, or raise --wait-timeout (0: until the link expires)`,
       },

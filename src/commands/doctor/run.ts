@@ -10,7 +10,7 @@ import { loadConfig } from '../../config/config-file.js';
 import { configFile, stateDir } from '../../config/paths.js';
 import { displayProxy, effectiveProxies, proxyFor, proxySettings } from '../../config/proxy.js';
 import { envValue } from '../../context.js';
-import { ApiError, CliError, EXIT } from '../../errors.js';
+import { ApiError, CliError } from '../../errors.js';
 import { renderRows } from '../../output/rows.js';
 import { type CommandContext, type Connection } from '../../connection.js';
 import { mask } from '../../util/mask.js';
@@ -154,11 +154,7 @@ export async function runDoctor(options: DoctorOptions, ctx: CommandContext): Pr
   );
   const failed = checks.filter((c) => c.status === 'fail').length;
   if (failed > 0)
-    throw new CliError(
-      `${failed} check${failed > 1 ? 's' : ''} failed`,
-      'doctor_failed',
-      EXIT.unexpected,
-    );
+    throw new CliError(`${failed} check${failed > 1 ? 's' : ''} failed`, 'doctor_failed');
 }
 
 async function permissions(

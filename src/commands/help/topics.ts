@@ -1,6 +1,7 @@
 // Help topics: `cst help categories`, `cst help environment`, `cst help exit-codes`,
 // `cst help formatting` (`cst help bulk` is made from the flags of `cst create`).
 import { CATEGORIES } from '../../api/constants.js';
+import { ERROR_CODES, EXIT_MEANINGS } from '../../errors.js';
 
 export const TOPICS: Record<string, string> = {
   categories: `Categories for -c/--categories, comma-separated (cst create -c hris,ats):
@@ -26,33 +27,7 @@ ${CATEGORIES.map((category) => `  ${category}`).join('\n')}
   CLICOLOR, CLICOLOR_FORCE,
   TERM
 `,
-  'exit-codes': `Exit codes:
-
-  0    success
-  1    unexpected error; output that could not be written; a journal in use
-  2    usage: bad flags or arguments, a missing value that could not be prompted for
-  3    configuration or credentials, including a key that belongs to another project
-  4    API key rejected (HTTP 401)
-  5    forbidden (HTTP 403)
-  6    not found (HTTP 404); token unknown or expired
-  7    still rate limited (HTTP 429) after retries
-  8    server or upstream error (5xx), or request timeout (HTTP 408)
-  9    a bulk run with rows failed or unknown
-  10   network: connection refused, DNS, TLS, timeout, connection lost, proxy
-  11   invalid response: not per StackOne's spec, over CST_MAX_RESPONSE_SIZE, or endless
-  12   request rejected by the API (HTTP 400, 409, 422)
-  13   cst wait: the customer's link failed or was cancelled
-  14   cst wait: the link expired before an account was linked
-  15   cst wait: still pending at --wait-timeout
-  16   a session was created but its token could not be delivered (stdout, --results)
-  17   cst's state (ledger, journal, lock) could not be written or read
-  130  interrupted (Ctrl-C)
-  141  a bulk run stopped because stdout was closed (| head, | grep -q)
-  143  terminated (SIGTERM)
-
-With --json or -o json, an error is one JSON line on stderr:
-  {"error":{"code":"auth_rejected","message":"…","status":401,"exit":4}}
-`,
+  'exit-codes': exitCodes(),
   formatting: `Output formatting:
 
   On a terminal, results are tables; piped, they are machine formats with no colour and
@@ -73,3 +48,24 @@ With --json or -o json, an error is one JSON line on stderr:
   stream is a terminal. Decided once per stream.
 `,
 };
+
+/** Made from the registry: each exit code, what it means, and the error codes JSON mode names. */
+function exitCodes(): string {
+  const codes = Object.entries(ERROR_CODES) as [string, { exit: readonly number[] }][];
+  const lines = Object.entries(EXIT_MEANINGS).flatMap(([exit, meaning]) => {
+    const named = codes.filter(([, entry]) => entry.exit.includes(Number(exit))).map(([c]) => c);
+    const text = meaning.replace(/`/g, '') + (named.length === 0 ? '' : ` (${named.join(', ')})`);
+    return wrap(text, 72).map((line, i) => `  ${(i === 0 ? exit : '').padEnd(4)} ${line}`);
+  });
+  return `Exit codes, and the error codes that --json reports with them:\n\n${lines.join('\n')}\n`;
+}
+
+function wrap(text: string, width: number): string[] {
+  const lines = [''];
+  for (const word of text.split(' ')) {
+    const last = lines.at(-1)!;
+    if (last !== '' && last.length + 1 + word.length > width) lines.push(word);
+    else lines[lines.length - 1] = last === '' ? word : `${last} ${word}`;
+  }
+  return lines;
+}

@@ -2,7 +2,7 @@
 import { authenticateConnectSession } from '../../api/connect-sessions.js';
 import { sessionToWire } from '../../api/schemas.js';
 import { type CommandContext, withConnection } from '../../connection.js';
-import { ApiError, EXIT } from '../../errors.js';
+import { ApiError } from '../../errors.js';
 import { warn } from '../../output/messages.js';
 import { renderRecord } from '../../output/record.js';
 import { readSecretFromStdin } from '../../util/stdin.js';
@@ -22,7 +22,7 @@ export async function runInspect(options: InspectOptions, ctx: CommandContext): 
     ({ client }) =>
       authenticateConnectSession(client, token).catch((error: unknown) => {
         if (error instanceof ApiError && error.status === 404) {
-          throw new ApiError('token unknown or expired', 'not_found', EXIT.notFound, {
+          throw new ApiError('token unknown or expired', 'not_found', {
             status: 404,
           });
         }

@@ -1,6 +1,6 @@
 import { listJournals, removeJournal, type JournalSummary } from '../../session/bulk/journals.js';
 import type { Context } from '../../context.js';
-import { CliError, EXIT, UsageError } from '../../errors.js';
+import { CliError, UsageError } from '../../errors.js';
 import { changed, note } from '../../output/messages.js';
 import { renderRows } from '../../output/rows.js';
 import { relativeTime } from '../../util/time.js';
@@ -74,7 +74,6 @@ export async function runJournalReset(options: JournalResetOptions, ctx: Context
       throw new CliError(
         `a cst run is using the journal ${journal.path}${error.pid ? ` (pid ${error.pid})` : ''}`,
         'journal_locked',
-        EXIT.unexpected,
       );
     throw error;
   }

@@ -5,7 +5,7 @@ import { changed } from '../../output/messages.js';
 import { listJournals, removeJournal } from '../../session/bulk/journals.js';
 import { confirmed } from '../../cmdutil/confirm.js';
 import type { Context } from '../../context.js';
-import { CliError, EXIT, UsageError } from '../../errors.js';
+import { CliError, UsageError } from '../../errors.js';
 import { ledgerPath } from '../../ledger/store.js';
 import { renderRecord } from '../../output/record.js';
 import { DecidedError, finishAttempt, UnofferedProviderError } from '../../sandbox/hub.js';
@@ -23,7 +23,7 @@ export async function runLink(options: LinkOptions, ctx: Context): Promise<void>
     finished = await finishAttempt(new SandboxStore(stateDir(ctx.env)), token, options, ctx.now());
   } catch (error) {
     if (error instanceof UnknownTokenError) {
-      throw new CliError('token unknown or expired', 'not_found', EXIT.notFound);
+      throw new CliError('token unknown or expired', 'not_found');
     }
     if (error instanceof UnofferedProviderError)
       throw new UsageError(`--provider: ${error.message}`);
@@ -32,7 +32,6 @@ export async function runLink(options: LinkOptions, ctx: Context): Promise<void>
       throw new CliError(
         `${error.message}${attempt.account_secure_id ? `, account ${attempt.account_secure_id}` : ''}: nothing changed`,
         'request_rejected',
-        EXIT.rejected,
         { hint: 'a decided session stays decided: create a new one to link again' },
       );
     }

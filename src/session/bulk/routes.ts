@@ -3,7 +3,7 @@
 // when the first row needs it. A run whose rows all name their target needs no default one.
 import { resolve } from 'node:path';
 import type { CommandContext, Connection } from '../../connection.js';
-import { CliError, EXIT, StateWriteError } from '../../errors.js';
+import { CliError, StateWriteError } from '../../errors.js';
 import { LockBusyError } from '../../util/lock.js';
 import { Journal } from './journal.js';
 import { defaultJournal, describeJournal } from './journals.js';
@@ -101,7 +101,6 @@ async function openJournal(
       throw new CliError(
         `another cst run is using the journal ${path}${error.pid ? ` (pid ${error.pid})` : ''}`,
         'journal_locked',
-        EXIT.unexpected,
       );
     throw new StateWriteError('the journal', path, error);
   }

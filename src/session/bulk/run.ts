@@ -5,7 +5,7 @@
 import { connectSessionCreateToWire } from '../../api/request-fields.js';
 import { type CommandContext, describeCreate } from '../../connection.js';
 import type { Context } from '../../context.js';
-import { CliError, EXIT, ioReason, UsageError } from '../../errors.js';
+import { CliError, ioReason, UsageError } from '../../errors.js';
 import { checkReadable, checkWritable } from '../../util/path-check.js';
 import { countRows } from './input.js';
 import type { BulkPlan } from './plan.js';
@@ -78,7 +78,6 @@ function refuseBadRows(ctx: Context, plan: BulkPlan, all: Prepared[]): void {
   throw new CliError(
     `--strict: ${bad.length} bad row${bad.length > 1 ? 's' : ''}; nothing was sent`,
     'partial_failure',
-    EXIT.partial,
   );
 }
 
@@ -107,6 +106,5 @@ function dryRun(ctx: Context, plan: BulkPlan, items: Prepared[]): void {
     const request = describeCreate(ctx, item.route.connection.target.baseUrl, body);
     ctx.stdout.write(`${JSON.stringify({ row: item.line, ...request })}\n`);
   }
-  if (bad > 0)
-    throw new CliError(`${bad} bad row${bad > 1 ? 's' : ''}`, 'partial_failure', EXIT.partial);
+  if (bad > 0) throw new CliError(`${bad} bad row${bad > 1 ? 's' : ''}`, 'partial_failure');
 }

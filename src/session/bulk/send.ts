@@ -11,7 +11,6 @@ import type { CommandContext } from '../../connection.js';
 import type { StopSignal } from '../../context.js';
 import {
   CliError,
-  EXIT,
   InterruptedError,
   ioReason,
   ioRemedy,
@@ -362,7 +361,7 @@ async function conclude(run: BulkRun): Promise<void> {
     );
   const { stopError } = run;
   if (stopError)
-    throw new CliError(`stopped: ${stopError.message}`, stopError.code, stopError.exitCode, {
+    throw new CliError(`stopped: ${stopError.message}`, stopError.code, {
       status: stopError.status,
       hint: stopError.hint ? `${stopError.hint}. ${resume}` : resume,
     });
@@ -370,7 +369,6 @@ async function conclude(run: BulkRun): Promise<void> {
     throw new CliError(
       `${counts.failed} row${counts.failed === 1 ? '' : 's'} failed, ${counts.unknown} unknown`,
       'partial_failure',
-      EXIT.partial,
       {
         hint: 're-run the same command: issued rows are skipped, failed ones retried, unknown ones reported until --retry-unknown',
       },
@@ -382,7 +380,7 @@ async function conclude(run: BulkRun): Promise<void> {
 function asCliError(error: unknown): CliError {
   if (error instanceof CliError) return error;
   const message = error instanceof Error ? error.message : String(error);
-  return new CliError(message, 'unexpected', EXIT.unexpected);
+  return new CliError(message, 'unexpected');
 }
 
 /** The command line as typed, quoted for a POSIX shell. */

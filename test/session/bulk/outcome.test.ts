@@ -88,7 +88,7 @@ describe('a failed request’s fate, and its bulk row', () => {
 
   it('an error that did not come from a request is unknown: cst cannot say it was not sent', () => {
     expect(outcomeOf(new Error('boom')).status).toBe('unknown');
-    expect(outcomeOf(new CliError('x', 'unexpected', 1)).status).toBe('unknown');
+    expect(outcomeOf(new CliError('x', 'unexpected')).status).toBe('unknown');
   });
 
   it('a rejected key stops the run; network failures count toward --max-network-failures', () => {
