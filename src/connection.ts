@@ -14,7 +14,7 @@ import type { TargetFlags } from './options/target.js';
 import { ConfigError, ioReason, UsageError } from './errors.js';
 import { type Context, envValue } from './context.js';
 import { targetId } from './ledger/record.js';
-import { ledgerPath } from './ledger/store.js';
+import { type Ledger, openLedger } from './ledger/ledger.js';
 import { warn } from './output/messages.js';
 
 const NO_PROXIES = { httpProxy: undefined, httpsProxy: undefined, noProxy: undefined };
@@ -33,7 +33,7 @@ export interface Connection {
   /** The target's identity in the ledger and in journals (never the key itself). */
   readonly id: string;
   /** The ledger of sessions issued through this target. */
-  readonly ledger: string;
+  readonly ledger: Ledger;
   /** Waits for requests in flight, then releases the target (stops an in-process sandbox). */
   close(): Promise<void>;
   /** Drops requests in flight (after an interruption nobody waits for them), then releases. */
@@ -104,7 +104,7 @@ export async function openConnection(
       target,
       client,
       id: targetId(target.kind, target.baseUrl, target.apiKey),
-      ledger: ledgerPath(stateDir(ctx.env), target.kind === 'sandbox'),
+      ledger: openLedger(stateDir(ctx.env), target.kind === 'sandbox'),
       close: () => release(dispatcher.close()),
       destroy: () => release(dispatcher.destroy()),
     };

@@ -338,7 +338,7 @@ function recordsOf(line: string): Parsed[] {
 }
 
 /** Outcomes learnt after a create (a linked account), beside the ledger: `ledger-outcomes.jsonl`. */
-function outcomesPath(ledger: string): string {
+export function outcomesPath(ledger: string): string {
   return ledger.replace(/\.jsonl$/, '-outcomes.jsonl');
 }
 

@@ -8,7 +8,8 @@ import type { ConnectSession } from '../api/schemas.js';
 import type { Context } from '../context.js';
 import { ApiError, CliError, NetworkError, PASSING_CODES } from '../errors.js';
 import type { LedgerRecord } from '../ledger/record.js';
-import { appendOutcome, type OutcomeRecord } from '../ledger/store.js';
+import type { Ledger } from '../ledger/ledger.js';
+import type { OutcomeRecord } from '../ledger/store.js';
 import { warn } from '../output/messages.js';
 import { visible } from '../errors.js';
 import { maxPages } from '../connection.js';
@@ -333,13 +334,13 @@ function formatDuration(ms: number): string {
 
 /** So that `cst list` knows what became of the session without asking StackOne again. */
 export async function recordOutcome(
-  ledger: string,
+  ledger: Ledger,
   target: string,
   outcome: Pick<OutcomeRecord, 'session_id' | 'outcome' | 'account_id'>,
   ctx: Context,
 ): Promise<void> {
   try {
-    await appendOutcome(ledger, { v: 1, target, ...outcome, at: ctx.now().toISOString() });
+    await ledger.appendOutcome({ v: 1, target, ...outcome, at: ctx.now().toISOString() });
   } catch (error) {
     warn(ctx, `the outcome is not recorded in the ledger: ${(error as Error).message}`);
   }
@@ -347,7 +348,7 @@ export async function recordOutcome(
 
 /** The outcome, then the error of a link that failed or was cancelled. */
 export async function recordFailure(
-  ledger: string,
+  ledger: Ledger,
   target: string,
   error: unknown,
   ctx: Context,

@@ -22,9 +22,8 @@ import {
   UsageError,
 } from '../../errors.js';
 import { SERVER_MAY_HAVE_ACTED } from '../../api/outcomes.js';
-import { queryLedger } from '../../ledger/query.js';
 import { ledgerRecord } from '../../ledger/record.js';
-import { appendRecord, ledgerPath } from '../../ledger/store.js';
+import { type Ledger, openLedger } from '../../ledger/ledger.js';
 import { renderRecord } from '../../output/record.js';
 import { note, warn } from '../../output/messages.js';
 import { type CommandContext, type Connection, describeCreate, using } from '../../connection.js';
@@ -35,7 +34,8 @@ export async function runCreate(options: CreateOptions, ctx: CommandContext): Pr
   if (options.request.integrationId !== undefined)
     warn(ctx, '--integration-id is deprecated by StackOne: use --connector-profile');
   if (options.bulk) return (await import('../../session/bulk/run.js')).runBulk(options.bulk, ctx);
-  if (options.fromSession !== undefined) options = fromSession(ctx, options, options.fromSession);
+  if (options.fromSession !== undefined)
+    options = await fromSession(ctx, options, options.fromSession);
   const interactive = canPrompt(ctx);
   const connection = interactive
     ? await ctx.connect(options.target, { timeoutMs: options.timeoutMs })
@@ -55,7 +55,7 @@ export async function runCreate(options: CreateOptions, ctx: CommandContext): Pr
       ctx.stdout.write(`${JSON.stringify(describeCreate(ctx, target.baseUrl, body), null, 2)}\n`);
       return;
     }
-    warnIfActive(ctx, ledger, tid, request.originOwnerId);
+    await warnIfActive(ctx, ledger, tid, request.originOwnerId);
     const session = await ctx.unlessSignalled(
       createConnectSession(client, body).catch(async (error: unknown) => {
         if (!(error instanceof InvalidResponseError) || !isSuccess(error.status)) throw error;
@@ -99,7 +99,7 @@ export async function runCreate(options: CreateOptions, ctx: CommandContext): Pr
     }
     let unrecorded: unknown;
     try {
-      await appendRecord(ledger, record);
+      await ledger.append(record);
     } catch (error) {
       unrecorded = error;
     }
@@ -130,7 +130,7 @@ export async function runCreate(options: CreateOptions, ctx: CommandContext): Pr
       // The token is printed: the session is not lost, only its record.
       throw new StateWriteError(
         `the record of session ${session.id} to the ledger`,
-        ledger,
+        ledger.where,
         unrecorded,
       );
     }
@@ -159,9 +159,13 @@ const isSuccess = (status: number | undefined) =>
   status !== undefined && status >= 200 && status < 300;
 
 /** Reissue: the owner, categories, provider, label and type of a ledger record; flags override. */
-function fromSession(ctx: Context, options: CreateOptions, id: number): CreateOptions {
+async function fromSession(
+  ctx: Context,
+  options: CreateOptions,
+  id: number,
+): Promise<CreateOptions> {
   const sandbox = options.target.sandbox === true;
-  const { rows } = queryLedger(ledgerPath(stateDir(ctx.env), sandbox), {
+  const { rows } = await openLedger(stateDir(ctx.env), sandbox).query({
     id,
     status: 'all',
     limit: 1,
@@ -203,9 +207,14 @@ function fromSession(ctx: Context, options: CreateOptions, id: number): CreateOp
 }
 
 /** Issuing a second live link to the same customer is usually a mistake worth a line. */
-function warnIfActive(ctx: Context, ledger: string, target: string, ownerId: string): void {
+async function warnIfActive(
+  ctx: Context,
+  ledger: Ledger,
+  target: string,
+  ownerId: string,
+): Promise<void> {
   try {
-    const { rows } = queryLedger(ledger, {
+    const { rows } = await ledger.query({
       target,
       ownerId,
       status: 'active',

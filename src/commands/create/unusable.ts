@@ -4,7 +4,7 @@
 import { InvalidResponseError, ioReason } from '../../errors.js';
 import { fingerprint } from '../../ledger/fingerprint.js';
 import { expiresAt, type LedgerRecord } from '../../ledger/record.js';
-import { appendRecord } from '../../ledger/store.js';
+import type { Ledger } from '../../ledger/ledger.js';
 
 export interface CreateFacts {
   /** The request body as sent (snake_case). */
@@ -12,7 +12,7 @@ export interface CreateFacts {
   target: string;
   org: string | null;
   project: string | null;
-  ledger: string;
+  ledger: Ledger;
   now: Date;
 }
 
@@ -63,7 +63,7 @@ export async function unusableCreate(
     };
     const where = `session ${id} for owner ${owner}`;
     try {
-      await appendRecord(facts.ledger, record);
+      await facts.ledger.append(record);
       hint = `a session may exist: ${where}, recorded in the ledger as undelivered; 'cst create --from-session ${id}${facts.target === 'sandbox' ? ' --sandbox' : ''}' issues a new one`;
     } catch (failure) {
       hint = `a session may exist: ${where}; it is not in the ledger either (${ioReason(failure)})`;

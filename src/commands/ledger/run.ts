@@ -1,23 +1,23 @@
 import { stateDir } from '../../config/paths.js';
 import { note } from '../../output/messages.js';
 import type { Context } from '../../context.js';
-import { ledgerPath, prune } from '../../ledger/store.js';
+import { openLedger } from '../../ledger/ledger.js';
 import { confirmed } from '../../cmdutil/confirm.js';
 import type { LedgerPathOptions, LedgerPruneOptions } from './options.js';
 
 export function runLedgerPath(options: LedgerPathOptions, ctx: Context): Promise<void> {
-  ctx.stdout.write(`${ledgerPath(stateDir(ctx.env), options.sandbox)}\n`);
+  ctx.stdout.write(`${openLedger(stateDir(ctx.env), options.sandbox).where}\n`);
   return Promise.resolve();
 }
 
 export async function runLedgerPrune(options: LedgerPruneOptions, ctx: Context): Promise<void> {
   const { before } = options;
-  const path = ledgerPath(stateDir(ctx.env), options.sandbox);
+  const ledger = openLedger(stateDir(ctx.env), options.sandbox);
   const since = new Date(before).toISOString();
   const records = (n: number) => `${n} record${n === 1 ? '' : 's'}`;
   // A count first, for --dry-run and for the question; --yes needs neither.
   if (options.dryRun || !options.yes) {
-    const planned = await prune(path, before, { dryRun: true });
+    const planned = await ledger.prune(before, { dryRun: true });
     if (options.dryRun) {
       if (options.json)
         ctx.stdout.write(
@@ -35,10 +35,10 @@ export async function runLedgerPrune(options: LedgerPruneOptions, ctx: Context):
       else note(ctx, `no record was created before ${since}; ${planned.kept} kept`);
       return;
     }
-    const question = `Remove ${records(planned.removed)} created before ${since} from ${path}?`;
+    const question = `Remove ${records(planned.removed)} created before ${since} from ${ledger.where}?`;
     if (!(await confirmed(ctx, question, 'pruning the ledger', { dryRun: true }))) return;
   }
-  const result = await prune(path, before);
+  const result = await ledger.prune(before);
   if (options.json) ctx.stdout.write(`${JSON.stringify(result)}\n`);
   else note(ctx, `removed ${records(result.removed)} created before ${since}; ${result.kept} kept`);
 }

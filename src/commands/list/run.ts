@@ -2,9 +2,9 @@
 import { configFile, stateDir } from '../../config/paths.js';
 import type { CommandContext } from '../../connection.js';
 import type { Context } from '../../context.js';
-import { queryLedger } from '../../ledger/query.js';
 import type { LedgerRecord } from '../../ledger/record.js';
-import { ledgerPath, outcomeKey, readOutcomes } from '../../ledger/store.js';
+import { type Ledger, openLedger } from '../../ledger/ledger.js';
+import { outcomeKey } from '../../ledger/store.js';
 import { UsageError } from '../../errors.js';
 import { note, warn } from '../../output/messages.js';
 import { renderRows } from '../../output/rows.js';
@@ -39,11 +39,11 @@ export async function runList(options: ListOptions, ctx: CommandContext): Promis
         await readSecretFromStdin(ctx, '--token-stdin'),
       )
     : undefined;
-  const path = ledgerPath(stateDir(ctx.env), options.sandbox);
+  const ledger = openLedger(stateDir(ctx.env), options.sandbox);
   // Filters on state, and the summary, need every matching session before any limit.
   const byState = options.states !== undefined || options.expiringMs !== undefined;
   const everything = byState || options.summary;
-  const result = queryLedger(path, {
+  const result = await ledger.query({
     ...options,
     limit: everything ? Infinity : options.limit,
     tokenFp,
@@ -52,11 +52,11 @@ export async function runList(options: ListOptions, ctx: CommandContext): Promis
   if (result.torn > 0) {
     warn(
       ctx,
-      `skipped ${result.torn} unreadable line${result.torn > 1 ? 's' : ''} in ${path} (a record torn by a crash mid-write?)`,
+      `skipped ${result.torn} unreadable line${result.torn > 1 ? 's' : ''} in ${ledger.where} (a record torn by a crash mid-write?)`,
     );
   }
-  if (result.total === 0) await checkSelection(ctx, options, path);
-  const outcomes = readOutcomes(path);
+  if (result.total === 0) await checkSelection(ctx, options, ledger);
+  const outcomes = await ledger.outcomes();
   let rows: ListedSession[] = result.rows.map((record) => {
     const live = record.expires_at !== null && Date.parse(record.expires_at) > now;
     const outcome = outcomes.get(outcomeKey(record.target, record.id));
@@ -249,10 +249,10 @@ interface SummaryRow {
  * A --org or --project that matched nothing: a name neither configured nor in the ledger is a
  * typo ("acmee"), not an empty answer, and says so with the names it could have meant.
  */
-async function checkSelection(ctx: Context, options: ListOptions, path: string): Promise<void> {
+async function checkSelection(ctx: Context, options: ListOptions, ledger: Ledger): Promise<void> {
   if (options.org === undefined && options.project === undefined) return;
   const known: { org: string; project: string }[] = [];
-  for (const record of queryLedger(path, { status: 'all', limit: Infinity, now: 0 }).rows)
+  for (const record of (await ledger.query({ status: 'all', limit: Infinity, now: 0 })).rows)
     if (record.org !== null && record.project !== null)
       known.push({ org: record.org, project: record.project });
   if (options.sandbox) {

@@ -1,12 +1,11 @@
 import { linkedAccountSchema, redactAccount } from '../../api/accounts.js';
 import { stateDir } from '../../config/paths.js';
-import { writeFileAtomic } from '../../util/private-files.js';
 import { changed } from '../../output/messages.js';
 import { listJournals, removeJournal } from '../../session/bulk/journals.js';
 import { confirmed } from '../../cmdutil/confirm.js';
 import type { Context } from '../../context.js';
 import { CliError, UsageError } from '../../errors.js';
-import { ledgerPath } from '../../ledger/store.js';
+import { openLedger } from '../../ledger/ledger.js';
 import { renderRecord } from '../../output/record.js';
 import { DecidedError, finishAttempt, UnofferedProviderError } from '../../sandbox/hub.js';
 import { SandboxStore, UnknownTokenError } from '../../sandbox/state.js';
@@ -53,7 +52,7 @@ export async function runReset(options: ResetOptions, ctx: Context): Promise<voi
   const forgotten = await new SandboxStore(dir).reset();
   // Session ids start again at 1, so the old sandbox ledger would be misleading; and the
   // journals of sandbox runs point at sessions that are gone.
-  await writeFileAtomic(ledgerPath(dir, true), '');
+  await openLedger(dir, true).clear();
   const journals = listJournals(ctx.env).filter((journal) => journal.target === 'sandbox');
   for (const journal of journals) await removeJournal(ctx.env, journal.id);
   changed(

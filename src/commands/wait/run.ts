@@ -5,9 +5,8 @@ import { stateDir } from '../../config/paths.js';
 import type { TargetFlags } from '../../options/target.js';
 import { UsageError } from '../../errors.js';
 import { fingerprint } from '../../ledger/fingerprint.js';
-import { queryLedger } from '../../ledger/query.js';
 import type { LedgerRecord } from '../../ledger/record.js';
-import { ledgerPath } from '../../ledger/store.js';
+import { openLedger } from '../../ledger/ledger.js';
 import { note, warn } from '../../output/messages.js';
 import { renderRecord } from '../../output/record.js';
 import { readSecretFromStdin } from '../../util/stdin.js';
@@ -26,7 +25,7 @@ import type { WaitOptions } from './options.js';
 
 export async function runWait(options: WaitOptions, ctx: CommandContext): Promise<void> {
   const sandbox = options.target.sandbox === true;
-  const ledger = ledgerPath(stateDir(ctx.env), sandbox);
+  const ledger = openLedger(stateDir(ctx.env), sandbox);
   const plan = (record: LedgerRecord | undefined): WaitPlan => ({
     intervalMs: options.intervalMs,
     waitTimeoutMs: options.waitTimeoutMs,
@@ -34,20 +33,22 @@ export async function runWait(options: WaitOptions, ctx: CommandContext): Promis
     known: record && { sessionId: record.id, ownerId: record.owner_id },
     sandbox,
   });
-  const lookup = (query: { id?: number; tokenFp?: string }) =>
-    queryLedger(ledger, {
-      ...query,
-      status: 'all',
-      limit: 1,
-      first: true,
-      now: ctx.now().getTime(),
-    }).rows[0];
+  const lookup = async (query: { id?: number; tokenFp?: string }) =>
+    (
+      await ledger.query({
+        ...query,
+        status: 'all',
+        limit: 1,
+        first: true,
+        now: ctx.now().getTime(),
+      })
+    ).rows[0];
 
   let target: TargetFlags;
   let poll: (client: ApiClient, tid: string) => Promise<Linked>;
   if (options.source.kind === 'session') {
     const id = options.source.id;
-    const record = lookup({ id });
+    const record = await lookup({ id });
     if (!record)
       throw new UsageError(
         `--session: no session ${id} in the ${sandbox ? 'sandbox ' : ''}ledger`,
@@ -73,7 +74,7 @@ export async function runWait(options: WaitOptions, ctx: CommandContext): Promis
         : await readSecretFromStdin(ctx, '--token-stdin');
     ctx.redactor.add(token);
     // The ledger knows when a session cst issued expires; the API does not say.
-    const record = lookup({ tokenFp: fingerprint(token) });
+    const record = await lookup({ tokenFp: fingerprint(token) });
     target = options.target;
     poll = (client, tid) =>
       waitForToken(ctx, client, token, plan(record)).catch((error: unknown) =>

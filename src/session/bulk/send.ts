@@ -18,7 +18,6 @@ import {
   UndeliveredError,
 } from '../../errors.js';
 import { ledgerRecord } from '../../ledger/record.js';
-import { appendRecord } from '../../ledger/store.js';
 import { summary } from '../../output/messages.js';
 import { countRows } from './input.js';
 import type { Journal, JournalEntry } from './journal.js';
@@ -278,9 +277,9 @@ async function record(
     session_id: session.id,
   });
   try {
-    await appendRecord(connection.ledger, entry);
+    await connection.ledger.append(entry);
   } catch (error) {
-    run.ledgerFailure ??= { path: connection.ledger, error };
+    run.ledgerFailure ??= { path: connection.ledger.where, error };
   }
   run.report(issued, !run.results);
 }
