@@ -39,11 +39,17 @@ export interface RequestField {
   };
   /** The bulk input column, and other spellings a header may use. */
   readonly column?: { readonly name: string; readonly aliases?: readonly string[] };
-  /** The ledger record's field for it, when the ledger keeps it. */
+  /**
+   * The ledger record's field for it, when the ledger keeps it: the record's type and schema
+   * are made from these names (ledger/record.ts), so a name here is a field there.
+   */
   readonly ledger?: string;
   /** --from-session carries it from the ledger to the new request. */
   readonly reissue?: boolean;
-  /** The session StackOne returns carries it back under the same name. */
+  /**
+   * The session StackOne returns carries it back under the same name: the response schema
+   * (api/schemas.ts) is made from these rows and the session's own fields.
+   */
   readonly echoed?: boolean;
   /** Deprecated by StackOne in favour of this other field (its wire name). */
   readonly deprecatedFor?: string;
@@ -63,6 +69,7 @@ export const REQUEST_FIELDS = [
     column: { name: 'owner_id', aliases: ['origin_owner_id'] },
     ledger: 'owner_id',
     reissue: true,
+    echoed: true,
   },
   {
     wire: 'origin_owner_name',
@@ -77,6 +84,7 @@ export const REQUEST_FIELDS = [
     column: { name: 'owner_name', aliases: ['origin_owner_name'] },
     ledger: 'owner_name',
     reissue: true,
+    echoed: true,
   },
   {
     wire: 'categories',
@@ -220,7 +228,7 @@ export const REQUEST_FIELDS = [
   },
 ] as const satisfies readonly RequestField[];
 
-type Field = (typeof REQUEST_FIELDS)[number];
+export type Field = (typeof REQUEST_FIELDS)[number];
 
 interface KindValue {
   text: string;

@@ -1,7 +1,6 @@
 // Questions asked of the ledger ("the sessions of owner X, newest first"), answered with a
 // byte prefilter so that only candidate lines are parsed, and only shown rows validated.
-import * as z from 'zod/mini';
-import type { LedgerRecord } from './record.js';
+import { type LedgerRecord, ledgerRecordSchema, withKeptDefaults } from './record.js';
 import { scan, type ScanResult } from './store.js';
 
 export type SessionStatus = 'active' | 'expired' | 'all';
@@ -22,30 +21,6 @@ export interface LedgerQuery {
   /** Only the newest match is wanted: the scan stops there and `total` is not counted. */
   first?: boolean | undefined;
 }
-
-const nullableString = z.nullable(z.string());
-
-const ledgerRecordSchema = z.object({
-  v: z.literal(1),
-  id: z.number(),
-  target: z.string(),
-  org: nullableString,
-  project: nullableString,
-  organization_id: z.string(),
-  project_id: z.string(),
-  owner_id: z.string(),
-  owner_name: z.string(),
-  username: nullableString,
-  categories: z.array(z.string()),
-  provider: nullableString,
-  label: nullableString,
-  account_id: nullableString,
-  type: nullableString,
-  created_at: z.string(),
-  expires_at: z.nullable(z.string()),
-  token_fp: z.string(),
-  undelivered: z.optional(z.literal(true)),
-});
 
 export function queryLedger(path: string, query: LedgerQuery): ScanResult {
   const filtered =
@@ -71,7 +46,9 @@ export function queryLedger(path: string, query: LedgerQuery): ScanResult {
     stopAtKeep: query.first,
   });
   // Only the rows shown are validated; a record that is not one counts as torn.
-  const rows = result.rows.filter((row) => ledgerRecordSchema.safeParse(row).success);
+  const rows = result.rows
+    .filter((row) => ledgerRecordSchema.safeParse(row).success)
+    .map(withKeptDefaults);
   return {
     rows,
     total: result.total - (result.rows.length - rows.length),

@@ -12,11 +12,7 @@ import {
   FLAGGED_FIELDS,
   type RequestField,
 } from '../../src/api/request-fields.js';
-import {
-  connectSessionTokenSchema,
-  SESSION_TOKEN_FIELDS,
-  sessionToWire,
-} from '../../src/api/schemas.js';
+import { connectSessionTokenSchema, SESSION_TOKEN_FIELDS } from '../../src/api/schemas.js';
 import { columnName, COLUMNS } from '../../src/session/bulk/input.js';
 import { rowRequest } from '../../src/session/bulk/rows.js';
 import { parseCreateOptions } from '../../src/commands/create/options.js';
@@ -153,7 +149,7 @@ describe('the ConnectSessionCreate field table', () => {
   });
 
   it('the output fields are the inbound schema’s, each printed once', () => {
-    const wire = sessionToWire(connectSessionTokenSchema.parse(SESSION_BODY));
+    const { wire } = connectSessionTokenSchema.parse(SESSION_BODY);
     expect(Object.keys(wire)).toEqual(SESSION_TOKEN_FIELDS);
   });
 

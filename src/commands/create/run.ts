@@ -5,7 +5,7 @@ import {
   connectSessionCreateToWire,
   type ConnectSessionCreate,
 } from '../../api/request-fields.js';
-import { type ConnectSessionToken, sessionToWire } from '../../api/schemas.js';
+import type { ConnectSessionToken } from '../../api/schemas.js';
 import { createConnectSession } from '../../api/connect-sessions.js';
 import { CATEGORIES, CATEGORY_ALIASES } from '../../api/constants.js';
 import { stateDir } from '../../config/paths.js';
@@ -88,7 +88,7 @@ export async function runCreate(options: CreateOptions, ctx: CommandContext): Pr
       await renderRecord(
         ctx,
         {
-          wire: { ...sessionToWire(session), expires_at: record.expires_at },
+          wire: { ...session.wire, expires_at: record.expires_at },
           copyable: ['token', 'auth_link_url'],
         },
         options.output,

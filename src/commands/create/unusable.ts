@@ -3,7 +3,8 @@
 // undelivered, so that it is not lost silently.
 import { InvalidResponseError, ioReason } from '../../errors.js';
 import { fingerprint } from '../../ledger/fingerprint.js';
-import { expiresAt, type LedgerRecord } from '../../ledger/record.js';
+import { ALL_FIELDS } from '../../api/request-fields.js';
+import { expiresAt, keptFields, type LedgerRecord } from '../../ledger/record.js';
 import type { Ledger } from '../../ledger/ledger.js';
 
 export interface CreateFacts {
@@ -23,7 +24,6 @@ export async function unusableCreate(
 ): Promise<InvalidResponseError> {
   const seen = readable(error.received);
   const text = (key: string) => (typeof seen[key] === 'string' ? seen[key] : undefined);
-  const sent = (key: string) => (typeof facts.body[key] === 'string' ? facts.body[key] : null);
   const owner = text('origin_owner_id') ?? String(facts.body.origin_owner_id);
   const id = sessionId(seen.id);
   let hint: string;
@@ -38,7 +38,13 @@ export async function unusableCreate(
         : facts.now.toISOString();
     const expiresIn = typeof facts.body.expires_in === 'number' ? facts.body.expires_in : undefined;
     const orgId = seen.organization_id;
-    const record: LedgerRecord = {
+    // What the server echoed of the required fields (the owner), else what was sent.
+    const echoed = Object.fromEntries(
+      ALL_FIELDS.filter((field) => field.required && text(field.wire) !== undefined).map(
+        (field) => [field.wire, text(field.wire)],
+      ),
+    );
+    const record = {
       v: 1,
       id,
       target: facts.target,
@@ -46,21 +52,12 @@ export async function unusableCreate(
       project: facts.project,
       organization_id: typeof orgId === 'string' || typeof orgId === 'number' ? String(orgId) : '',
       project_id: text('project_id') ?? '',
-      owner_id: owner,
-      owner_name: text('origin_owner_name') ?? String(facts.body.origin_owner_name),
-      username: sent('origin_username'),
-      categories: Array.isArray(facts.body.categories)
-        ? facts.body.categories.filter((c): c is string => typeof c === 'string')
-        : [],
-      provider: sent('provider'),
-      label: sent('label'),
-      account_id: sent('account_id'),
-      type: sent('type'),
+      ...keptFields({ ...facts.body, ...echoed }),
       created_at: createdAt,
       expires_at: expiresAt(createdAt, expiresIn),
       token_fp: typeof seen.token === 'string' ? fingerprint(seen.token) : '',
-      undelivered: true,
-    };
+      undelivered: true as const,
+    } as LedgerRecord;
     const where = `session ${id} for owner ${owner}`;
     try {
       await facts.ledger.append(record);

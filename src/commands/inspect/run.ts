@@ -1,6 +1,5 @@
 // runInspect: the session a token belongs to (POST /connect_sessions/authenticate).
 import { authenticateConnectSession } from '../../api/connect-sessions.js';
-import { sessionToWire } from '../../api/schemas.js';
 import { type CommandContext, withConnection } from '../../connection.js';
 import { ApiError } from '../../errors.js';
 import { warn } from '../../output/messages.js';
@@ -29,5 +28,5 @@ export async function runInspect(options: InspectOptions, ctx: CommandContext): 
         throw error;
       }),
   );
-  await renderRecord(ctx, { wire: sessionToWire(session) }, options.output);
+  await renderRecord(ctx, { wire: session.wire }, options.output);
 }
