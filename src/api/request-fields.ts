@@ -1,8 +1,8 @@
 // The one declaration of `ConnectSessionCreate`: every field of the spec's request once, with
 // everything cst derives from it: the request type and its wire form, the flags of `cst create`
-// and their help, the bulk input columns, what the ledger keeps and what --from-session carries,
-// and the sandbox's validation. Adding a field is a row here (and a row in README's flag table,
-// which a test holds to this one). Plain data: the help path imports it.
+// and their help, the bulk input columns, the response schema and the session's domain view,
+// the ledger record and what --from-session carries. Adding a field is a row here (and a row in
+// README's flag table, which a test holds to this one). Plain data: the help path imports it.
 import { SESSION_TYPES } from './constants.js';
 
 /** How a value is read, from a flag or from a bulk cell, and what it is on the wire. */

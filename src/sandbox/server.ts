@@ -4,7 +4,6 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ALL_FIELDS } from '../api/request-fields.js';
 import { DEFAULT_EXPIRES_IN_SECONDS } from '../api/constants.js';
 import {
   DecidedError,
@@ -27,7 +26,7 @@ import {
   SandboxStore,
   UnknownTokenError,
 } from './state.js';
-import { validateCreate } from './validate.js';
+import { ECHOED_FIELDS, validateCreate } from './validate.js';
 import { errorBody, HttpError, readJson, readText, send, sendHtml } from './http.js';
 import { accountRoutes } from './accounts.js';
 import { AFTER_ACTING, type FaultOptions, FaultPlan } from './faults.js';
@@ -49,11 +48,6 @@ export interface RunningSandbox {
   store: SandboxStore;
   close(): Promise<void>;
 }
-
-/** Request fields the session carries back as sent. */
-const ECHOED_FIELDS = ALL_FIELDS.filter((field) => field.echoed === true).map(
-  (field) => field.wire,
-);
 
 export async function startSandbox(options: SandboxOptions): Promise<RunningSandbox> {
   const store = new SandboxStore(options.stateDir);

@@ -1,52 +1,76 @@
-// Request validation for the sandbox, by the spec's ConnectSessionCreate: the messages name the
-// field, as StackOne's class-validator messages do.
-import { CATEGORIES } from '../api/constants.js';
-import { ALL_FIELDS, type RequestField } from '../api/request-fields.js';
+// Request validation for the sandbox, by the spec's ConnectSessionCreate (never by cst's own
+// field table, so that a mistake in the client's table is not made again by the server that
+// tests it): the messages name the field, as StackOne's class-validator messages do.
+import schema from './create-schema.json' with { type: 'json' };
+
+/**
+ * A property of the spec's ConnectSessionCreate, as src/sandbox/create-schema.json keeps it
+ * (made from the spec fixture by scripts/spec-fixture.js).
+ */
+interface Property {
+  type: string;
+  nullable?: boolean;
+  enum?: readonly (string | null)[];
+  items?: Property;
+}
+
+const SCHEMA = schema as {
+  required: readonly string[];
+  echoed: readonly string[];
+  properties: Record<string, Property>;
+};
+
+/** The request fields a session carries back as sent, by the spec's ConnectSession. */
+export const ECHOED_FIELDS: readonly string[] = SCHEMA.echoed;
 
 type Check = (value: unknown) => string | undefined;
 
-const optionalString: Check = (value) =>
-  value === null || typeof value === 'string' ? undefined : 'must be a string';
-const requiredString: Check = (value) =>
-  typeof value === 'string' && value.length > 0 ? undefined : 'must be a non-empty string';
+/** What StackOne itself adds to the schema: a required text is not empty, an expiry is ahead. */
+const BEYOND: Record<string, Check> = {
+  expires_in: (value) =>
+    typeof value === 'number' && !(Number.isFinite(value) && value > 0)
+      ? 'must be a positive number'
+      : undefined,
+};
 
-/** What StackOne accepts for each kind of field (see REQUEST_FIELDS). */
-function check(field: RequestField): Check {
-  if (field.required) return requiredString;
-  switch (field.kind) {
-    case 'text':
-    case 'label':
-      return optionalString;
-    case 'categories':
-      return (value) => {
-        if (value === null) return undefined;
-        if (!Array.isArray(value)) return 'must be an array';
-        const unknown = (value as unknown[]).find(
-          (item) => item !== null && !(CATEGORIES as readonly unknown[]).includes(item),
-        );
-        return unknown === undefined ? undefined : `must contain only ${CATEGORIES.join(', ')}`;
-      };
-    case 'seconds':
-      return (value) =>
-        value === null || (typeof value === 'number' && Number.isFinite(value) && value > 0)
-          ? undefined
-          : 'must be a positive number';
-    case 'object':
-      return (value) =>
-        value === null || (typeof value === 'object' && !Array.isArray(value))
-          ? undefined
-          : 'must be an object';
-    case 'boolean':
-      return (value) =>
-        value === null || typeof value === 'boolean' ? undefined : 'must be a boolean';
-    case 'choice': {
-      const choices: readonly unknown[] = field.choices ?? [];
-      return (value) =>
-        value === null || choices.includes(value)
-          ? undefined
-          : `must be one of ${choices.join(', ')}`;
+const TYPE_OK: Record<string, (value: unknown) => boolean> = {
+  string: (value) => typeof value === 'string',
+  number: (value) => typeof value === 'number' && Number.isFinite(value),
+  boolean: (value) => typeof value === 'boolean',
+  object: (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
+  array: (value) => Array.isArray(value),
+};
+
+const TYPE_PROBLEM: Record<string, string> = {
+  string: 'must be a string',
+  number: 'must be a positive number',
+  boolean: 'must be a boolean',
+  object: 'must be an object',
+  array: 'must be an array',
+};
+
+/** One property against its schema: StackOne's class-validator messages, naming no value. */
+function check(name: string, property: Property, required: boolean): Check {
+  return (value) => {
+    if (required) {
+      return typeof value === 'string' && value.length > 0
+        ? undefined
+        : 'must be a non-empty string';
     }
-  }
+    if (value === null) return undefined;
+    if (!TYPE_OK[property.type]?.(value)) return TYPE_PROBLEM[property.type];
+    if (property.enum && !property.enum.includes(value as string))
+      return `must be one of ${property.enum.filter((v) => v !== null).join(', ')}`;
+    const items = property.items?.enum;
+    if (items) {
+      const unknown = (value as unknown[]).find(
+        (item) => item !== null && !items.includes(item as string),
+      );
+      if (unknown !== undefined)
+        return `must contain only ${items.filter((v) => v !== null).join(', ')}`;
+    }
+    return BEYOND[name]?.(value);
+  };
 }
 
 /** Problems with a create body, one message per field; unknown fields are ignored. */
@@ -55,10 +79,11 @@ export function validateCreate(body: unknown): string[] {
     return ['body must be a JSON object'];
   const record = body as Record<string, unknown>;
   const problems: string[] = [];
-  for (const field of ALL_FIELDS) {
-    if (!(field.wire in record) && !field.required) continue;
-    const problem = check(field)(record[field.wire]);
-    if (problem) problems.push(`${field.wire} ${problem}`);
+  for (const [name, property] of Object.entries(SCHEMA.properties)) {
+    const required = SCHEMA.required.includes(name);
+    if (!(name in record) && !required) continue;
+    const problem = check(name, property, required)(record[name]);
+    if (problem) problems.push(`${name} ${problem}`);
   }
   return problems;
 }

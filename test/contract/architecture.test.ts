@@ -106,6 +106,11 @@ describe('the doors between src/ rooms', () => {
     expect(cycles(await importGraph())).toEqual([]);
   });
 
+  it("keep the sandbox out of the client's mind: it reads StackOne's schema, not cst's field table", async () => {
+    for (const [file, targets] of await importGraph())
+      if (file.startsWith('sandbox/')) expect(targets, file).not.toContain('api/request-fields.ts');
+  });
+
   it('keep the API client free of commands and output', async () => {
     for (const [file] of await importGraph()) {
       if (!file.startsWith('api/')) continue;
