@@ -6,7 +6,7 @@ import { DEFAULT_BASE_URL } from '../../api/constants.js';
 import { networkError } from '../../api/outcomes.js';
 import { createDispatcher, type ProxySettings } from '../../api/undici.js';
 import { request } from '../../api/undici.js';
-import { loadConfig } from '../../config/config-file.js';
+import { type ConfigFile, loadConfig } from '../../config/config-file.js';
 import { configFile, stateDir } from '../../config/paths.js';
 import { displayProxy, effectiveProxies, proxyFor, proxySettings } from '../../config/proxy.js';
 import { envValue } from '../../context.js';
@@ -23,117 +23,24 @@ interface Check {
   detail: string;
 }
 
+type Add = (check: string, status: Status, detail: string) => void;
+
+/** Each check in turn, then the table; the connection a check opened is closed whatever fails. */
 export async function runDoctor(options: DoctorOptions, ctx: CommandContext): Promise<void> {
   const checks: Check[] = [];
-  const add = (check: string, status: Status, detail: string) =>
+  const add: Add = (check, status, detail) =>
     checks.push({ check, status, detail: ctx.redactor.text(detail) });
-  const { timeoutMs, selection: chosen } = options;
-
-  const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
-  add(
-    'node',
-    major > 20 || (major === 20 && minor >= 19) ? 'ok' : 'fail',
-    `v${process.versions.node} (cst needs >= 20.19)`,
-  );
-
-  const path = configFile(ctx.env);
-  const configSource = envValue(ctx.env, 'CST_CONFIG_DIR') ? 'CST_CONFIG_DIR' : 'default';
-  let configured: Awaited<ReturnType<typeof loadConfig>> = { organizations: {} };
-  try {
-    configured = await loadConfig(path);
-    add('config file', ...(await permissions(path, 0o600, `from ${configSource}`)));
-  } catch (error) {
-    add('config file', 'fail', (error as Error).message);
-  }
-  add(
-    'state dir',
-    ...(await permissions(
-      stateDir(ctx.env),
-      0o700,
-      `from ${envValue(ctx.env, 'CST_STATE_DIR') ? 'CST_STATE_DIR' : 'default'}`,
-    )),
-  );
-
   let selected: Connection | undefined;
-  const selection =
-    chosen.org !== undefined || chosen.project !== undefined
-      ? 'flag'
-      : envValue(ctx.env, 'CST_ORG') || envValue(ctx.env, 'CST_PROJECT')
-        ? 'env'
-        : configured.default
-          ? 'config default'
-          : 'config';
   try {
-    // A check must not stop to ask which project: it reports what would be chosen.
-    selected = await ctx.connect(chosen, { timeoutMs, prompt: false });
-    const { target } = selected;
-    const where =
-      target.kind === 'env'
-        ? 'CST_API_KEY (no project selected)'
-        : `${target.org}/${target.project} (from ${selection})`;
-    add('project', 'ok', where);
-    add('api key', 'ok', `${mask(target.apiKey)} (from ${target.keySource})`);
-    add(
-      'base url',
-      'ok',
-      `${target.baseUrl} (from ${target.kind === 'env' ? (envValue(ctx.env, 'CST_BASE_URL') ? 'env CST_BASE_URL' : 'default') : 'config'})`,
-    );
-  } catch (error) {
-    add(
-      'credentials',
-      'fail',
-      error instanceof CliError
-        ? `${error.message}${error.hint ? ` (${error.hint})` : ''}`
-        : String(error),
-    );
+    checkNode(add);
+    const configured = await checkFiles(ctx, add);
+    selected = await checkTarget(ctx, options, configured, add);
+    await checkKeyring(options, configured, add);
+    const proxies = checkProxies(ctx, add);
+    await checkReach(ctx, options, { configured, selected, proxies }, add);
+  } finally {
+    await selected?.close();
   }
-
-  const { keyringStatus, KEYRING_UNREACHABLE } = await import('../../config/keyring.js');
-  const keyring = await keyringStatus();
-  const usesKeyring = Object.values(configured.organizations).some((o) =>
-    Object.values(o.projects).some((p) => p.key_store === 'keyring'),
-  );
-  add(
-    'keyring',
-    keyring.available ? 'ok' : usesKeyring ? 'fail' : 'warn',
-    keyring.available
-      ? 'reachable (Secret Service)'
-      : `${KEYRING_UNREACHABLE}; keys are stored in 0600 files${options.verbose ? ` (${keyring.reason.replace(/\s+/g, ' ')})` : ''}`,
-  );
-
-  let proxies: ProxySettings = { httpProxy: undefined, httpsProxy: undefined, noProxy: undefined };
-  try {
-    proxies = proxySettings(ctx.env);
-  } catch (error) {
-    add('proxy', 'fail', `${(error as CliError).message}; ${(error as CliError).hint}`);
-  }
-  const shown = [
-    proxies.httpsProxy && `HTTPS_PROXY=${displayProxy(proxies.httpsProxy)}`,
-    proxies.httpProxy && `HTTP_PROXY=${displayProxy(proxies.httpProxy)}`,
-    proxies.noProxy && `NO_PROXY=${proxies.noProxy}`,
-  ].filter(Boolean);
-  if (!checks.some((c) => c.check === 'proxy'))
-    add('proxy', 'ok', shown.length > 0 ? shown.join(', ') : 'none');
-
-  const baseUrls = new Set<string>();
-  for (const org of Object.values(configured.organizations))
-    for (const p of Object.values(org.projects)) baseUrls.add(p.base_url ?? DEFAULT_BASE_URL);
-  const envBase = envValue(ctx.env, 'CST_BASE_URL');
-  if (envBase) baseUrls.add(envBase);
-  // The selected target's, whatever selected it: the one a command would talk to.
-  if (selected) baseUrls.add(selected.target.baseUrl);
-  if (baseUrls.size === 0) baseUrls.add(DEFAULT_BASE_URL);
-  const unreachable = new Set<string>();
-  for (const baseUrl of baseUrls) {
-    const [status, detail] = await reach(baseUrl, timeoutMs, proxies);
-    if (status === 'fail') unreachable.add(baseUrl);
-    add('reachable', status, detail);
-  }
-  if (selected && unreachable.has(selected.target.baseUrl))
-    add('key works', 'warn', `not checked: ${selected.target.baseUrl} is not reachable`);
-  else if (selected) add('key works', ...(await keyWorks(selected)));
-  await selected?.close();
-
   await renderRows(
     ctx,
     {
@@ -155,6 +62,144 @@ export async function runDoctor(options: DoctorOptions, ctx: CommandContext): Pr
   const failed = checks.filter((c) => c.status === 'fail').length;
   if (failed > 0)
     throw new CliError(`${failed} check${failed > 1 ? 's' : ''} failed`, 'doctor_failed');
+}
+
+function checkNode(add: Add): void {
+  const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+  add(
+    'node',
+    major > 20 || (major === 20 && minor >= 19) ? 'ok' : 'fail',
+    `v${process.versions.node} (cst needs >= 20.19)`,
+  );
+}
+
+/** The config file and the state directory, with their permissions; the config, if readable. */
+async function checkFiles(ctx: CommandContext, add: Add): Promise<ConfigFile> {
+  const path = configFile(ctx.env);
+  const configSource = envValue(ctx.env, 'CST_CONFIG_DIR') ? 'CST_CONFIG_DIR' : 'default';
+  let configured: ConfigFile = { organizations: {} };
+  try {
+    configured = await loadConfig(path);
+    add('config file', ...(await permissions(path, 0o600, `from ${configSource}`)));
+  } catch (error) {
+    add('config file', 'fail', (error as Error).message);
+  }
+  add(
+    'state dir',
+    ...(await permissions(
+      stateDir(ctx.env),
+      0o700,
+      `from ${envValue(ctx.env, 'CST_STATE_DIR') ? 'CST_STATE_DIR' : 'default'}`,
+    )),
+  );
+  return configured;
+}
+
+/** The project a command would use, its key (masked) and base URL, each with its source. */
+async function checkTarget(
+  ctx: CommandContext,
+  options: DoctorOptions,
+  configured: ConfigFile,
+  add: Add,
+): Promise<Connection | undefined> {
+  const { timeoutMs, selection: chosen } = options;
+  const selection =
+    chosen.org !== undefined || chosen.project !== undefined
+      ? 'flag'
+      : envValue(ctx.env, 'CST_ORG') || envValue(ctx.env, 'CST_PROJECT')
+        ? 'env'
+        : configured.default
+          ? 'config default'
+          : 'config';
+  try {
+    // A check must not stop to ask which project: it reports what would be chosen.
+    const selected = await ctx.connect(chosen, { timeoutMs, prompt: false });
+    const { target } = selected;
+    const where =
+      target.kind === 'env'
+        ? 'CST_API_KEY (no project selected)'
+        : `${target.org}/${target.project} (from ${selection})`;
+    add('project', 'ok', where);
+    add('api key', 'ok', `${mask(target.apiKey)} (from ${target.keySource})`);
+    const baseSource =
+      target.kind !== 'env'
+        ? 'config'
+        : envValue(ctx.env, 'CST_BASE_URL')
+          ? 'env CST_BASE_URL'
+          : 'default';
+    add('base url', 'ok', `${target.baseUrl} (from ${baseSource})`);
+    return selected;
+  } catch (error) {
+    add(
+      'credentials',
+      'fail',
+      error instanceof CliError
+        ? `${error.message}${error.hint ? ` (${error.hint})` : ''}`
+        : String(error),
+    );
+    return undefined;
+  }
+}
+
+/** A keyring that does not answer fails only when a project keeps its key there. */
+async function checkKeyring(options: DoctorOptions, configured: ConfigFile, add: Add) {
+  const { keyringStatus, KEYRING_UNREACHABLE } = await import('../../config/keyring.js');
+  const keyring = await keyringStatus();
+  const usesKeyring = Object.values(configured.organizations).some((o) =>
+    Object.values(o.projects).some((p) => p.key_store === 'keyring'),
+  );
+  add(
+    'keyring',
+    keyring.available ? 'ok' : usesKeyring ? 'fail' : 'warn',
+    keyring.available
+      ? 'reachable (Secret Service)'
+      : `${KEYRING_UNREACHABLE}; keys are stored in 0600 files${options.verbose ? ` (${keyring.reason.replace(/\s+/g, ' ')})` : ''}`,
+  );
+}
+
+/** Proxy settings from the environment, userinfo removed. */
+function checkProxies(ctx: CommandContext, add: Add): ProxySettings {
+  let proxies: ProxySettings = { httpProxy: undefined, httpsProxy: undefined, noProxy: undefined };
+  try {
+    proxies = proxySettings(ctx.env);
+  } catch (error) {
+    add('proxy', 'fail', `${(error as CliError).message}; ${(error as CliError).hint}`);
+    return proxies;
+  }
+  const shown = [
+    proxies.httpsProxy && `HTTPS_PROXY=${displayProxy(proxies.httpsProxy)}`,
+    proxies.httpProxy && `HTTP_PROXY=${displayProxy(proxies.httpProxy)}`,
+    proxies.noProxy && `NO_PROXY=${proxies.noProxy}`,
+  ].filter(Boolean);
+  add('proxy', 'ok', shown.length > 0 ? shown.join(', ') : 'none');
+  return proxies;
+}
+
+/** Whether each base URL answers (no key sent), then whether the selected key works. */
+async function checkReach(
+  ctx: CommandContext,
+  options: DoctorOptions,
+  found: { configured: ConfigFile; selected: Connection | undefined; proxies: ProxySettings },
+  add: Add,
+): Promise<void> {
+  const { configured, selected, proxies } = found;
+  const baseUrls = new Set<string>();
+  for (const org of Object.values(configured.organizations))
+    for (const p of Object.values(org.projects)) baseUrls.add(p.base_url ?? DEFAULT_BASE_URL);
+  const envBase = envValue(ctx.env, 'CST_BASE_URL');
+  if (envBase) baseUrls.add(envBase);
+  // The selected target's, whatever selected it: the one a command would talk to.
+  if (selected) baseUrls.add(selected.target.baseUrl);
+  if (baseUrls.size === 0) baseUrls.add(DEFAULT_BASE_URL);
+  const unreachable = new Set<string>();
+  for (const baseUrl of baseUrls) {
+    const [status, detail] = await reach(baseUrl, options.timeoutMs, proxies);
+    if (status === 'fail') unreachable.add(baseUrl);
+    add('reachable', status, detail);
+  }
+  if (selected && unreachable.has(selected.target.baseUrl))
+    add('key works', 'warn', `not checked: ${selected.target.baseUrl} is not reachable`);
+  else if (selected) add('key works', ...(await keyWorks(selected)));
 }
 
 async function permissions(
