@@ -49,195 +49,60 @@ export interface RunningSandbox {
   close(): Promise<void>;
 }
 
+/** What every route works over. */
+interface Sandbox {
+  store: SandboxStore;
+  now: () => Date;
+  limiter: RateLimiter;
+  accounts: ReturnType<typeof accountRoutes>;
+  faults: FaultPlan;
+  /** The request log shows paths only, but a client can put anything in a path: cut from it. */
+  redactor: Redactor;
+  /** Known once the server listens. */
+  baseUrl: string;
+  allowedHosts: Set<string>;
+}
+
 export async function startSandbox(options: SandboxOptions): Promise<RunningSandbox> {
   const store = new SandboxStore(options.stateDir);
   const now = options.now ?? (() => new Date());
-  const limiter = new RateLimiter(options.rateLimitPerMinute ?? 1000);
-  const accounts = accountRoutes(store, now);
-  let baseUrl = '';
-  const allowedHosts = new Set<string>();
-
-  const faults = new FaultPlan(options.faults);
-  // The request log shows paths only, but a client can put anything in a path: the keys and the
-  // tokens this server issued are cut from it.
-  const redactor = new Redactor();
+  const sandbox: Sandbox = {
+    store,
+    now,
+    limiter: new RateLimiter(options.rateLimitPerMinute ?? 1000),
+    accounts: accountRoutes(store, now),
+    faults: new FaultPlan(options.faults),
+    redactor: new Redactor(),
+    baseUrl: '',
+    allowedHosts: new Set<string>(),
+  };
+  // The keys and the tokens this server issued are cut from the request log.
   for (const project of (await store.read()).organizations.flatMap((org) => org.projects))
-    redactor.addApiKey(project.apiKey);
-
+    sandbox.redactor.addApiKey(project.apiKey);
   const server = createServer((request, response) => {
     // A browser opening the Hub asks for a favicon: no content, and no line in the log.
     if (request.method === 'GET' && request.url === '/favicon.ico') {
       response.writeHead(204, { 'cache-control': 'max-age=86400' }).end();
       return;
     }
-    if (options.onRequest) {
-      const started = performance.now();
-      const { onRequest } = options;
-      response.once('finish', () =>
-        onRequest({
-          method: request.method ?? '?',
-          path: redactor.text(new URL(request.url ?? '/', 'http://sandbox').pathname),
-          status: response.statusCode,
-          ms: Math.round(performance.now() - started),
-        }),
-      );
-    }
+    if (options.onRequest) logRequest(sandbox, request, response, options.onRequest);
     // Whatever goes wrong in one request is that request's 500, never the server's end.
-    serve(request, response).catch(() => {
+    serve(sandbox, request, response).catch(() => {
       if (!response.headersSent)
         send(response, 500, errorBody(500, 'Internal server error', now()));
       else response.destroy();
     });
   });
-
-  async function serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const fail = (error: unknown) => {
-      if (error instanceof HttpError)
-        send(response, error.status, errorBody(error.status, error.message, now()), error.headers);
-      else send(response, 500, errorBody(500, 'Internal server error', now()));
-    };
-    // DNS rebinding: a page at evil.example resolving to 127.0.0.1 sends its own Host. Only the
-    // names of this machine's loopback, with this port, reach a route.
-    if (!allowedHosts.has((request.headers.host ?? '').toLowerCase()))
-      return send(response, 421, errorBody(421, 'Misdirected request: unknown Host', now()));
-    if (request.method === 'GET' && request.url === '/_sandbox/stats')
-      return send(response, 200, await stats(store));
-    // The Hub is a page for people: no key, no rate limit, no injected faults.
-    if (new URL(request.url ?? '/', 'http://sandbox').pathname === '/connect')
-      return hub(request, response);
-    const delay = faults.delayMs();
-    if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
-    const fault = faults.draw();
-    if (fault && !AFTER_ACTING.has(fault)) return injectBefore(fault, request, response, now());
-    let answer: [number, unknown];
-    try {
-      answer = await handle(request);
-    } catch (error) {
-      return fail(error);
-    }
-    if (fault) return injectAfter(fault, response, answer, now());
-    send(response, answer[0], answer[1]);
-  }
-
-  async function hub(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const gone = () =>
-      sendHtml(response, 404, errorPage('This link is unknown or has expired. Ask for a new one.'));
-    const decided = (error: DecidedError) => sendHtml(response, 409, decidedPage(error.attempt));
-    try {
-      if (request.method === 'GET') {
-        const token = new URL(request.url ?? '/', 'http://sandbox').searchParams.get('token') ?? '';
-        const session = await liveSession(store, token, now());
-        if (!session) return gone();
-        await openAttempt(store, session, now());
-        return sendHtml(response, 200, hubPage(session, token));
-      }
-      if (request.method !== 'POST') return sendHtml(response, 405, errorPage('Use the form.'));
-      const form = new URLSearchParams(await readText(request, MAX_FORM_BYTES));
-      const outcome = form.get('outcome') ?? '';
-      const provider = form.get('provider') ?? '';
-      if (!OUTCOMES.includes(outcome as Outcome) || provider === '')
-        return sendHtml(response, 400, errorPage('Choose a provider, then a button.'));
-      const { attempt } = await finishAttempt(
-        store,
-        form.get('token') ?? '',
-        { outcome: outcome as Outcome, provider },
-        now(),
-      );
-      return sendHtml(response, 200, resultPage(attempt, provider));
-    } catch (error) {
-      if (error instanceof UnknownTokenError) return gone();
-      if (error instanceof DecidedError) return decided(error);
-      if (error instanceof UnofferedProviderError)
-        return sendHtml(response, 400, errorPage(`The ${error.message}.`, 'Not offered'));
-      if (error instanceof HttpError)
-        return sendHtml(response, error.status, errorPage(`${error.message}.`, 'Refused'));
-      throw error;
-    }
-  }
-
-  async function handle(request: IncomingMessage): Promise<[number, unknown]> {
-    const url = new URL(request.url ?? '/', 'http://sandbox');
-    const route = `${request.method} ${url.pathname}`;
-    const sessions =
-      route === 'POST /connect_sessions' || route === 'POST /connect_sessions/authenticate';
-    const accountRoute = sessions ? undefined : accounts.match(request.method ?? '', url.pathname);
-    if (!sessions && !accountRoute) throw new HttpError(404, `Cannot ${route}`);
-    const state = await store.read();
-    const project = authenticate(state, request.headers.authorization);
-    limiter.take(project.apiKey, now().getTime());
-    if (accountRoute)
-      return accountRoute(
-        project,
-        url.searchParams,
-        request.method === 'PATCH' ? await readJson(request) : undefined,
-      );
-    const body = await readJson(request);
-    return route === 'POST /connect_sessions'
-      ? createSession(project, body)
-      : authenticateToken(project, body);
-  }
-
-  async function createSession(project: SandboxProject, body: unknown): Promise<[number, unknown]> {
-    const problems = validateCreate(body);
-    if (problems.length > 0) throw new HttpError(400, problems.join('; '));
-    const fields = body as Record<string, unknown>;
-    const token = randomBytes(32).toString('base64url');
-    redactor.add(token);
-    const created = now();
-    const expiresIn =
-      typeof fields.expires_in === 'number' ? fields.expires_in : DEFAULT_EXPIRES_IN_SECONDS;
-    const session = await store.addSession((id, state): SandboxSession => {
-      const organization = state.organizations.find((org) =>
-        org.projects.some((p) => p.id === project.id),
-      );
-      const echoed = Object.fromEntries(
-        ECHOED_FIELDS.filter((key) => key in fields).map((key) => [key, fields[key]]),
-      );
-      return {
-        id,
-        organizationId: organization?.id ?? '',
-        projectId: project.id,
-        tokenHash: hashToken(token),
-        createdAt: created.toISOString(),
-        expiresAt: new Date(created.getTime() + expiresIn * 1000).toISOString(),
-        fields: {
-          origin_owner_id: fields.origin_owner_id,
-          origin_owner_name: fields.origin_owner_name,
-          ...echoed,
-        },
-      };
-    });
-    const authLinkUrl = `${baseUrl}/connect?token=${encodeURIComponent(token)}`;
-    return [201, { ...sessionBody(session, undefined), token, auth_link_url: authLinkUrl }];
-  }
-
-  async function authenticateToken(
-    project: SandboxProject,
-    body: unknown,
-  ): Promise<[number, unknown]> {
-    const token = (body as { token?: unknown } | null)?.token;
-    if (typeof token !== 'string' || token === '')
-      throw new HttpError(400, 'token must be a non-empty string');
-    const session = await store.findSession(hashToken(token));
-    if (
-      !session ||
-      session.projectId !== project.id ||
-      Date.parse(session.expiresAt) <= now().getTime()
-    ) {
-      throw new HttpError(404, 'Connect session not found');
-    }
-    return [201, sessionBody(session, await store.latestAttempt(session.id))];
-  }
-
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
-  baseUrl = `http://127.0.0.1:${port}`;
-  for (const name of ['127.0.0.1', 'localhost', '[::1]']) allowedHosts.add(`${name}:${port}`);
+  sandbox.baseUrl = `http://127.0.0.1:${port}`;
+  for (const name of ['127.0.0.1', 'localhost', '[::1]'])
+    sandbox.allowedHosts.add(`${name}:${port}`);
   return {
-    baseUrl,
+    baseUrl: sandbox.baseUrl,
     store,
     close: () =>
       new Promise<void>((resolve) => {
@@ -245,6 +110,179 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
         server.closeAllConnections();
       }),
   };
+}
+
+function logRequest(
+  { redactor }: Sandbox,
+  request: IncomingMessage,
+  response: ServerResponse,
+  onRequest: NonNullable<SandboxOptions['onRequest']>,
+): void {
+  const started = performance.now();
+  response.once('finish', () =>
+    onRequest({
+      method: request.method ?? '?',
+      path: redactor.text(new URL(request.url ?? '/', 'http://sandbox').pathname),
+      status: response.statusCode,
+      ms: Math.round(performance.now() - started),
+    }),
+  );
+}
+
+async function serve(
+  sandbox: Sandbox,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
+  const { store, now, faults } = sandbox;
+  const fail = (error: unknown) => {
+    if (error instanceof HttpError)
+      send(response, error.status, errorBody(error.status, error.message, now()), error.headers);
+    else send(response, 500, errorBody(500, 'Internal server error', now()));
+  };
+  // DNS rebinding: a page at evil.example resolving to 127.0.0.1 sends its own Host. Only the
+  // names of this machine's loopback, with this port, reach a route.
+  if (!sandbox.allowedHosts.has((request.headers.host ?? '').toLowerCase()))
+    return send(response, 421, errorBody(421, 'Misdirected request: unknown Host', now()));
+  if (request.method === 'GET' && request.url === '/_sandbox/stats')
+    return send(response, 200, await stats(store));
+  // The Hub is a page for people: no key, no rate limit, no injected faults.
+  if (new URL(request.url ?? '/', 'http://sandbox').pathname === '/connect')
+    return hub(sandbox, request, response);
+  const delay = faults.delayMs();
+  if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+  const fault = faults.draw();
+  if (fault && !AFTER_ACTING.has(fault)) return injectBefore(fault, request, response, now());
+  let answer: [number, unknown];
+  try {
+    answer = await handle(sandbox, request);
+  } catch (error) {
+    return fail(error);
+  }
+  if (fault) return injectAfter(fault, response, answer, now());
+  send(response, answer[0], answer[1]);
+}
+
+/** The Hub: a page for people, posting back the customer's choice. */
+async function hub(
+  { store, now }: Sandbox,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
+  const gone = () =>
+    sendHtml(response, 404, errorPage('This link is unknown or has expired. Ask for a new one.'));
+  const decided = (error: DecidedError) => sendHtml(response, 409, decidedPage(error.attempt));
+  try {
+    if (request.method === 'GET') {
+      const token = new URL(request.url ?? '/', 'http://sandbox').searchParams.get('token') ?? '';
+      const session = await liveSession(store, token, now());
+      if (!session) return gone();
+      await openAttempt(store, session, now());
+      return sendHtml(response, 200, hubPage(session, token));
+    }
+    if (request.method !== 'POST') return sendHtml(response, 405, errorPage('Use the form.'));
+    const form = new URLSearchParams(await readText(request, MAX_FORM_BYTES));
+    const outcome = form.get('outcome') ?? '';
+    const provider = form.get('provider') ?? '';
+    if (!OUTCOMES.includes(outcome as Outcome) || provider === '')
+      return sendHtml(response, 400, errorPage('Choose a provider, then a button.'));
+    const { attempt } = await finishAttempt(
+      store,
+      form.get('token') ?? '',
+      { outcome: outcome as Outcome, provider },
+      now(),
+    );
+    return sendHtml(response, 200, resultPage(attempt, provider));
+  } catch (error) {
+    if (error instanceof UnknownTokenError) return gone();
+    if (error instanceof DecidedError) return decided(error);
+    if (error instanceof UnofferedProviderError)
+      return sendHtml(response, 400, errorPage(`The ${error.message}.`, 'Not offered'));
+    if (error instanceof HttpError)
+      return sendHtml(response, error.status, errorPage(`${error.message}.`, 'Refused'));
+    throw error;
+  }
+}
+
+/** The API: a key, the rate limit, then the route. */
+async function handle(sandbox: Sandbox, request: IncomingMessage): Promise<[number, unknown]> {
+  const { store, now, limiter, accounts } = sandbox;
+  const url = new URL(request.url ?? '/', 'http://sandbox');
+  const route = `${request.method} ${url.pathname}`;
+  const sessions =
+    route === 'POST /connect_sessions' || route === 'POST /connect_sessions/authenticate';
+  const accountRoute = sessions ? undefined : accounts.match(request.method ?? '', url.pathname);
+  if (!sessions && !accountRoute) throw new HttpError(404, `Cannot ${route}`);
+  const state = await store.read();
+  const project = authenticate(state, request.headers.authorization);
+  limiter.take(project.apiKey, now().getTime());
+  if (accountRoute)
+    return accountRoute(
+      project,
+      url.searchParams,
+      request.method === 'PATCH' ? await readJson(request) : undefined,
+    );
+  const body = await readJson(request);
+  return route === 'POST /connect_sessions'
+    ? createSession(sandbox, project, body)
+    : authenticateToken(sandbox, project, body);
+}
+
+async function createSession(
+  { store, now, redactor, baseUrl }: Sandbox,
+  project: SandboxProject,
+  body: unknown,
+): Promise<[number, unknown]> {
+  const problems = validateCreate(body);
+  if (problems.length > 0) throw new HttpError(400, problems.join('; '));
+  const fields = body as Record<string, unknown>;
+  const token = randomBytes(32).toString('base64url');
+  redactor.add(token);
+  const created = now();
+  const expiresIn =
+    typeof fields.expires_in === 'number' ? fields.expires_in : DEFAULT_EXPIRES_IN_SECONDS;
+  const session = await store.addSession((id, state): SandboxSession => {
+    const organization = state.organizations.find((org) =>
+      org.projects.some((p) => p.id === project.id),
+    );
+    const echoed = Object.fromEntries(
+      ECHOED_FIELDS.filter((key) => key in fields).map((key) => [key, fields[key]]),
+    );
+    return {
+      id,
+      organizationId: organization?.id ?? '',
+      projectId: project.id,
+      tokenHash: hashToken(token),
+      createdAt: created.toISOString(),
+      expiresAt: new Date(created.getTime() + expiresIn * 1000).toISOString(),
+      fields: {
+        origin_owner_id: fields.origin_owner_id,
+        origin_owner_name: fields.origin_owner_name,
+        ...echoed,
+      },
+    };
+  });
+  const authLinkUrl = `${baseUrl}/connect?token=${encodeURIComponent(token)}`;
+  return [201, { ...sessionBody(session, undefined), token, auth_link_url: authLinkUrl }];
+}
+
+async function authenticateToken(
+  { store, now }: Sandbox,
+  project: SandboxProject,
+  body: unknown,
+): Promise<[number, unknown]> {
+  const token = (body as { token?: unknown } | null)?.token;
+  if (typeof token !== 'string' || token === '')
+    throw new HttpError(400, 'token must be a non-empty string');
+  const session = await store.findSession(hashToken(token));
+  if (
+    !session ||
+    session.projectId !== project.id ||
+    Date.parse(session.expiresAt) <= now().getTime()
+  ) {
+    throw new HttpError(404, 'Connect session not found');
+  }
+  return [201, sessionBody(session, await store.latestAttempt(session.id))];
 }
 
 function sessionBody(
