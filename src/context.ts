@@ -51,6 +51,8 @@ export interface Context {
   /** --json (or -o json) on the command line: every message on stderr is a JSON line too. */
   readonly jsonMessages: boolean;
   now(): Date;
+  /** Sleeps and alarms, on the context's clock: a test's fake one moves time as they fire. */
+  readonly timer: Timer;
   /** The global flags, parsed once before the action runs (see `start`). */
   readonly globals: Globals;
   /**
@@ -76,6 +78,23 @@ export interface StatusLine {
   draw(text: string): void;
   clear(): void;
 }
+
+export interface Timer {
+  /** Resolves after `ms`. */
+  sleep(ms: number): Promise<void>;
+  /** Calls `fire` after `ms`, without keeping the process alive; the result cancels it. */
+  after(ms: number, fire: () => void): () => void;
+}
+
+/** The real clock's timers. */
+const REAL_TIMER: Timer = {
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  after(ms, fire) {
+    const timer = setTimeout(fire, ms);
+    timer.unref();
+    return () => clearTimeout(timer);
+  },
+};
 
 /** SIGPIPE: stdout's reader went away (Node ignores the signal and reports EPIPE instead). */
 export type StopSignal = 'SIGINT' | 'SIGTERM' | 'SIGPIPE';
@@ -108,6 +127,8 @@ export interface ContextInit {
   executable?: string;
   jsonMessages?: boolean;
   now?: () => Date;
+  /** With `now`: a clock of the test's own. */
+  timer?: Timer;
   /** Already-parsed global flags (tests); otherwise `start` gives them. */
   globals?: Globals;
   /** Makes the prompter on first use (prompter.ts loads @inquirer/prompts); none: no prompts. */
@@ -131,6 +152,7 @@ export function createContext(init: ContextInit): Context {
     executable: init.executable,
     jsonMessages: init.jsonMessages ?? false,
     now: init.now ?? (() => new Date()),
+    timer: init.timer ?? REAL_TIMER,
     get globals() {
       return globals ?? DEFAULT_GLOBALS;
     },

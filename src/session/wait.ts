@@ -254,10 +254,11 @@ function expired(
 
 /** Deadlines, sleeps with jitter, and one status line on a terminal. */
 class Clock {
-  private readonly started = Date.now();
+  private readonly started: number;
   private readonly deadline: number;
   private readonly stop = new AbortController();
-  private readonly alarm: NodeJS.Timeout | undefined;
+  private readonly cancelAlarm: (() => void) | undefined;
+  private readonly now = () => this.ctx.now().getTime();
   /** The last poll said authenticated, but named no account. */
   successWithoutAccount = false;
 
@@ -265,12 +266,14 @@ class Clock {
     private readonly ctx: Context,
     private readonly plan: WaitPlan,
   ) {
+    this.started = ctx.now().getTime();
     const byTimeout = plan.waitTimeoutMs === 0 ? Infinity : this.started + plan.waitTimeoutMs;
     this.deadline = Math.min(byTimeout, plan.expiresAt ?? Infinity);
     // The deadline is hard: it aborts the poll in flight, whatever the server does. One further
     // away than a timer can reach is left to the loop's own checks.
     const left = this.deadline - this.started;
-    if (left <= MAX_TIMER_MS) this.alarm = setTimeout(() => this.stop.abort(), Math.max(0, left));
+    if (left <= MAX_TIMER_MS)
+      this.cancelAlarm = ctx.timer.after(Math.max(0, left), () => this.stop.abort());
   }
 
   /** The client, with every request ending at the deadline. */
@@ -279,11 +282,11 @@ class Clock {
   }
 
   expired(): boolean {
-    return this.plan.expiresAt !== undefined && Date.now() >= this.plan.expiresAt;
+    return this.plan.expiresAt !== undefined && this.now() >= this.plan.expiresAt;
   }
 
   atDeadline(): boolean {
-    return Date.now() >= this.deadline;
+    return this.now() >= this.deadline;
   }
 
   timedOut(sessionId: number | undefined, owner: string | undefined): CliError {
@@ -291,7 +294,7 @@ class Clock {
       ? 'the link attempt reported success but no account yet'
       : 'still waiting for the customer';
     return new CliError(
-      `${what} after ${formatDuration(Date.now() - this.started)}${sessionId === undefined ? '' : ` (session ${sessionId}, ${owner})`}`,
+      `${what} after ${formatDuration(this.now() - this.started)}${sessionId === undefined ? '' : ` (session ${sessionId}, ${owner})`}`,
       'wait_timeout',
       {
         hint: `${sessionId === undefined ? 'run it' : command(this.plan, `wait --session ${sessionId}`)} again later, or raise --wait-timeout (0: until the link expires)`,
@@ -302,8 +305,8 @@ class Clock {
   /** Never past the deadline: the last poll happens at it. */
   sleep(ms: number): Promise<void> {
     const jittered = ms * (1 - JITTER / 2 + Math.random() * JITTER);
-    const wait = Math.max(0, Math.min(jittered, this.deadline - Date.now()));
-    return new Promise((resolve) => setTimeout(resolve, wait));
+    const wait = Math.max(0, Math.min(jittered, this.deadline - this.now()));
+    return this.ctx.timer.sleep(wait);
   }
 
   show(name: string, owner: string, status: string): void {
@@ -311,14 +314,14 @@ class Clock {
     const left =
       this.plan.expiresAt === undefined
         ? ''
-        : ` · link expires in ${formatDuration(Math.max(0, this.plan.expiresAt - Date.now()))}`;
+        : ` · link expires in ${formatDuration(Math.max(0, this.plan.expiresAt - this.now()))}`;
     this.ctx.status.draw(
-      `waiting for ${visible(name)} (${visible(owner)}): ${visible(status)} · ${formatDuration(Date.now() - this.started)}${left}`,
+      `waiting for ${visible(name)} (${visible(owner)}): ${visible(status)} · ${formatDuration(this.now() - this.started)}${left}`,
     );
   }
 
   done(): void {
-    clearTimeout(this.alarm);
+    this.cancelAlarm?.();
     this.ctx.status.clear();
   }
 }

@@ -10,7 +10,7 @@ import {
   type ConnectOptions,
   openConnection,
 } from '../../src/connection.js';
-import { createContext, type Env, type Globals } from '../../src/context.js';
+import { createContext, type Env, type Globals, type Timer } from '../../src/context.js';
 
 export interface TestIo {
   ctx: CommandContext;
@@ -40,6 +40,8 @@ export interface TestContextOptions {
   env?: Env;
   columns?: number;
   now?: () => Date;
+  /** With `now`: sleeps and alarms on the test's clock. */
+  timer?: Timer;
   globals?: Partial<Globals>;
   /** Every connection goes here instead of the target the flags select. */
   api?: { baseUrl: string; apiKey?: string };
@@ -66,6 +68,7 @@ export function testContext(options: TestContextOptions = {}): TestIo {
     version: '0.0.0-test',
     prompter: (ctx) => import('../../src/prompter.js').then((m) => m.createPrompter(ctx)),
     ...(options.now ? { now: options.now } : {}),
+    ...(options.timer ? { timer: options.timer } : {}),
     ...(options.globals
       ? {
           globals: {

@@ -11,13 +11,15 @@ export class Progress {
     unknown: 0,
     undelivered: 0,
   };
-  private readonly started = Date.now();
+  private readonly started: number;
   private lastDraw = 0;
 
   constructor(
     private readonly ctx: Context,
     private readonly total?: number,
-  ) {}
+  ) {
+    this.started = ctx.now().getTime();
+  }
 
   count(status: RowStatus): void {
     this.counts[status]++;
@@ -29,11 +31,12 @@ export class Progress {
 
   /** At most 5 times a second, unless `now` (after the line was cleared for other output). */
   draw(now = false): void {
-    if (!this.ctx.stderr.isTTY || (!now && Date.now() - this.lastDraw < 200)) return;
-    this.lastDraw = Date.now();
+    const at = this.ctx.now().getTime();
+    if (!this.ctx.stderr.isTTY || (!now && at - this.lastDraw < 200)) return;
+    this.lastDraw = at;
     const { issued, failed, skipped, unknown, undelivered } = this.counts;
     const done = issued + failed + skipped + unknown + undelivered;
-    const seconds = (Date.now() - this.started) / 1000;
+    const seconds = (at - this.started) / 1000;
     const rate = done / Math.max(seconds, 0.001);
     const eta =
       this.total !== undefined && rate > 0 ? `, ETA ${Math.ceil((this.total - done) / rate)}s` : '';

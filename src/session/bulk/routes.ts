@@ -41,8 +41,8 @@ export class Routes {
     let route = this.routes.get(key);
     if (!route) {
       const pacer = new Pacer(this.plan.ratePerSecond, this.plan.concurrency, {
-        now: Date.now,
-        sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+        now: () => this.ctx.now().getTime(),
+        sleep: (ms) => this.ctx.timer.sleep(ms),
       });
       route = this.ctx
         .connect(

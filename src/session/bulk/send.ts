@@ -37,7 +37,7 @@ type Ready = Extract<Prepared, { row: unknown }>;
 class BulkRun {
   readonly writer: ResultWriter;
   readonly progress: Progress;
-  readonly started = Date.now();
+  readonly started: number;
   /** Rows sent and not yet answered: unknown on a re-run if the run stops now. */
   readonly inFlight = new Set<number>();
   /** Sessions created whose tokens could not be delivered: the customers to reissue. */
@@ -62,6 +62,7 @@ class BulkRun {
     readonly results: ResultsFile | undefined,
     readonly total: number | undefined,
   ) {
+    this.started = ctx.now().getTime();
     this.writer = new ResultWriter(ctx, plan);
     this.progress = new Progress(ctx, total);
   }
@@ -304,7 +305,7 @@ function classify(run: BulkRun, item: Ready, journal: Journal, error: unknown): 
 async function conclude(run: BulkRun): Promise<void> {
   const { ctx, plan, progress, inFlight } = run;
   progress.done();
-  const elapsed = (Date.now() - run.started) / 1000;
+  const elapsed = (ctx.now().getTime() - run.started) / 1000;
   const counts = progress.counts;
   const done = counts.issued + counts.failed + counts.skipped + counts.unknown + counts.undelivered;
   const rate = done / Math.max(elapsed, 0.001);
