@@ -22,11 +22,27 @@ afterAll(async () => {
   await Promise.all(running.map((served) => served.stop().catch(() => undefined)));
 });
 
+/** Each sandbox's request log (its stderr, one JSON line a request), by the env pointed at it. */
+const logs = new Map<Record<string, string>, () => string>();
+
 async function sandbox() {
   const base = await isolatedEnv();
   const served = await serve(base);
   running.push(served);
-  return { served, env: pointedAt(served, base) };
+  let log = '';
+  served.child.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
+  const env = pointedAt(served, base);
+  logs.set(env, () => log);
+  return { served, env };
+}
+
+/** Resolves once the sandbox has answered a request for `path`: cst is polling. */
+async function requested(env: Record<string, string>, path: string): Promise<void> {
+  const log = logs.get(env)!;
+  for (let tick = 0; !log().includes(`"path":"${path}"`); tick++) {
+    if (tick > 500) throw new Error(`the sandbox saw no request for ${path}:\n${log()}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 async function issue(env: Record<string, string>, owner: string, ...more: string[]) {
@@ -52,7 +68,7 @@ async function waitWhile(
   );
   child.stdin?.end(token);
   const done = finish(child);
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  await requested(env, '/connect_sessions/authenticate');
   const acted = await act();
   expect([acted.code, acted.stderr]).toEqual([0, '']);
   return done;
@@ -145,7 +161,7 @@ describe.concurrent('cst wait', () => {
       env,
     );
     const done = finish(child);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await requested(env, '/accounts');
     await link(env, token);
     const result = await done;
     expect(result.code).toBe(0);
