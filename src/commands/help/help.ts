@@ -75,17 +75,12 @@ async function fieldsHelp(columns: number): Promise<string> {
   ];
   const indent = 2 + Math.max(...rows.map(([name]) => name.length)) + 2;
   const width = Math.max(columns, indent + 24);
-  const wrapped = rows.map(([name, fields]) => {
-    const lines = [`  ${name.padEnd(indent - 2)}`];
-    for (const [i, field] of fields.entries()) {
-      const word = i < fields.length - 1 ? `${field},` : field;
-      const line = lines.at(-1)!;
-      if (line.length > indent && line.length + 1 + word.length > width)
-        lines.push(`${' '.repeat(indent)}${word}`);
-      else lines[lines.length - 1] = line.length > indent ? `${line} ${word}` : `${line}${word}`;
-    }
-    return lines.join('\n');
-  });
+  const { wrap } = await import('./topics.js');
+  const wrapped = rows.map(([name, fields]) =>
+    wrap(fields.join(', '), width - indent)
+      .map((line, i) => `${(i === 0 ? `  ${name}` : '').padEnd(indent)}${line}`)
+      .join('\n'),
+  );
   return `--field <name> prints one field of the output alone; it takes any field --json prints:
 
 ${wrapped.join('\n')}

@@ -60,7 +60,8 @@ function exitCodes(): string {
   return `Exit codes, and the error codes that --json reports with them:\n\n${lines.join('\n')}\n`;
 }
 
-function wrap(text: string, width: number): string[] {
+/** Words into lines of at most `width` (a longer word has a line of its own). */
+export function wrap(text: string, width: number): string[] {
   const lines = [''];
   for (const word of text.split(' ')) {
     const last = lines.at(-1)!;

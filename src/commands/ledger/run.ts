@@ -1,5 +1,5 @@
 import { stateDir } from '../../config/paths.js';
-import { note } from '../../output/messages.js';
+import { changed } from '../../output/messages.js';
 import type { Context } from '../../context.js';
 import { openLedger } from '../../ledger/ledger.js';
 import { confirmed } from '../../cmdutil/confirm.js';
@@ -19,26 +19,31 @@ export async function runLedgerPrune(options: LedgerPruneOptions, ctx: Context):
   if (options.dryRun || !options.yes) {
     const planned = await ledger.prune(before, { dryRun: true });
     if (options.dryRun) {
-      if (options.json)
-        ctx.stdout.write(
-          `${JSON.stringify({ would_remove: planned.removed, kept: planned.kept })}\n`,
-        );
-      else
-        note(
-          ctx,
-          `would remove ${records(planned.removed)} created before ${since}; ${planned.kept} kept`,
-        );
+      changed(
+        ctx,
+        options.json,
+        { would_remove: planned.removed, kept: planned.kept },
+        `would remove ${records(planned.removed)} created before ${since}; ${planned.kept} kept`,
+      );
       return;
     }
     if (planned.removed === 0) {
-      if (options.json) ctx.stdout.write(`${JSON.stringify(planned)}\n`);
-      else note(ctx, `no record was created before ${since}; ${planned.kept} kept`);
+      changed(
+        ctx,
+        options.json,
+        planned,
+        `no record was created before ${since}; ${planned.kept} kept`,
+      );
       return;
     }
     const question = `Remove ${records(planned.removed)} created before ${since} from ${ledger.where}?`;
     if (!(await confirmed(ctx, question, 'pruning the ledger', { dryRun: true }))) return;
   }
   const result = await ledger.prune(before);
-  if (options.json) ctx.stdout.write(`${JSON.stringify(result)}\n`);
-  else note(ctx, `removed ${records(result.removed)} created before ${since}; ${result.kept} kept`);
+  changed(
+    ctx,
+    options.json,
+    result,
+    `removed ${records(result.removed)} created before ${since}; ${result.kept} kept`,
+  );
 }

@@ -210,18 +210,19 @@ function columns(linked: boolean, now: number): Column<ListedSession>[] {
   ];
   if (linked) {
     const account = (row: ListedSession) => row.linked?.account ?? null;
+    /** 'unknown' when StackOne was not asked, 'none yet', or the account as `show` puts it. */
+    const linkedText =
+      (show: (found: NonNullable<ReturnType<typeof account>>) => string) =>
+      (row: ListedSession) => {
+        if (row.linked === undefined || row.linked === null) return 'unknown';
+        const found = account(row);
+        return found === null ? 'none yet' : show(found);
+      };
     list.push({
       header: 'LINKED',
-      human: (row) => {
-        const found = account(row);
-        if (row.linked === undefined || row.linked === null) return 'unknown';
-        return found === null ? 'none yet' : `${found.id} (${found.provider}, ${found.status})`;
-      },
-      machine: (row) => {
-        const found = account(row);
-        if (row.linked === undefined || row.linked === null) return 'unknown';
-        return found === null ? 'none yet' : `${found.provider} ${found.id} ${found.status}`;
-      },
+      // For people the id first, whole; for scripts the order it always had.
+      human: linkedText((found) => `${found.id} (${found.provider}, ${found.status})`),
+      machine: linkedText((found) => `${found.provider} ${found.id} ${found.status}`),
       shorten: true,
       keep: (row) => account(row)?.id.length ?? 0,
       drop: 1,
