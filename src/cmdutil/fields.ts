@@ -2,7 +2,6 @@
 // command's options, so that `cst help fields` lists them without one command importing another.
 import { linkedAccountMetaSchema, linkedAccountSchema } from '../api/accounts.js';
 import { SESSION_TOKEN_FIELDS } from '../api/schemas.js';
-import { ledgerRecordSchema } from '../ledger/record.js';
 
 /** What a create prints: the session, its token and link, and when it expires (cst's own). */
 export const CREATE_FIELDS = [...SESSION_TOKEN_FIELDS, 'expires_at'];
@@ -22,21 +21,6 @@ export const WAIT_FIELDS = [
   'provider',
   'account_status',
 ] as const;
-
-/**
- * Fields of a listed session, for --field: the ledger record's (made from the field table), less
- * its bookkeeping, then what `cst list` learns about each session.
- */
-export const LIST_FIELDS: readonly string[] = [
-  ...Object.keys(ledgerRecordSchema.shape).filter(
-    (key) => key !== 'v' && key !== 'live_until' && key !== 'undelivered',
-  ),
-  'status',
-  'state',
-  'linked_account_id',
-  'linked_at',
-  'linked',
-];
 
 /** What `--field` can pick: the fields of the inbound schemas of an account and of its meta. */
 export const ACCOUNT_FIELDS: readonly string[] = Object.keys(linkedAccountSchema.shape);

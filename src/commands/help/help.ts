@@ -62,12 +62,15 @@ ${examples([
 
 /** What --field takes, per command: the lists the commands check it against. */
 async function fieldsHelp(columns: number): Promise<string> {
-  const fields = await import('../../cmdutil/fields.js');
+  const [fields, { LIST_FIELDS }] = await Promise.all([
+    import('../../cmdutil/fields.js'),
+    import('../../cmdutil/list-fields.js'),
+  ]);
   const rows: [string, readonly string[]][] = [
     ['create', fields.CREATE_FIELDS],
     ['inspect', fields.SESSION_FIELDS],
     ['wait', fields.WAIT_FIELDS],
-    ['list', fields.LIST_FIELDS],
+    ['list', LIST_FIELDS],
     ['accounts', fields.ACCOUNT_FIELDS],
     ['accounts meta', fields.META_FIELDS],
     ['config list', fields.CONFIG_FIELDS],

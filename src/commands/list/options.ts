@@ -1,4 +1,4 @@
-import { LIST_FIELDS } from '../../cmdutil/fields.js';
+import { LIST_FIELDS } from '../../cmdutil/list-fields.js';
 import * as z from 'zod/mini';
 import { UsageError } from '../../errors.js';
 import type { SessionStatus } from '../../ledger/query.js';
