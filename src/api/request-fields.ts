@@ -55,7 +55,7 @@ export interface RequestField {
   readonly deprecatedFor?: string;
 }
 
-export const REQUEST_FIELDS = [
+const TABLE = [
   {
     wire: 'origin_owner_id',
     key: 'originOwnerId',
@@ -228,7 +228,7 @@ export const REQUEST_FIELDS = [
   },
 ] as const satisfies readonly RequestField[];
 
-export type Field = (typeof REQUEST_FIELDS)[number];
+export type Field = (typeof TABLE)[number];
 
 interface KindValue {
   text: string;
@@ -251,24 +251,24 @@ export type ConnectSessionCreate = {
 export function connectSessionCreateToWire(create: ConnectSessionCreate): Record<string, unknown> {
   const values = create as Readonly<Record<string, unknown>>;
   const wire: Record<string, unknown> = {};
-  for (const field of REQUEST_FIELDS)
+  for (const field of TABLE)
     if (values[field.key] !== undefined) wire[field.wire] = values[field.key];
   return wire;
 }
 
-/** The table as its general shape, for code that walks every field. */
-export const ALL_FIELDS: readonly RequestField[] = REQUEST_FIELDS;
+/** The table as its general shape, for code that walks every field; `Field` is its literal row type. */
+export const REQUEST_FIELDS: readonly RequestField[] = TABLE;
 
 export type FlaggedField = RequestField & { readonly flag: NonNullable<RequestField['flag']> };
 export type ColumnField = RequestField & { readonly column: NonNullable<RequestField['column']> };
 
 /** The fields `cst create` has flags for, in the order its help lists them. */
-export const FLAGGED_FIELDS: readonly FlaggedField[] = ALL_FIELDS.filter(
+export const FLAGGED_FIELDS: readonly FlaggedField[] = REQUEST_FIELDS.filter(
   (field: RequestField): field is FlaggedField => field.flag !== undefined,
 );
 
 /** The fields a bulk input row may set, in the order the column list names them. */
-export const COLUMN_FIELDS: readonly ColumnField[] = ALL_FIELDS.filter(
+export const COLUMN_FIELDS: readonly ColumnField[] = REQUEST_FIELDS.filter(
   (field: RequestField): field is ColumnField => field.column !== undefined,
 );
 
@@ -276,8 +276,8 @@ export const COLUMN_FIELDS: readonly ColumnField[] = ALL_FIELDS.filter(
 export function setTwice(
   request: Readonly<Record<string, unknown>>,
 ): { deprecated: RequestField; replacement: RequestField } | undefined {
-  for (const deprecated of ALL_FIELDS) {
-    const replacement = ALL_FIELDS.find((field) => field.wire === deprecated.deprecatedFor);
+  for (const deprecated of REQUEST_FIELDS) {
+    const replacement = REQUEST_FIELDS.find((field) => field.wire === deprecated.deprecatedFor);
     if (
       replacement &&
       request[deprecated.key] !== undefined &&

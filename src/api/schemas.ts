@@ -3,7 +3,7 @@
 // Enums are open: StackOne adds categories and types without notice.
 // zod/mini: the same validation as classic zod at a fraction of the start-up cost.
 import * as z from 'zod/mini';
-import { ALL_FIELDS, type Field, type RequestField } from './request-fields.js';
+import { REQUEST_FIELDS, type Field, type RequestField } from './request-fields.js';
 
 const nullableString = z.nullish(z.string());
 
@@ -64,7 +64,7 @@ function echoWire(field: RequestField): z.ZodMiniType {
 type Echoed = Extract<Field, { echoed: true }>;
 type SessionShape = typeof OWN_FIELDS & { [F in Echoed as F['wire']]: EchoWire<F> };
 
-const ECHOED: readonly RequestField[] = ALL_FIELDS.filter((field) => field.echoed === true);
+const ECHOED: readonly RequestField[] = REQUEST_FIELDS.filter((field) => field.echoed === true);
 
 /**
  * The order cst prints a session in, the spec's: its own fields and the echoed ones among them.

@@ -3,7 +3,7 @@
 import { DEFAULT_EXPIRES_IN_SECONDS } from '../api/constants.js';
 import type { ConnectSessionToken } from '../api/schemas.js';
 import * as z from 'zod/mini';
-import { ALL_FIELDS, type Field, type RequestField } from '../api/request-fields.js';
+import { REQUEST_FIELDS, type Field, type RequestField } from '../api/request-fields.js';
 import { fingerprint } from './fingerprint.js';
 
 const nullableString = z.nullable(z.string());
@@ -60,7 +60,7 @@ const KEPT_ORDER = [
   'account_id',
   'type',
 ];
-const KEPT: readonly (RequestField & { ledger: string })[] = ALL_FIELDS.filter(
+const KEPT: readonly (RequestField & { ledger: string })[] = REQUEST_FIELDS.filter(
   (field): field is RequestField & { ledger: string } => field.ledger !== undefined,
 ).sort((a, b) => rank(a.ledger) - rank(b.ledger));
 

@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import {
-  ALL_FIELDS,
+  REQUEST_FIELDS,
   COLUMN_FIELDS,
   connectSessionCreateToWire,
   type ConnectSessionCreate,
@@ -58,11 +58,11 @@ const flagKey = (name: string) => name.replace(/-([a-z])/g, (_, c: string) => c.
 
 describe('the ConnectSessionCreate field table', () => {
   it('holds every field of the spec, no other, with its type and whether it is required', () => {
-    expect(ALL_FIELDS.map((f) => f.wire).sort()).toEqual(Object.keys(create.properties).sort());
-    for (const field of ALL_FIELDS)
+    expect(REQUEST_FIELDS.map((f) => f.wire).sort()).toEqual(Object.keys(create.properties).sort());
+    for (const field of REQUEST_FIELDS)
       expect(create.properties[field.wire]!.type, field.wire).toBe(SPEC_TYPE[field.kind]);
-    expect(ALL_FIELDS.filter((f) => f.required).map((f) => f.wire)).toEqual(create.required);
-    for (const field of ALL_FIELDS.filter((f) => f.kind === 'choice'))
+    expect(REQUEST_FIELDS.filter((f) => f.required).map((f) => f.wire)).toEqual(create.required);
+    for (const field of REQUEST_FIELDS.filter((f) => f.kind === 'choice'))
       expect(create.properties[field.wire]!.enum).toEqual(
         expect.arrayContaining([...field.choices!]),
       );
@@ -125,7 +125,7 @@ describe('the ConnectSessionCreate field table', () => {
 
   it('the ledger keeps each field the table says, from the session StackOne returns', () => {
     const body: Record<string, unknown> = { ...SESSION_BODY };
-    for (const field of ALL_FIELDS.filter((f) => f.ledger !== undefined))
+    for (const field of REQUEST_FIELDS.filter((f) => f.ledger !== undefined))
       body[field.wire] =
         field.kind === 'categories'
           ? ['lms']
@@ -139,12 +139,12 @@ describe('the ConnectSessionCreate field table', () => {
       project: null,
       expiresIn: undefined,
     }) as unknown as Record<string, unknown>;
-    for (const field of ALL_FIELDS.filter((f) => f.ledger !== undefined))
+    for (const field of REQUEST_FIELDS.filter((f) => f.ledger !== undefined))
       expect(record[field.ledger!], field.wire).toEqual(body[field.wire]);
   });
 
   it('what the table marks echoed is a field of the session StackOne returns', () => {
-    for (const field of ALL_FIELDS.filter((f) => f.echoed))
+    for (const field of REQUEST_FIELDS.filter((f) => f.echoed))
       expect(SESSION_TOKEN_FIELDS).toContain(field.wire);
   });
 

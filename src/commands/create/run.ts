@@ -1,7 +1,7 @@
 // runCreate: fill in what is missing (prompting only on a terminal), send one
 // POST /connect_sessions, and render what came back.
 import {
-  ALL_FIELDS,
+  REQUEST_FIELDS,
   connectSessionCreateToWire,
   type ConnectSessionCreate,
 } from '../../api/request-fields.js';
@@ -181,7 +181,7 @@ async function fromSession(
   }
   // What the field table marks to carry over, as the ledger kept it.
   const inherited: Record<string, unknown> = {};
-  for (const field of ALL_FIELDS) {
+  for (const field of REQUEST_FIELDS) {
     if (!field.reissue || field.ledger === undefined) continue;
     const value = (record as unknown as Readonly<Record<string, unknown>>)[field.ledger];
     if (value === null || value === undefined || (Array.isArray(value) && value.length === 0))

@@ -3,7 +3,7 @@
 // undelivered, so that it is not lost silently.
 import { InvalidResponseError, ioReason } from '../../errors.js';
 import { fingerprint } from '../../ledger/fingerprint.js';
-import { ALL_FIELDS } from '../../api/request-fields.js';
+import { REQUEST_FIELDS } from '../../api/request-fields.js';
 import { expiresAt, keptFields, type LedgerRecord } from '../../ledger/record.js';
 import type { Ledger } from '../../ledger/ledger.js';
 
@@ -40,7 +40,7 @@ export async function unusableCreate(
     const orgId = seen.organization_id;
     // What the server echoed of the required fields (the owner), else what was sent.
     const echoed = Object.fromEntries(
-      ALL_FIELDS.filter((field) => field.required && text(field.wire) !== undefined).map(
+      REQUEST_FIELDS.filter((field) => field.required && text(field.wire) !== undefined).map(
         (field) => [field.wire, text(field.wire)],
       ),
     );
