@@ -77,10 +77,26 @@ export function createCommand(run: Dispatch): Command {
       const { parseCreateOptions } = await import('./options.js');
       await run(
         'create',
-        parseCreateOptions(flags),
+        parseCreateOptions(flags, bulkFlagsGiven(command)),
         async () => (await import('./run.js')).runCreate,
       );
     });
+}
+
+/**
+ * The flags of the bulk group given on the command line. One with a default (--concurrency,
+ * --rate, --max-network-failures) has a value either way and is not asked about.
+ */
+function bulkFlagsGiven(command: Command): string[] {
+  return command.options
+    .filter(
+      (option) =>
+        option.helpGroupHeading === BULK_GROUP &&
+        option.long !== '--from-file' &&
+        option.defaultValue === undefined &&
+        command.getOptionValueSource(option.attributeName()) === 'cli',
+    )
+    .map((option) => option.long ?? option.flags);
 }
 
 /**

@@ -4,6 +4,7 @@ import { CREATE_FIELDS } from '../../cmdutil/fields.js';
 import * as z from 'zod/mini';
 import {
   type ConnectSessionCreate,
+  type Field,
   FLAGGED_FIELDS,
   type RequestField,
   setTwice,
@@ -26,10 +27,22 @@ import {
   parseFlags,
 } from '../../options/parse.js';
 
-/** The request's flags, keyed as commander names them (owner-id: ownerId); see REQUEST_FIELDS. */
-interface RequestFlags {
-  readonly [flag: string]: string | string[] | boolean | undefined;
-}
+/** commander's key for a flag name: owner-id → ownerId. */
+type FlagKey<Name extends string> = Name extends `${infer Head}-${infer Tail}`
+  ? `${Head}${Capitalize<FlagKey<Tail>>}`
+  : Name;
+
+/** The keys a request field's flags arrive under: an object's `-json` twin too. */
+type RequestFlagKeys<F> = F extends { flag: { name: infer Name extends string }; kind: infer Kind }
+  ? Kind extends 'object'
+    ? FlagKey<Name> | `${FlagKey<Name>}Json`
+    : FlagKey<Name>
+  : never;
+
+/** The request's flags, keyed as commander names them, one key per flag of the field table. */
+type RequestFlags = {
+  readonly [K in RequestFlagKeys<Field>]?: string | string[] | boolean;
+};
 
 export interface CreateFlags extends RequestFlags {
   wait?: boolean;
@@ -157,24 +170,18 @@ const createFlagsSchema = z.object({
   waitTimeout: timerMs,
 });
 
-const BULK_ONLY = [
-  'strict',
-  'results',
-  'columns',
-  'showSecrets',
-  'journal',
-  'retryUnknown',
-  'force',
-] as const;
-
-export function parseCreateOptions(flags: CreateFlags): CreateOptions {
+/**
+ * `bulkGiven`: the bulk flags given on the command line (their long names), which mean nothing
+ * without --from-file; the command's help group says which flags those are.
+ */
+export function parseCreateOptions(
+  flags: CreateFlags,
+  bulkGiven: readonly string[] = [],
+): CreateOptions {
   const bulk = flags.fromFile === undefined ? undefined : parseBulkFlags(flags.fromFile, flags);
   if (!bulk) {
-    const bulkOnly = BULK_ONLY.find((flag) => flags[flag] !== undefined);
-    if (bulkOnly)
-      throw new UsageError(
-        `--${bulkOnly.replace(/[A-Z]/g, (l) => `-${l.toLowerCase()}`)} is for bulk runs: add --from-file`,
-      );
+    if (bulkGiven[0] !== undefined)
+      throw new UsageError(`${bulkGiven[0]} is for bulk runs: add --from-file`);
     if (flags.output === 'csv' || flags.output === 'ndjson')
       throw new UsageError(
         `--output ${flags.output} is for bulk runs; use table, json, yaml or tsv`,

@@ -232,6 +232,17 @@ describe('cst create: parsing', () => {
       ['--results', 'r.csv'],
       '--results is for bulk runs: add --from-file',
     ],
+    ...[
+      '--strict',
+      '--columns=id',
+      '--show-secrets',
+      '--journal=j',
+      '--retry-unknown',
+      '--force',
+    ].map((arg): [string, string[], string] => {
+      const flag = arg.split('=')[0] ?? arg;
+      return [`${flag} without --from-file`, [arg], `${flag} is for bulk runs: add --from-file`];
+    }),
     [
       'csv output for a single create',
       ['-o', 'csv'],
