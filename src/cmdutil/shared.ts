@@ -66,4 +66,6 @@ export const FLAG_DEFAULTS = {
   waitTimeout: '15m',
   concurrency: '8',
   maxNetworkFailures: '10',
+  /** Just under StackOne's 1000 requests per minute per key. */
+  rate: '975/min',
 } as const;

@@ -134,6 +134,53 @@ export const positiveInt = flagValue(
   (text) => `"${text}" is not a positive whole number`,
 );
 
+/** A whole number of at least `min`, from a flag's text. */
+export const wholeNumberFrom = (min: number) =>
+  flagValue(
+    (text) => {
+      const n = wholeNumber(text);
+      return n !== undefined && n >= min ? n : undefined;
+    },
+    (text) => `"${text}" is not a whole number of ${min} or more`,
+  );
+
+/** `N/s`, `N/min`, `N/h`, a bare N per minute; `0` or `unlimited` for none. Per second. */
+export function parseRate(text: string): number | undefined {
+  const trimmed = text.trim().toLowerCase();
+  if (trimmed === '0' || trimmed === 'unlimited') return Infinity;
+  const match = /^(\d+(?:\.\d+)?)(?:\/(s|sec|m|min|h|hour))?$/.exec(trimmed);
+  if (!match?.[1]) return undefined;
+  const count = Number(match[1]);
+  if (count <= 0) return undefined;
+  const per = match[2] ?? 'min';
+  return count / (per.startsWith('s') ? 1 : per.startsWith('h') ? 3600 : 60);
+}
+
+/** A rate flag, per second. */
+export const rate = flagValue(
+  parseRate,
+  (text) => `"${text}" is not a rate: use N/s, N/min, N/h, N (per minute), 0 or unlimited`,
+);
+
+/** A comma list of names, each one of `known`; none given is an error, not an empty list. */
+export const nameList = <N extends string>(known: readonly N[]) =>
+  z.pipe(
+    z.string(),
+    z.transform((text: string, ctx) => {
+      const names = text
+        .split(',')
+        .map((name) => name.trim())
+        .filter(Boolean);
+      const unknown = names.filter((name) => !(known as readonly string[]).includes(name));
+      return unknown.length > 0 || names.length === 0
+        ? fail(
+            ctx,
+            `unknown ${unknown.join(', ') || '(none given)'}; use any of ${known.join(', ')}`,
+          )
+        : (names as N[]);
+    }),
+  );
+
 /** A duration that becomes a timer: one beyond a timer's reach is refused, not cut to 1 ms. */
 export const timerMs = durationMs.check(
   z.refine(

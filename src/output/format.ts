@@ -1,7 +1,5 @@
-// Output options shared by every command: -o/--output, --json, --field. No heavy imports: the
-// command definitions use these lists for their help text.
-import { UsageError } from '../errors.js';
-
+// The output formats each command prints and the options they parse into. No heavy imports:
+// the command definitions use these lists for their help text.
 export const RECORD_FORMATS = ['table', 'json', 'yaml', 'tsv'] as const;
 export type RecordFormat = (typeof RECORD_FORMATS)[number];
 
@@ -12,44 +10,8 @@ export type ListFormat = (typeof LIST_FORMATS)[number];
 /** create also streams bulk results as NDJSON, CSV or TSV. */
 export const CREATE_FORMATS = [...RECORD_FORMATS, 'csv', 'ndjson'] as const;
 
-export interface OutputFlags {
-  output?: string | undefined;
-  json?: boolean | undefined;
-  field?: string | undefined;
-}
-
 export interface OutputOptions {
   /** Undefined means "table on a terminal, tsv otherwise". */
   format: RecordFormat | undefined;
   field: string | undefined;
-}
-
-/**
- * -o/--output, --json and --field, checked together. `formats` are the formats this command
- * prints; `alone` says what --field prints, for its error message.
- */
-export function parseOutputFlags<F extends string = RecordFormat>(
-  flags: OutputFlags,
-  fields: readonly string[],
-  formats: readonly F[] = RECORD_FORMATS as readonly string[] as readonly F[],
-  alone = 'one value alone',
-): { format: F | undefined; field: string | undefined } {
-  if (flags.output !== undefined && !(formats as readonly string[]).includes(flags.output)) {
-    throw new UsageError(`invalid --output "${flags.output}": use one of ${formats.join(', ')}`);
-  }
-  if (flags.json && flags.output !== undefined && flags.output !== 'json') {
-    throw new UsageError(`--json conflicts with --output ${flags.output}`);
-  }
-  if (flags.field !== undefined) {
-    if (flags.json || flags.output !== undefined) {
-      throw new UsageError(`--field prints ${alone}: drop --json/--output`);
-    }
-    if (!fields.includes(flags.field)) {
-      throw new UsageError(`unknown --field "${flags.field}": use one of ${fields.join(', ')}`);
-    }
-  }
-  return {
-    format: flags.json ? ('json' as F) : (flags.output as F | undefined),
-    field: flags.field,
-  };
 }

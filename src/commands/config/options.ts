@@ -4,12 +4,8 @@ import * as z from 'zod/mini';
 import { INSECURE_HINT, insecureBaseUrl } from '../../api/base-url.js';
 import { UsageError } from '../../errors.js';
 import { flagValue, parseFlags } from '../../options/parse.js';
-import {
-  type OutputFlags,
-  type OutputOptions,
-  parseOutputFlags,
-  RECORD_FORMATS,
-} from '../../output/format.js';
+import { type OutputOptions, RECORD_FORMATS } from '../../output/format.js';
+import { type OutputFlags, parseOutputFlags } from '../../options/output.js';
 
 export interface ConfigFlags extends OutputFlags {
   org?: string;

@@ -1,7 +1,6 @@
 // `cst create`: flags and help only. Everything heavy is imported when the command runs.
 import { Command, Option } from 'commander';
 import { FLAGGED_FIELDS, type FlaggedField } from '../../api/request-fields.js';
-import { DEFAULT_RATE } from '../../session/bulk/pacer.js';
 import { RESULT_COLUMNS } from '../../session/bulk/columns.js';
 import { CREATE_FORMATS } from '../../output/format.js';
 import {
@@ -50,7 +49,7 @@ export function createCommand(run: Dispatch): Command {
   bulk('--show-secrets', 'print tokens and auth links on stdout too');
   bulk('--strict', 'validate every row first; send nothing if any is bad');
   bulk('--concurrency <n>', 'requests in flight at once', FLAG_DEFAULTS.concurrency);
-  bulk('--rate <rate>', 'at most N/s, N/min, N/h (0: unlimited)', DEFAULT_RATE);
+  bulk('--rate <rate>', 'at most N/s, N/min, N/h (0: unlimited)', FLAG_DEFAULTS.rate);
   bulk(
     '--max-network-failures <n>',
     'stop after this many network failures in a row',

@@ -11,10 +11,10 @@ import {
 } from '../../api/request-fields.js';
 import type { TargetFlags } from '../../options/target.js';
 import { UsageError } from '../../errors.js';
-import { type OutputOptions, parseOutputFlags } from '../../output/format.js';
+import type { OutputOptions } from '../../output/format.js';
+import { parseOutputFlags } from '../../options/output.js';
 import type { BulkPlan } from '../../session/bulk/plan.js';
-import { DEFAULT_RATE, parseRate } from '../../session/bulk/pacer.js';
-import { parseColumns } from '../../session/bulk/results.js';
+import { DEFAULT_RESULT_COLUMNS, RESULT_COLUMNS } from '../../session/bulk/columns.js';
 import {
   categoryList,
   intervalMs,
@@ -25,6 +25,9 @@ import {
   sessionId,
   timeoutMs,
   parseFlags,
+  nameList,
+  rate,
+  wholeNumberFrom,
 } from '../../options/parse.js';
 
 /** commander's key for a flag name: owner-id → ownerId. */
@@ -239,11 +242,13 @@ function defined<T extends object>(value: T): { [K in keyof T]?: Exclude<T[K], u
   };
 }
 
-function wholeNumber(flag: string, text: string, min: number): number {
-  if (!/^\d+$/.test(text) || Number(text) < min)
-    throw new UsageError(`${flag}: "${text}" is not a whole number of ${min} or more`);
-  return Number(text);
-}
+/** In the order their problems are named. */
+const bulkFlagsSchema = z.object({
+  rate,
+  columns: z.optional(nameList(RESULT_COLUMNS)),
+  concurrency: wholeNumberFrom(1),
+  maxNetworkFailures: wholeNumberFrom(1),
+});
 
 /** The bulk flags; the request defaults, target and timeout join them once those are parsed. */
 type BulkFlags = Omit<BulkPlan, 'defaults' | 'extraBody' | 'target' | 'timeoutMs' | 'dryRun'>;
@@ -256,25 +261,21 @@ function parseBulkFlags(input: string, flags: CreateFlags): BulkFlags {
       `--output ${flags.output} is for a single create; a bulk run prints ndjson, csv or tsv`,
     );
   }
-  const rate = flags.rate ?? DEFAULT_RATE;
-  const ratePerSecond = parseRate(rate);
-  if (ratePerSecond === undefined)
-    throw new UsageError(
-      `--rate: "${rate}" is not a rate: use N/s, N/min, N/h, N (per minute), 0 or unlimited`,
-    );
+  const f = parseFlags(bulkFlagsSchema, {
+    rate: flags.rate ?? FLAG_DEFAULTS.rate,
+    columns: flags.columns,
+    concurrency: flags.concurrency ?? FLAG_DEFAULTS.concurrency,
+    maxNetworkFailures: flags.maxNetworkFailures ?? FLAG_DEFAULTS.maxNetworkFailures,
+  });
   return {
     input,
     strict: flags.strict === true,
     results: flags.results,
-    columns: parseColumns(flags.columns),
+    columns: f.columns ?? DEFAULT_RESULT_COLUMNS,
     showSecrets: flags.showSecrets === true,
-    concurrency: wholeNumber('--concurrency', flags.concurrency ?? FLAG_DEFAULTS.concurrency, 1),
-    ratePerSecond,
-    maxNetworkFailures: wholeNumber(
-      '--max-network-failures',
-      flags.maxNetworkFailures ?? FLAG_DEFAULTS.maxNetworkFailures,
-      1,
-    ),
+    concurrency: f.concurrency,
+    ratePerSecond: f.rate,
+    maxNetworkFailures: f.maxNetworkFailures,
     journal: flags.journal,
     retryUnknown: flags.retryUnknown === true,
     force: flags.force === true,

@@ -1,11 +1,7 @@
 // Raw journal flags → typed options.
 import { JOURNAL_FIELDS } from '../../cmdutil/fields.js';
-import {
-  LIST_FORMATS,
-  type ListFormat,
-  type OutputFlags,
-  parseOutputFlags,
-} from '../../output/format.js';
+import { LIST_FORMATS, type ListFormat } from '../../output/format.js';
+import { type OutputFlags, parseOutputFlags } from '../../options/output.js';
 import { isJournalId } from '../../session/bulk/journals.js';
 import { UsageError } from '../../errors.js';
 

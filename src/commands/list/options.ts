@@ -3,7 +3,8 @@ import * as z from 'zod/mini';
 import { UsageError } from '../../errors.js';
 import type { SessionStatus } from '../../ledger/query.js';
 import { SESSION_STATES, type SessionState } from '../../ledger/states.js';
-import { LIST_FORMATS, parseOutputFlags } from '../../output/format.js';
+import { LIST_FORMATS } from '../../output/format.js';
+import { parseOutputFlags } from '../../options/output.js';
 import type { ListOutput } from '../../output/view.js';
 import { parseWhen } from '../../util/time.js';
 import {

@@ -1,11 +1,11 @@
 // Raw sandbox flags → typed options for serve, link and reset.
-import { parseRate } from '../../session/bulk/pacer.js';
 import * as z from 'zod/mini';
 import { UsageError } from '../../errors.js';
 import {
   timerMs,
   flagValue,
   parseFlags,
+  rate,
   type SecretSource,
   secretSource,
   wholeNumber,
@@ -62,7 +62,7 @@ const serveSchema = z.object({
   ),
   latency: z.optional(timerMs),
   jitter: z.optional(timerMs),
-  rateLimit: z.optional(flagValue(parseRate, (text) => `"${text}" is not a rate`)),
+  rateLimit: z.optional(rate),
   fault: z.optional(
     z.array(
       flagValue(

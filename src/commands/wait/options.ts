@@ -3,7 +3,8 @@ import { WAIT_FIELDS } from '../../cmdutil/fields.js';
 import * as z from 'zod/mini';
 import { type TargetFlags, targetFlags } from '../../options/target.js';
 import { UsageError } from '../../errors.js';
-import { type OutputFlags, type OutputOptions, parseOutputFlags } from '../../output/format.js';
+import { type OutputOptions } from '../../output/format.js';
+import { type OutputFlags, parseOutputFlags } from '../../options/output.js';
 import { intervalMs, parseFlags, sessionId, timeoutMs, timerMs } from '../../options/parse.js';
 
 export interface WaitFlags extends OutputFlags {

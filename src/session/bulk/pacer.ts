@@ -50,18 +50,3 @@ export class Pacer {
     }
   }
 }
-
-/** `N/s`, `N/min`, `N/h`, a bare N per minute; `0` or `unlimited` for none. Per second. */
-export function parseRate(text: string): number | undefined {
-  const trimmed = text.trim().toLowerCase();
-  if (trimmed === '0' || trimmed === 'unlimited') return Infinity;
-  const match = /^(\d+(?:\.\d+)?)(?:\/(s|sec|m|min|h|hour))?$/.exec(trimmed);
-  if (!match?.[1]) return undefined;
-  const count = Number(match[1]);
-  if (count <= 0) return undefined;
-  const per = match[2] ?? 'min';
-  return count / (per.startsWith('s') ? 1 : per.startsWith('h') ? 3600 : 60);
-}
-
-/** Just under StackOne's 1000 requests per minute per key. */
-export const DEFAULT_RATE = '975/min';

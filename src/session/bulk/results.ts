@@ -15,7 +15,7 @@ import {
 import { UsageError } from '../../errors.js';
 import { csvCell } from '../../output/rows.js';
 import { appendWhole } from '../../util/private-files.js';
-import { DEFAULT_RESULT_COLUMNS, RESULT_COLUMNS, type ResultColumn } from './columns.js';
+import type { ResultColumn } from './columns.js';
 
 export type RowStatus = 'issued' | 'failed' | 'skipped' | 'unknown' | 'undelivered';
 
@@ -31,21 +31,6 @@ export interface RowResult {
   owner_name?: string;
   expires_at?: string;
   row_key?: string | null;
-}
-
-export function parseColumns(text: string | undefined): ResultColumn[] {
-  if (text === undefined) return DEFAULT_RESULT_COLUMNS;
-  const columns = text
-    .split(',')
-    .map((c) => c.trim())
-    .filter(Boolean);
-  const unknown = columns.filter((c) => !(RESULT_COLUMNS as readonly string[]).includes(c));
-  if (unknown.length > 0 || columns.length === 0) {
-    throw new UsageError(
-      `--columns: unknown ${unknown.join(', ') || '(none given)'}; use any of ${RESULT_COLUMNS.join(', ')}`,
-    );
-  }
-  return columns as ResultColumn[];
 }
 
 /** The results file can no longer be written; every row from then on is undelivered. */
