@@ -108,7 +108,7 @@ describe('cst sandbox: parsing', () => {
     [
       'a rate that is not one',
       ['sandbox', 'serve', '--rate-limit', 'fast'],
-      '--rate-limit: "fast" is not a rate',
+      '--rate-limit: "fast" is not a rate: use N/s, N/min, N/h, N (per minute), 0 or unlimited',
     ],
     [
       'a seed that is not a whole number',
