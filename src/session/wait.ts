@@ -12,7 +12,8 @@ import type { Ledger } from '../ledger/ledger.js';
 import type { OutcomeRecord } from '../ledger/store.js';
 import { warn } from '../output/messages.js';
 import { visible } from '../errors.js';
-import { maxPages } from '../connection.js';
+import { type Connection, maxPages } from '../connection.js';
+import type { Issued } from './issue.js';
 import { MAX_TIMER_MS } from '../util/duration.js';
 import { firstAfter } from './linked.js';
 
@@ -373,3 +374,20 @@ export const linkedOutcome = (linked: Linked) => ({
   outcome: 'linked' as const,
   account_id: linked.account_id,
 });
+
+/** Waits for the customer of a session just issued, and records what became of it. */
+export async function waitForIssued(
+  ctx: Context,
+  connection: Connection,
+  { session, record }: Issued,
+  plan: { intervalMs: number; waitTimeoutMs: number },
+): Promise<Linked> {
+  const linked = await waitForToken(ctx, connection.client, session.token, {
+    ...plan,
+    expiresAt: record.expires_at === null ? undefined : Date.parse(record.expires_at),
+    known: { sessionId: session.id, ownerId: session.originOwnerId },
+    sandbox: connection.id === 'sandbox',
+  }).catch((error: unknown) => recordFailure(connection.ledger, connection.id, error, ctx));
+  await recordOutcome(connection.ledger, connection.id, linkedOutcome(linked), ctx);
+  return linked;
+}
