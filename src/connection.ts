@@ -104,7 +104,7 @@ export async function openConnection(
       target,
       client,
       id: targetId(target.kind, target.baseUrl, target.apiKey),
-      ledger: openLedger(stateDir(ctx.env), target.kind === 'sandbox'),
+      ledger: openLedger(stateDir(ctx.env), target.kind === 'sandbox', ctx),
       close: () => release(dispatcher.close()),
       destroy: () => release(dispatcher.destroy()),
     };

@@ -1,6 +1,8 @@
 // The ledger as cst's commands see it: what they append and ask, not where it is kept. The file
 // backend (store.ts, query.ts) is the only one today; a second one (a database shared by CI
 // runners) implements the same interface and nothing above ledger/ changes.
+import type { Context } from '../context.js';
+import type { LockClock } from '../util/lock.js';
 import { writeFileAtomic } from '../util/private-files.js';
 import { type LedgerQuery, queryLedger } from './query.js';
 import type { LedgerRecord } from './record.js';
@@ -34,10 +36,14 @@ export interface Ledger {
 
 /** `ledger.jsonl` (or `ledger-sandbox.jsonl`) in the state directory. */
 export class FileLedger implements Ledger {
-  constructor(readonly where: string) {}
+  constructor(
+    readonly where: string,
+    /** What waits for the file's lock take their time from. */
+    private readonly clock: LockClock,
+  ) {}
 
   append(record: LedgerRecord): Promise<void> {
-    return appendRecord(this.where, record);
+    return appendRecord(this.where, record, this.clock);
   }
 
   query(query: LedgerQuery): Promise<ScanResult> {
@@ -45,7 +51,7 @@ export class FileLedger implements Ledger {
   }
 
   appendOutcome(outcome: OutcomeRecord): Promise<void> {
-    return appendOutcome(this.where, outcome);
+    return appendOutcome(this.where, outcome, this.clock);
   }
 
   outcomes(): Promise<Map<string, OutcomeRecord>> {
@@ -53,7 +59,7 @@ export class FileLedger implements Ledger {
   }
 
   prune(before: number, options: { dryRun?: boolean } = {}) {
-    return prune(this.where, before, options);
+    return prune(this.where, before, this.clock, options);
   }
 
   async clear(): Promise<void> {
@@ -63,6 +69,16 @@ export class FileLedger implements Ledger {
 }
 
 /** The ledger of a target: the sandbox's, or the one every other target shares. */
-export function openLedger(stateDir: string, sandbox: boolean): Ledger {
-  return new FileLedger(ledgerPath(stateDir, sandbox));
+export function openLedger(
+  stateDir: string,
+  sandbox: boolean,
+  ctx: Pick<Context, 'now' | 'timer'>,
+): Ledger {
+  return new FileLedger(ledgerPath(stateDir, sandbox), lockClock(ctx));
 }
+
+/** The context's clock, as a lock's waits read it. */
+export const lockClock = (ctx: Pick<Context, 'now' | 'timer'>): LockClock => ({
+  now: () => ctx.now().getTime(),
+  sleep: (ms) => ctx.timer.sleep(ms),
+});

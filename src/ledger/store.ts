@@ -10,7 +10,7 @@ import {
   openPrivateAppend,
   writeFileAtomic,
 } from '../util/private-files.js';
-import { acquireLockSync, withLock } from '../util/lock.js';
+import { acquireLockSync, type LockClock, withLock } from '../util/lock.js';
 import { StateReadError } from '../errors.js';
 import type { LedgerRecord } from './record.js';
 
@@ -23,11 +23,15 @@ export function ledgerPath(stateDir: string, sandbox: boolean): string {
   return join(stateDir, sandbox ? 'ledger-sandbox.jsonl' : 'ledger.jsonl');
 }
 
-export async function appendRecord(path: string, record: LedgerRecord): Promise<void> {
+export async function appendRecord(
+  path: string,
+  record: LedgerRecord,
+  clock: LockClock,
+): Promise<void> {
   await ensurePrivateDir(join(path, '..'));
   // Synchronous: lock, open, write, close, unlock, with no thread-pool round trips between. The
   // lock is what keeps a prune from rewriting the file under an append.
-  const release = acquireLockSync(lockPath(path));
+  const release = acquireLockSync(lockPath(path), clock);
   try {
     const fd = openPrivateAppend(path);
     try {
@@ -271,9 +275,10 @@ function visit(line: string, options: ScanOptions, result: ScanResult): 'stop' |
 export async function prune(
   path: string,
   before: number,
+  clock: LockClock,
   options: { dryRun?: boolean } = {},
 ): Promise<{ removed: number; kept: number }> {
-  return withLock(lockPath(path), async () => {
+  return withLock(lockPath(path), clock, async () => {
     let text: string;
     try {
       text = await readFile(path, 'utf8');
@@ -374,10 +379,14 @@ export function readOutcomes(ledger: string): Map<string, OutcomeRecord> {
 export const outcomeKey = (target: string, sessionId: number) => `${target}#${sessionId}`;
 
 /** Under the ledger's lock: a prune rewriting the outcomes meanwhile would lose it. */
-export async function appendOutcome(ledger: string, outcome: OutcomeRecord): Promise<void> {
+export async function appendOutcome(
+  ledger: string,
+  outcome: OutcomeRecord,
+  clock: LockClock,
+): Promise<void> {
   const path = outcomesPath(ledger);
   await ensurePrivateDir(join(path, '..'));
-  await withLock(lockPath(ledger), () => {
+  await withLock(lockPath(ledger), clock, () => {
     const fd = openPrivateAppend(path);
     try {
       appendWhole(fd, `${JSON.stringify(outcome)}\n`);

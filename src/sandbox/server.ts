@@ -64,8 +64,11 @@ interface Sandbox {
 }
 
 export async function startSandbox(options: SandboxOptions): Promise<RunningSandbox> {
-  const store = new SandboxStore(options.stateDir);
   const now = options.now ?? (() => new Date());
+  const store = new SandboxStore(options.stateDir, {
+    now: () => now().getTime(),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  });
   const sandbox: Sandbox = {
     store,
     now,

@@ -12,7 +12,7 @@ import {
   openPrivateAppend,
   writeFileAtomic,
 } from '../util/private-files.js';
-import { withLock } from '../util/lock.js';
+import { type LockClock, withLock } from '../util/lock.js';
 import { CliError, StateReadError, StateWriteError } from '../errors.js';
 
 export interface SandboxProject {
@@ -105,7 +105,11 @@ export class SandboxStore {
   readonly attemptsPath: string;
   private readonly lockPath: string;
 
-  constructor(readonly dir: string) {
+  constructor(
+    readonly dir: string,
+    /** What waits for the state's lock take their time from. */
+    private readonly clock: LockClock,
+  ) {
     this.path = join(dir, 'sandbox.json');
     this.sessionsPath = join(dir, 'sandbox-sessions.jsonl');
     this.attemptsPath = join(dir, 'sandbox-attempts.jsonl');
@@ -189,7 +193,7 @@ export class SandboxStore {
   async update<T>(change: (state: SandboxState) => T | Promise<T>): Promise<T> {
     return this.writing(async () => {
       await ensurePrivateDir(this.dir);
-      return withLock(this.lockPath, async () => {
+      return withLock(this.lockPath, this.clock, async () => {
         const state = (await this.readFile()) ?? seedState();
         const result = await change(state);
         // Atomic by rename; a sandbox needs no fsync, and a bulk run would pay one per row.

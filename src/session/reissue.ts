@@ -15,7 +15,7 @@ export interface Reissue {
 }
 
 export async function reissue(ctx: Context, id: number, sandbox: boolean): Promise<Reissue> {
-  const { rows } = await openLedger(stateDir(ctx.env), sandbox).query({
+  const { rows } = await openLedger(stateDir(ctx.env), sandbox, ctx).query({
     id,
     status: 'all',
     limit: 1,

@@ -6,8 +6,21 @@ import { closeSync, openSync, readFileSync, rmSync, statSync, writeSync } from '
 const STALE_MS = 2_000;
 const WAIT_MS = 10_000;
 
-export async function withLock<T>(path: string, fn: () => Promise<T>): Promise<T> {
-  const release = await acquireLock(path);
+/**
+ * Where a wait for a lock takes its time: the context's clock in cst, a fake one in tests. A
+ * lock's age is the file system's (its mtime), so that one is always the real clock's.
+ */
+export interface LockClock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+export async function withLock<T>(
+  path: string,
+  clock: LockClock,
+  fn: () => Promise<T>,
+): Promise<T> {
+  const release = await acquireLock(path, clock);
   try {
     return await fn();
   } finally {
@@ -16,25 +29,39 @@ export async function withLock<T>(path: string, fn: () => Promise<T>): Promise<T
 }
 
 /** Takes the lock, waiting up to `waitMs` for a live holder; returns how to release it. */
-export async function acquireLock(path: string, waitMs = WAIT_MS): Promise<() => void> {
-  const deadline = Date.now() + waitMs;
+export async function acquireLock(
+  path: string,
+  clock: LockClock,
+  waitMs = WAIT_MS,
+): Promise<() => void> {
+  const deadline = clock.now() + waitMs;
   for (let delay = 2; ; delay = Math.min(delay * 2, 50)) {
     if (tryTake(path)) return () => rmSync(path, { force: true });
     if (takeOverIfStale(path)) continue;
-    if (Date.now() > deadline) throw new LockBusyError(path, holder(path));
-    await new Promise((resolve) => setTimeout(resolve, delay));
+    if (clock.now() > deadline) throw new LockBusyError(path, holder(path));
+    await clock.sleep(delay);
   }
+}
+
+/** Takes the lock now or says who holds it: for a run that must not wait for another. */
+export function takeLock(path: string): () => void {
+  if (tryTake(path) || (takeOverIfStale(path) && tryTake(path)))
+    return () => rmSync(path, { force: true });
+  throw new LockBusyError(path, holder(path));
 }
 
 let sleeper: Int32Array | undefined;
 
-/** The same, for a critical section of a few synchronous calls (a ledger append). */
-export function acquireLockSync(path: string, waitMs = WAIT_MS): () => void {
-  const deadline = Date.now() + waitMs;
+/**
+ * The same, for a critical section of a few synchronous calls (a ledger append). Its pauses
+ * block the thread (Atomics.wait), so only the deadline is the clock's.
+ */
+export function acquireLockSync(path: string, clock: LockClock, waitMs = WAIT_MS): () => void {
+  const deadline = clock.now() + waitMs;
   for (let delay = 1; ; delay = Math.min(delay * 2, 20)) {
     if (tryTake(path)) return () => rmSync(path, { force: true });
     if (takeOverIfStale(path)) continue;
-    if (Date.now() > deadline) throw new LockBusyError(path, holder(path));
+    if (clock.now() > deadline) throw new LockBusyError(path, holder(path));
     // Made only when there is a wait: each one is external memory that V8 collects late.
     sleeper ??= new Int32Array(new SharedArrayBuffer(4));
     Atomics.wait(sleeper, 0, 0, delay);

@@ -5,7 +5,7 @@ import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, cst, finish, isolatedEnv } from './cli.js';
-import { record } from '../helpers/ledger-record.js';
+import { realClock, record } from '../helpers/ledger-record.js';
 
 const create = (env: Record<string, string>, owner: string, ...more: string[]) =>
   cst(
@@ -364,7 +364,7 @@ describe('the ledger through the binary', () => {
   it('a token that begins with "-" is taken as the token by inspect, sandbox link and wait, never echoed', async () => {
     const env = await isolatedEnv();
     const { SandboxStore, hashToken } = await import('../../src/sandbox/state.js');
-    const store = new SandboxStore(env.CST_STATE_DIR!);
+    const store = new SandboxStore(env.CST_STATE_DIR!, realClock);
     const organization = (await store.read()).organizations[0]!;
     const token = '-nk0J8AUhyduGYmvm601whxpdYyyPKpG7P1Kvw3ltBs';
     const now = Date.now();

@@ -1,5 +1,7 @@
 // A ledger record for tests: one per minute from 2026-11-01, owners cus_0..cus_6 in turn.
+import { lockClock } from '../../src/ledger/ledger.js';
 import type { LedgerRecord } from '../../src/ledger/record.js';
+import { testContext } from './context.js';
 
 export function record(id: number, overrides: Partial<LedgerRecord> = {}): LedgerRecord {
   const created = Date.UTC(2026, 10, 1) + id * 60_000;
@@ -25,3 +27,6 @@ export function record(id: number, overrides: Partial<LedgerRecord> = {}): Ledge
     ...overrides,
   };
 }
+
+/** The real clock, for locks taken by tests that call the file backend directly. */
+export const realClock = lockClock(testContext().ctx);

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { type Ledger, openLedger } from '../../src/ledger/ledger.js';
 import { outcomeKey } from '../../src/ledger/store.js';
 import { record } from '../helpers/ledger-record.js';
+import { testContext } from '../helpers/context.js';
 
 export function ledgerContract(name: string, open: () => Promise<Ledger>): void {
   describe(`a ledger: ${name}`, () => {
@@ -65,5 +66,5 @@ export function ledgerContract(name: string, open: () => Promise<Ledger>): void 
 }
 
 ledgerContract('the file backend', async () =>
-  openLedger(await mkdtemp(join(tmpdir(), 'cst-ledger-')), false),
+  openLedger(await mkdtemp(join(tmpdir(), 'cst-ledger-')), false, testContext().ctx),
 );

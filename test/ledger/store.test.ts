@@ -7,11 +7,11 @@ import { describe, expect, it } from 'vitest';
 import { bundleModule } from '../helpers/bundle.js';
 import { queryLedger, type LedgerQuery } from '../../src/ledger/query.js';
 import { appendOutcome, appendRecord, prune, readOutcomes } from '../../src/ledger/store.js';
-import { record } from '../helpers/ledger-record.js';
+import { realClock, record } from '../helpers/ledger-record.js';
 
 async function ledgerWith(count: number): Promise<string> {
   const path = join(await mkdtemp(join(tmpdir(), 'cst-ledger-')), 'state', 'ledger.jsonl');
-  await appendRecord(path, record(1));
+  await appendRecord(path, record(1), realClock);
   await appendFile(
     path,
     Array.from({ length: count - 1 }, (_, i) => `${JSON.stringify(record(i + 2))}\n`).join(''),
@@ -90,7 +90,7 @@ describe('ledger', () => {
       1,
     ]);
     // The next writer appends right after the torn bytes: its record must survive.
-    await appendRecord(path, record(7));
+    await appendRecord(path, record(7), realClock);
     const after = queryLedger(path, all);
     expect([after.rows.map((r) => r.id), after.torn]).toEqual([[7, 5, 4, 3, 2, 1], 1]);
   });
@@ -109,7 +109,10 @@ describe('ledger', () => {
 
   it('prunes records created before a date', async () => {
     const path = await ledgerWith(10);
-    expect(await prune(path, Date.parse(record(8).created_at))).toEqual({ removed: 7, kept: 3 });
+    expect(await prune(path, Date.parse(record(8).created_at), realClock)).toEqual({
+      removed: 7,
+      kept: 3,
+    });
     expect(queryLedger(path, all).rows.map((r) => r.id)).toEqual([10, 9, 8]);
     expect((await stat(path)).mode & 0o777).toBe(0o600);
   });
@@ -120,16 +123,16 @@ describe('ledger', () => {
     const year = new Date(Date.UTC(2027, 10, 1)).toISOString();
     await appendFile(path, `${JSON.stringify(record(3001, { expires_at: year }))}\n`);
     await appendFile(path, `${JSON.stringify(record(3002))}\n`);
-    await appendRecord(path, record(3003));
-    await appendRecord(path, record(3004, { expires_at: null }));
+    await appendRecord(path, record(3003), realClock);
+    await appendRecord(path, record(3004, { expires_at: null }), realClock);
     const lines = (await readFile(path, 'utf8')).trimEnd().split('\n');
     const until = (line: string) => (JSON.parse(line) as { live_until?: unknown }).live_until;
     expect(lines.slice(-2).map(until)).toEqual([year, year]);
     expect(until(lines[0]!)).toBe(record(1).expires_at);
 
     const fresh = join(await mkdtemp(join(tmpdir(), 'cst-ledger-')), 'ledger.jsonl');
-    await appendRecord(fresh, record(1, { expires_at: null }));
-    await appendRecord(fresh, record(2));
+    await appendRecord(fresh, record(1, { expires_at: null }), realClock);
+    await appendRecord(fresh, record(2), realClock);
     const chain = (await readFile(fresh, 'utf8')).trimEnd().split('\n').map(until);
     expect(chain).toEqual([null, record(2).expires_at]);
   });
@@ -141,8 +144,8 @@ describe('ledger', () => {
       path,
       `${JSON.stringify(record(4, { expires_at: later }))}\n{"v":1,"id":5,"ta`,
     );
-    await appendRecord(path, record(6));
-    await appendRecord(path, record(7));
+    await appendRecord(path, record(6), realClock);
+    await appendRecord(path, record(7), realClock);
     const lines = (await readFile(path, 'utf8')).trimEnd().split('\n');
     const last = JSON.parse(lines.at(-1)!) as { live_until: unknown };
     expect(last.live_until).toBe(later);
@@ -169,8 +172,16 @@ describe('ledger', () => {
     expect(queryLedger(path, active).rows).toEqual([]);
     expect(queryLedger(path, { ...active, status: 'all' }).rows.map((r) => r.id)).toEqual([1]);
     // And a live record after the horizon is found, with the scan stopping at the first match.
-    await appendRecord(path, record(5000, { owner_id: 'cus_x', expires_at: hidden.expires_at }));
-    await appendRecord(path, record(5001, { owner_id: 'cus_x', expires_at: hidden.expires_at }));
+    await appendRecord(
+      path,
+      record(5000, { owner_id: 'cus_x', expires_at: hidden.expires_at }),
+      realClock,
+    );
+    await appendRecord(
+      path,
+      record(5001, { owner_id: 'cus_x', expires_at: hidden.expires_at }),
+      realClock,
+    );
     const first = queryLedger(path, { ...active, first: true });
     expect(first.rows.map((r) => r.id)).toEqual([5001]);
   });
@@ -178,7 +189,7 @@ describe('ledger', () => {
   it('prune drops a torn record but keeps the valid one appended onto its line', async () => {
     const path = await ledgerWith(3);
     await appendFile(path, `{"v":1,"id":9,"tar${JSON.stringify(record(4))}\n`);
-    expect(await prune(path, 0)).toEqual({ removed: 0, kept: 4 });
+    expect(await prune(path, 0, realClock)).toEqual({ removed: 0, kept: 4 });
     expect(queryLedger(path, all).rows.map((r) => r.id)).toEqual([4, 3, 2, 1]);
   });
 
@@ -186,7 +197,7 @@ describe('ledger', () => {
     const path = await ledgerWith(3);
     await appendFile(path, `${JSON.stringify({ ...record(4), created_at: 'yesterday' })}\n`);
     await appendFile(path, `${JSON.stringify({ ...record(5), created_at: 5 })}\n`);
-    expect(await prune(path, Date.parse(record(3).created_at) + 1)).toEqual({
+    expect(await prune(path, Date.parse(record(3).created_at) + 1, realClock)).toEqual({
       removed: 3,
       kept: 2,
     });
@@ -205,12 +216,12 @@ describe('ledger', () => {
       at: '2026-11-01T00:00:00.000Z',
     });
     const outcomes = path.replace(/\.jsonl$/, '-outcomes.jsonl');
-    await appendOutcome(path, outcome(1));
+    await appendOutcome(path, outcome(1), realClock);
     // A crash mid-append, then the next outcome on the same line.
     await appendFile(outcomes, `{"v":1,"session_id":2,"tar`);
-    await appendOutcome(path, outcome(3));
+    await appendOutcome(path, outcome(3), realClock);
     expect([...readOutcomes(path).values()].map((o) => o.session_id)).toEqual([1, 3]);
-    await prune(path, Date.parse(record(2).created_at));
+    await prune(path, Date.parse(record(2).created_at), realClock);
     expect([...readOutcomes(path).values()].map((o) => o.session_id)).toEqual([3]);
   });
 
@@ -227,8 +238,9 @@ describe('ledger', () => {
             '-e',
             `const { appendRecord } = await import(process.argv[1]);
              const [, , path, from, template] = process.argv;
+             const clock = { now: Date.now, sleep: (ms) => new Promise((r) => setTimeout(r, ms)) };
              for (let i = 0; i < 500; i++)
-               await appendRecord(path, { ...JSON.parse(template), id: Number(from) + i });`,
+               await appendRecord(path, { ...JSON.parse(template), id: Number(from) + i }, clock);`,
             store,
             path,
             String(from),
@@ -243,7 +255,7 @@ describe('ledger', () => {
     void appending.then(() => (done = true));
     let prunes = 0;
     for (let cutoff = 2; !done || prunes < 3; cutoff = Math.min(cutoff + 20, 200), prunes++) {
-      await prune(path, Date.parse(record(cutoff).created_at));
+      await prune(path, Date.parse(record(cutoff).created_at), realClock);
       // A prune is a one-off: between them, the appenders get their turn.
       await new Promise((resolve) => setTimeout(resolve, 20));
     }

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bundleModule } from '../helpers/bundle.js';
+import { acquireLock, LockBusyError, takeLock } from '../../src/util/lock.js';
 
 let lockModule: string;
 beforeAll(async () => {
@@ -24,7 +25,8 @@ const CONTENDER = `
 import { closeSync, openSync, rmSync } from 'node:fs';
 const { acquireLock } = await import(process.argv[1]);
 const [, , lock, inside] = process.argv;
-const release = await acquireLock(lock, 10000);
+const clock = { now: Date.now, sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) };
+const release = await acquireLock(lock, clock, 10000);
 let fd;
 try { fd = openSync(inside, 'wx'); } catch { process.exit(3); }
 closeSync(fd);
@@ -54,5 +56,29 @@ describe('lock', () => {
       );
       expect(codes).toEqual([0, 0, 0, 0]);
     }
+  });
+
+  it('a wait for a held lock runs on the clock it is given, and ends busy at its deadline', async () => {
+    const lock = join(await mkdtemp(join(tmpdir(), 'cst-lock-')), 'held.lock');
+    const release = takeLock(lock);
+    let now = 1_000_000;
+    const slept: number[] = [];
+    const clock = {
+      now: () => now,
+      sleep: (ms: number) => {
+        slept.push(ms);
+        now += ms;
+        return Promise.resolve();
+      },
+    };
+    const error = await acquireLock(lock, clock, 10_000).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LockBusyError);
+    expect((error as LockBusyError).pid).toBe(process.pid);
+    // Backing off to 50 ms a try, until the clock, not the wall, passed the 10 s.
+    expect(slept.slice(0, 6)).toEqual([2, 4, 8, 16, 32, 50]);
+    expect(now - 1_000_000).toBeGreaterThan(10_000);
+    expect(() => takeLock(lock)).toThrow(LockBusyError);
+    release();
+    takeLock(lock)();
   });
 });

@@ -68,7 +68,7 @@ export async function runJournalReset(options: JournalResetOptions, ctx: Context
   const question = `Forget the journal of ${journal.input ?? id}? Its next run sends every row again, issued ones too.`;
   if (!(await confirmed(ctx, question, `resetting journal ${id}`, options))) return;
   try {
-    await removeJournal(ctx.env, id);
+    removeJournal(ctx.env, id);
   } catch (error) {
     if (error instanceof LockBusyError)
       throw new CliError(

@@ -6,13 +6,13 @@ import { confirmed } from '../../cmdutil/confirm.js';
 import type { LedgerPathOptions, LedgerPruneOptions } from './options.js';
 
 export function runLedgerPath(options: LedgerPathOptions, ctx: Context): Promise<void> {
-  ctx.stdout.write(`${openLedger(stateDir(ctx.env), options.sandbox).where}\n`);
+  ctx.stdout.write(`${openLedger(stateDir(ctx.env), options.sandbox, ctx).where}\n`);
   return Promise.resolve();
 }
 
 export async function runLedgerPrune(options: LedgerPruneOptions, ctx: Context): Promise<void> {
   const { before } = options;
-  const ledger = openLedger(stateDir(ctx.env), options.sandbox);
+  const ledger = openLedger(stateDir(ctx.env), options.sandbox, ctx);
   const since = new Date(before).toISOString();
   const records = (n: number) => `${n} record${n === 1 ? '' : 's'}`;
   // A count first, for --dry-run and for the question; --yes needs neither.

@@ -39,7 +39,7 @@ export async function runList(options: ListOptions, ctx: CommandContext): Promis
         await readSecretFromStdin(ctx, '--token-stdin'),
       )
     : undefined;
-  const ledger = openLedger(stateDir(ctx.env), options.sandbox);
+  const ledger = openLedger(stateDir(ctx.env), options.sandbox, ctx);
   // Filters on state, and the summary, need every matching session before any limit.
   const byState = options.states !== undefined || options.expiringMs !== undefined;
   const everything = byState || options.summary;

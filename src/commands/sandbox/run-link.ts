@@ -5,7 +5,7 @@ import { listJournals, removeJournal } from '../../session/bulk/journals.js';
 import { confirmed } from '../../cmdutil/confirm.js';
 import type { Context } from '../../context.js';
 import { CliError, UsageError } from '../../errors.js';
-import { openLedger } from '../../ledger/ledger.js';
+import { lockClock, openLedger } from '../../ledger/ledger.js';
 import { renderRecord } from '../../output/record.js';
 import { DecidedError, finishAttempt, UnofferedProviderError } from '../../sandbox/hub.js';
 import { SandboxStore, UnknownTokenError } from '../../sandbox/state.js';
@@ -19,7 +19,12 @@ export async function runLink(options: LinkOptions, ctx: Context): Promise<void>
       : await readSecretFromStdin(ctx, '--token-stdin');
   let finished;
   try {
-    finished = await finishAttempt(new SandboxStore(stateDir(ctx.env)), token, options, ctx.now());
+    finished = await finishAttempt(
+      new SandboxStore(stateDir(ctx.env), lockClock(ctx)),
+      token,
+      options,
+      ctx.now(),
+    );
   } catch (error) {
     if (error instanceof UnknownTokenError) {
       throw new CliError('token unknown or expired', 'not_found');
@@ -49,12 +54,12 @@ export async function runReset(options: ResetOptions, ctx: Context): Promise<voi
   const dir = stateDir(ctx.env);
   const question = "Forget the sandbox's sessions, accounts and ledger (its keys stay)?";
   if (!(await confirmed(ctx, question, 'resetting the sandbox', options))) return;
-  const forgotten = await new SandboxStore(dir).reset();
+  const forgotten = await new SandboxStore(dir, lockClock(ctx)).reset();
   // Session ids start again at 1, so the old sandbox ledger would be misleading; and the
   // journals of sandbox runs point at sessions that are gone.
-  await openLedger(dir, true).clear();
+  await openLedger(dir, true, ctx).clear();
   const journals = listJournals(ctx.env).filter((journal) => journal.target === 'sandbox');
-  for (const journal of journals) await removeJournal(ctx.env, journal.id);
+  for (const journal of journals) removeJournal(ctx.env, journal.id);
   changed(
     ctx,
     options.json,

@@ -25,7 +25,7 @@ import type { WaitOptions } from './options.js';
 
 export async function runWait(options: WaitOptions, ctx: CommandContext): Promise<void> {
   const sandbox = options.target.sandbox === true;
-  const ledger = openLedger(stateDir(ctx.env), sandbox);
+  const ledger = openLedger(stateDir(ctx.env), sandbox, ctx);
   const plan = (record: LedgerRecord | undefined): WaitPlan => ({
     intervalMs: options.intervalMs,
     waitTimeoutMs: options.waitTimeoutMs,

@@ -4,7 +4,7 @@
 import { closeSync, fsyncSync, readFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { appendWhole, ensurePrivateDir, openPrivateAppend } from '../../util/private-files.js';
-import { acquireLock } from '../../util/lock.js';
+import { takeLock } from '../../util/lock.js';
 
 /** `undelivered`: created, but its token never reached the results file; a re-run issues it anew. */
 export type RowState = 'pending' | 'issued' | 'failed' | 'unknown' | 'undelivered';
@@ -29,12 +29,13 @@ export class Journal {
     private readonly fd: number,
     private readonly states: Map<string, Known>,
     private readonly release: () => void,
+    private readonly now: () => Date,
   ) {}
 
-  /** Opens (and locks) the journal; a lock left by a dead run is taken over. */
-  static async open(path: string): Promise<Journal> {
+  /** Opens (and locks) the journal; a lock left by a dead run is taken over. `now` stamps rows. */
+  static async open(path: string, now: () => Date): Promise<Journal> {
     await ensurePrivateDir(dirname(path));
-    const release = await acquireLock(`${path}.lock`, 0);
+    const release = takeLock(`${path}.lock`);
     let text = '';
     try {
       text = readFileSync(path, 'utf8');
@@ -45,7 +46,7 @@ export class Journal {
     const fd = openPrivateAppend(path);
     // A torn last record must not swallow the next one.
     if (text !== '' && !text.endsWith('\n')) writeSync(fd, '\n');
-    return new Journal(path, fd, states, release);
+    return new Journal(path, fd, states, release, now);
   }
 
   /**
@@ -57,7 +58,7 @@ export class Journal {
   }
 
   record(entry: Omit<JournalEntry, 'at'>): void {
-    const full = { ...entry, at: new Date().toISOString() };
+    const full = { ...entry, at: this.now().toISOString() };
     appendWhole(this.fd, `${JSON.stringify(full)}\n`);
     if (++this.unsynced >= SYNC_EVERY) this.sync();
   }

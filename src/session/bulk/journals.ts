@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { stateDir } from '../../config/paths.js';
 import { writeFileAtomic } from '../../util/private-files.js';
 import type { Env } from '../../context.js';
-import { acquireLock } from '../../util/lock.js';
+import { takeLock } from '../../util/lock.js';
 import { rowStates, type RowState } from './journal.js';
 
 export interface JournalInfo {
@@ -97,7 +97,7 @@ function summarize(dir: string, id: string): JournalSummary {
 }
 
 /** Forgets a journal: its next run starts the input over. Refused while a run holds it. */
-export async function removeJournal(env: Env, id: string): Promise<boolean> {
+export function removeJournal(env: Env, id: string): boolean {
   const path = join(journalsDir(env), `${id}.jsonl`);
   if (!ID.test(id)) return false;
   try {
@@ -105,7 +105,7 @@ export async function removeJournal(env: Env, id: string): Promise<boolean> {
   } catch {
     return false;
   }
-  const release = await acquireLock(`${path}.lock`, 0);
+  const release = takeLock(`${path}.lock`);
   try {
     rmSync(path, { force: true });
     rmSync(path.replace(/\.jsonl$/, '.json'), { force: true });

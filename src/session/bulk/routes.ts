@@ -70,7 +70,7 @@ export class Routes {
     if (!journal) {
       // A journal of the state directory says which input and target it is about.
       const about = this.plan.journal === undefined ? this.plan.input : undefined;
-      journal = openJournal(path, about, connection);
+      journal = openJournal(path, about, connection, () => this.ctx.now());
       this.journals.set(path, journal);
     }
     return journal;
@@ -92,10 +92,11 @@ async function openJournal(
   path: string,
   input: string | undefined,
   connection: Connection,
+  now: () => Date,
 ): Promise<Journal> {
   let journal: Journal;
   try {
-    journal = await Journal.open(path);
+    journal = await Journal.open(path, now);
   } catch (error) {
     if (error instanceof LockBusyError)
       throw new CliError(

@@ -12,7 +12,7 @@ import type { ListedSession } from '../../../src/commands/list/run.js';
 import { targetId } from '../../../src/ledger/record.js';
 import { testContext } from '../../helpers/context.js';
 import { scriptedServer, type ScriptedServer } from '../../helpers/scripted-server.js';
-import { record } from '../../helpers/ledger-record.js';
+import { realClock, record } from '../../helpers/ledger-record.js';
 
 let server: ScriptedServer | undefined;
 afterEach(() => server?.close());
@@ -111,7 +111,11 @@ describe('list --linked', () => {
     const dir = await mkdtemp(join(tmpdir(), 'cst-linked-'));
     const target = targetId('env', server.baseUrl, 'key_test_123');
     for (const id of [3, 4])
-      await appendRecord(ledgerPath(dir, false), record(id, { target, org: null, project: null }));
+      await appendRecord(
+        ledgerPath(dir, false),
+        record(id, { target, org: null, project: null }),
+        realClock,
+      );
     const io = testContext({
       api: { baseUrl: server.baseUrl },
       env: { CST_STATE_DIR: dir },

@@ -8,7 +8,7 @@ import { runList } from '../../../src/commands/list/run.js';
 import { CliError } from '../../../src/errors.js';
 import { appendOutcome, appendRecord, ledgerPath } from '../../../src/ledger/store.js';
 import { testContext } from '../../helpers/context.js';
-import { record } from '../../helpers/ledger-record.js';
+import { realClock, record } from '../../helpers/ledger-record.js';
 
 const NOW = new Date(Date.parse(record(3).created_at) + 10 * 60_000);
 
@@ -18,6 +18,7 @@ async function stateWith(count: number) {
     await appendRecord(
       ledgerPath(dir, false),
       record(id, id === 2 ? { org: null, project: null } : {}),
+      realClock,
     );
   return dir;
 }
@@ -170,16 +171,20 @@ describe('cst list', () => {
     // then issued session 4, still pending: that newer one is still to chase.
     const owners = { 1: 'cus_a', 2: 'cus_b', 3: 'cus_a', 4: 'cus_b' } as const;
     for (const [id, owner] of Object.entries(owners))
-      await appendRecord(ledger, record(Number(id), { owner_id: owner }));
+      await appendRecord(ledger, record(Number(id), { owner_id: owner }), realClock);
     for (const id of [2, 3])
-      await appendOutcome(ledger, {
-        v: 1,
-        session_id: id,
-        target: record(id).target,
-        outcome: 'linked',
-        account_id: `acc_${id}`,
-        at: NOW.toISOString(),
-      });
+      await appendOutcome(
+        ledger,
+        {
+          v: 1,
+          session_id: id,
+          target: record(id).target,
+          outcome: 'linked',
+          account_id: `acc_${id}`,
+          at: NOW.toISOString(),
+        },
+        realClock,
+      );
     const chase = await list(dir, { expiring: '1h', field: 'id' });
     expect(chase.out).toBe('4\n');
     // Without --expiring, the pending session is listed as it is.
@@ -197,14 +202,18 @@ describe('cst list', () => {
       [3, 'linked', 'acc_3'],
       [4, 'cancelled', null],
     ] as const)
-      await appendOutcome(ledger, {
-        v: 1,
-        session_id: id,
-        target: record(id).target,
-        outcome,
-        account_id: account,
-        at: linkedAt(id).toISOString(),
-      });
+      await appendOutcome(
+        ledger,
+        {
+          v: 1,
+          session_id: id,
+          target: record(id).target,
+          outcome,
+          account_id: account,
+          at: linkedAt(id).toISOString(),
+        },
+        realClock,
+      );
     const states = JSON.parse((await list(dir, { json: true })).out) as Record<string, unknown>[];
     expect(states.map((row) => [row.id, row.state, row.linked_account_id])).toEqual([
       [6, 'pending', null],
@@ -252,8 +261,8 @@ describe('cst list', () => {
   it('finds sessions by the token on stdin, by its fingerprint', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'cst-list-'));
     const fp = (await import('../../../src/ledger/fingerprint.js')).fingerprint('the-token');
-    await appendRecord(ledgerPath(dir, false), record(1, { token_fp: fp }));
-    await appendRecord(ledgerPath(dir, false), record(2));
+    await appendRecord(ledgerPath(dir, false), record(1, { token_fp: fp }), realClock);
+    await appendRecord(ledgerPath(dir, false), record(2), realClock);
     expect((await list(dir, { tokenStdin: true, field: 'id' }, false, 'the-token\n')).out).toBe(
       '1\n',
     );

@@ -10,7 +10,7 @@ import { parseCreateOptions, type CreateFlags } from '../../../src/commands/crea
 import { runCreate } from '../../../src/commands/create/run.js';
 import { CliError } from '../../../src/errors.js';
 import { targetId } from '../../../src/ledger/record.js';
-import { acquireLock } from '../../../src/util/lock.js';
+import { takeLock } from '../../../src/util/lock.js';
 import { type RunningSandbox, startSandbox } from '../../../src/sandbox/server.js';
 import { testContext } from '../../helpers/context.js';
 
@@ -99,7 +99,7 @@ describe('bulk runs', () => {
       targetId('project', sandbox!.baseUrl, env.NORTH_KEY),
     );
     await mkdir(dirname(journal), { recursive: true });
-    const release = await acquireLock(`${journal}.lock`, 0);
+    const release = takeLock(`${journal}.lock`);
     try {
       const rows = 'owner_id,owner_name,org,project\nc1,One,north,hr\nc2,Two,north,hr\n';
       const run = await bulk(env, rows, { results: join(root, 'links.csv') });
