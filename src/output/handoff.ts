@@ -63,6 +63,7 @@ export function openInBrowser(ctx: Context, url: string): void {
       : process.platform === 'win32'
         ? ['rundll32', ['url.dll,FileProtocolHandler', url]]
         : ['xdg-open', [url]];
+  ctx.debug(`running ${command} with the auth link`);
   const child = spawn(command, args, {
     detached: true,
     stdio: 'ignore',

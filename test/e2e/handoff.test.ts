@@ -44,10 +44,13 @@ describe('at a terminal', () => {
 
   it('--open runs the system opener with the link, at a terminal only', async () => {
     const { env, opened } = await fakeOpener(await isolatedEnv());
-    const term = terminal([...create, '--open', '--field', 'auth_link_url'], env);
+    const term = terminal([...create, '--open', '--field', 'auth_link_url', '--debug'], env);
     const { code, screen } = await term.exit();
     expect(code).toBe(0);
-    const link = screen.trim().split(/\r?\n/)[0]!;
+    expect(plain(screen)).toContain('debug: running xdg-open with the auth link');
+    const link = plain(screen)
+      .split(/\r?\n/)
+      .find((line) => line.startsWith('http'))!;
     for (let i = 0; i < 100 && !existsSync(opened); i++)
       await new Promise((resolve) => setTimeout(resolve, 20));
     expect(await readFile(opened, 'utf8')).toBe(link);
@@ -55,13 +58,16 @@ describe('at a terminal', () => {
 
   it('--open in CI: a warning, and no browser', async () => {
     const { env, opened } = await fakeOpener(await isolatedEnv());
-    const term = terminal([...create, '--open', '--field', 'id'], env, { keep: { CI: 'true' } });
+    const term = terminal([...create, '--open', '--field', 'id', '--debug'], env, {
+      keep: { CI: 'true' },
+    });
     const { code, screen } = await term.exit();
     expect(code).toBe(0);
     expect(plain(screen)).toContain(
       'warning: --open needs a terminal outside CI: open the link yourself',
     );
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // The opener is started (or not) before cst exits: its debug line is the event.
+    expect(plain(screen)).not.toContain('running xdg-open');
     expect(existsSync(opened)).toBe(false);
   });
 
@@ -112,15 +118,16 @@ describe.concurrent('a link from a hostile server', () => {
         'Acme',
         '--field',
         'id',
+        '--debug',
       ];
       const term = terminal([...args, '--open', '--copy'], env);
       const { code, screen } = await term.exit();
       expect(code).toBe(0);
-      expect(plain(screen)).toMatch(/^7\r?\n/);
+      expect(plain(screen)).toMatch(/^(debug: .*\r?\n)*7\r?\n/m);
       expect(plain(screen)).toContain(`--open: the server sent ${named}`);
       expect(plain(screen)).toContain(`--copy: the server sent ${named}`);
       expect(screen).not.toContain('\u001b]52;');
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(plain(screen)).not.toContain('running xdg-open');
       expect(existsSync(opened)).toBe(false);
     } finally {
       await server.close();
