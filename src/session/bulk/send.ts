@@ -34,6 +34,22 @@ const GRACE_MS = 5000;
 type Ready = Extract<Prepared, { row: unknown }>;
 
 /** The state the workers of one run share: its books, and why it stopped, if it did. */
+/**
+ * What ends a run for every row: a signal; tokens that could not be delivered; a journal that
+ * will not take a record (a re-run could not tell what was sent); a ledger that will not (the
+ * state directory is full or unwritable: issued rows are safe in the results and the journal);
+ * or an error (a bad key, too many network failures, bad input).
+ */
+type Stop =
+  | { kind: 'signal'; signal: StopSignal }
+  | { kind: 'undelivered'; cause: string; remedy: string | undefined }
+  | { kind: 'journal'; error: StateWriteError }
+  | { kind: 'ledger'; path: string; error: unknown }
+  | { kind: 'error'; error: CliError };
+
+/** Which stop the verdict names when several came. */
+const STOP_RANK: readonly Stop['kind'][] = ['signal', 'undelivered', 'journal', 'ledger', 'error'];
+
 class BulkRun {
   readonly writer: ResultWriter;
   readonly progress: Progress;
@@ -42,19 +58,9 @@ class BulkRun {
   readonly inFlight = new Set<number>();
   /** Sessions created whose tokens could not be delivered: the customers to reissue. */
   readonly undelivered: { row: number; session: number; owner: string }[] = [];
-  undeliveredCause: string | undefined;
-  undeliveredRemedy: string | undefined;
-  /** A reason that ends the run for every row: a bad key, too many network failures, bad input. */
-  stopError: CliError | undefined;
-  /** The journal would not take a record: a re-run could not tell what was sent. */
-  stateError: StateWriteError | undefined;
-  stopSignal: StopSignal | undefined;
+  /** Why the run stops, once something ends it for every row. */
+  stop: Stop | undefined;
   networkFailures = 0;
-  /**
-   * The ledger would not take a record (the first such): the state directory is full or
-   * unwritable, so the run stops; issued rows are safe in the results and the journal.
-   */
-  ledgerFailure: { path: string; error: unknown } | undefined;
 
   constructor(
     readonly ctx: CommandContext,
@@ -68,13 +74,13 @@ class BulkRun {
   }
 
   get stopped(): boolean {
-    return (
-      this.stopError !== undefined ||
-      this.stateError !== undefined ||
-      this.stopSignal !== undefined ||
-      this.ledgerFailure !== undefined ||
-      this.undelivered.length > 0
-    );
+    return this.stop !== undefined;
+  }
+
+  /** The first reason of each kind counts; a reason that ranks higher replaces a lower one. */
+  stopFor(stop: Stop): void {
+    if (this.stop === undefined || STOP_RANK.indexOf(stop.kind) < STOP_RANK.indexOf(this.stop.kind))
+      this.stop = stop;
   }
 
   /** Counts a result, and prints it unless it was printed already (as its token's delivery). */
@@ -94,7 +100,10 @@ class BulkRun {
       journal.record(entry);
       return true;
     } catch (error) {
-      this.stateError ??= new StateWriteError('the journal', journal.path, error);
+      this.stopFor({
+        kind: 'journal',
+        error: new StateWriteError('the journal', journal.path, error),
+      });
       return false;
     }
   }
@@ -132,7 +141,7 @@ export async function send(
       try {
         return await iterator.next();
       } catch (error) {
-        run.stopError ??= asCliError(error);
+        run.stopFor({ kind: 'error', error: asCliError(error) });
         return undefined;
       }
     }));
@@ -143,12 +152,10 @@ export async function send(
       await processRow(run, item.value);
     }
   };
-  const signalled = ctx.untilSignal().then((signal) => {
-    run.stopSignal = signal;
-  });
+  const signalled = ctx.untilSignal().then((signal) => run.stopFor({ kind: 'signal', signal }));
   const workers = Promise.all(Array.from({ length: plan.concurrency }, worker));
   await Promise.race([workers, signalled]);
-  if (run.stopSignal) {
+  if (run.stop?.kind === 'signal') {
     // Let requests in flight finish, briefly; what does not is journaled as pending.
     await Promise.race([workers, new Promise((r) => setTimeout(r, GRACE_MS).unref())]);
   }
@@ -170,8 +177,11 @@ async function processRow(run: BulkRun, item: Prepared): Promise<void> {
     journal = await item.route.journal();
   } catch (error) {
     // Another run holds this target's journal, or it cannot be written: nothing can be sent.
-    if (error instanceof StateWriteError) run.stateError ??= error;
-    else run.stopError ??= asCliError(error);
+    run.stopFor(
+      error instanceof StateWriteError
+        ? { kind: 'journal', error }
+        : { kind: 'error', error: asCliError(error) },
+    );
     return;
   }
   const earlier = settledEarlier(run, item, journal);
@@ -258,8 +268,11 @@ async function record(
     });
     const where = run.results ? `the results file ${run.results.path}` : 'stdout';
     run.undelivered.push({ row: item.line, session: session.id, owner });
-    run.undeliveredCause ??= `${where}: ${ioReason(failure)}`;
-    run.undeliveredRemedy ??= ioRemedy(failure);
+    run.stopFor({
+      kind: 'undelivered',
+      cause: `${where}: ${ioReason(failure)}`,
+      remedy: ioRemedy(failure),
+    });
     return run.report({
       row: item.line,
       status: 'undelivered',
@@ -280,7 +293,7 @@ async function record(
   try {
     await connection.ledger.append(entry);
   } catch (error) {
-    run.ledgerFailure ??= { path: connection.ledger.where, error };
+    run.stopFor({ kind: 'ledger', path: connection.ledger.where, error });
   }
   run.report(issued, !run.results);
 }
@@ -298,7 +311,8 @@ function classify(run: BulkRun, item: Ready, journal: Journal, error: unknown): 
     session_id: null,
     error: { code: cli.code, message: cli.message },
   });
-  if (outcome.stopRun || run.networkFailures >= run.plan.maxNetworkFailures) run.stopError ??= cli;
+  if (outcome.stopRun || run.networkFailures >= run.plan.maxNetworkFailures)
+    run.stopFor({ kind: 'error', error: cli });
 }
 
 /** The summary line, then the run's verdict: a stop, partial failure, or success. */
@@ -329,42 +343,7 @@ async function conclude(run: BulkRun): Promise<void> {
     const notSent = rows === undefined ? undefined : Math.max(0, rows - done);
     resume = `${notSent === undefined ? 'the rest of the input was' : `${notSent} row${notSent === 1 ? ' was' : 's were'}`} not sent; resume with: ${commandLine(ctx.argv)}`;
   }
-  if (run.stopSignal) throw new InterruptedError(run.stopSignal, undefined, { hint: resume });
-  if (run.undelivered.length > 0) {
-    const listed = run.undelivered
-      .slice(0, 10)
-      .map(({ row, session, owner }) => `session ${session} for ${owner} (line ${row})`)
-      .join(', ');
-    const more = run.undelivered.length - 10;
-    throw new UndeliveredError(
-      `stopped: ${run.undelivered.length} session${run.undelivered.length === 1 ? ' was' : 's were'} created but not delivered to ${run.undeliveredCause}: ${listed}${more > 0 ? `, and ${more} more (their result lines say which)` : ''}`,
-      {
-        hint: `${run.undeliveredRemedy ?? 'make room for the results'}; undelivered rows are issued anew, issued ones skipped. ${resume}`,
-      },
-    );
-  }
-  if (run.stateError) {
-    const remedy = ioRemedy(run.stateError.cause) ?? 'make the journal writable';
-    // A journal refused before any row was sent has nothing to resume from.
-    throw new StateWriteError('the journal', run.stateError.path, run.stateError.cause, {
-      hint: done === 0 ? remedy : `${remedy}; the journal knows every row it recorded. ${resume}`,
-    });
-  }
-  if (run.ledgerFailure !== undefined)
-    throw new StateWriteError(
-      'every issued row to the ledger',
-      run.ledgerFailure.path,
-      run.ledgerFailure.error,
-      {
-        hint: `${ioRemedy(run.ledgerFailure.error, 'state') ?? 'make the ledger writable'}; every issued token was delivered and the journal knows every row, only the ledger (cst list) misses some. ${resume}`,
-      },
-    );
-  const { stopError } = run;
-  if (stopError)
-    throw new CliError(`stopped: ${stopError.message}`, stopError.code, {
-      status: stopError.status,
-      hint: stopError.hint ? `${stopError.hint}. ${resume}` : resume,
-    });
+  if (run.stop) throw stopError(run, run.stop, done, resume);
   if (counts.failed + counts.unknown > 0) {
     throw new CliError(
       `${counts.failed} row${counts.failed === 1 ? '' : 's'} failed, ${counts.unknown} unknown`,
@@ -388,4 +367,41 @@ function commandLine(argv: readonly string[]): string {
   const quote = (arg: string) =>
     /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`;
   return ['cst', ...argv.map(quote)].join(' ');
+}
+
+/** The error a stopped run ends in, with how to resume it. */
+function stopError(run: BulkRun, stop: Stop, done: number, resume: string): Error {
+  switch (stop.kind) {
+    case 'signal':
+      return new InterruptedError(stop.signal, undefined, { hint: resume });
+    case 'undelivered': {
+      const listed = run.undelivered
+        .slice(0, 10)
+        .map(({ row, session, owner }) => `session ${session} for ${owner} (line ${row})`)
+        .join(', ');
+      const more = run.undelivered.length - 10;
+      return new UndeliveredError(
+        `stopped: ${run.undelivered.length} session${run.undelivered.length === 1 ? ' was' : 's were'} created but not delivered to ${stop.cause}: ${listed}${more > 0 ? `, and ${more} more (their result lines say which)` : ''}`,
+        {
+          hint: `${stop.remedy ?? 'make room for the results'}; undelivered rows are issued anew, issued ones skipped. ${resume}`,
+        },
+      );
+    }
+    case 'journal': {
+      const remedy = ioRemedy(stop.error.cause) ?? 'make the journal writable';
+      // A journal refused before any row was sent has nothing to resume from.
+      return new StateWriteError('the journal', stop.error.path, stop.error.cause, {
+        hint: done === 0 ? remedy : `${remedy}; the journal knows every row it recorded. ${resume}`,
+      });
+    }
+    case 'ledger':
+      return new StateWriteError('every issued row to the ledger', stop.path, stop.error, {
+        hint: `${ioRemedy(stop.error, 'state') ?? 'make the ledger writable'}; every issued token was delivered and the journal knows every row, only the ledger (cst list) misses some. ${resume}`,
+      });
+    case 'error':
+      return new CliError(`stopped: ${stop.error.message}`, stop.error.code, {
+        status: stop.error.status,
+        hint: stop.error.hint ? `${stop.error.hint}. ${resume}` : resume,
+      });
+  }
 }
