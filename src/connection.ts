@@ -166,7 +166,7 @@ export function maxPages(ctx: Context): number {
   return pages;
 }
 
-export function userAgentOf(ctx: Context): { userAgent: string } {
+function userAgentOf(ctx: Context): { userAgent: string } {
   return {
     userAgent: `cst/${ctx.version} (node ${process.version}; ${process.platform} ${process.arch})`,
   };

@@ -290,7 +290,7 @@ export function ioRemedy(error: unknown, where: 'state' | 'path' = 'path'): stri
 }
 
 /** A command's output could not be written where it was going. */
-export class OutputError extends CliError {
+class OutputError extends CliError {
   constructor(where: string, cause: unknown) {
     super(`cannot write to ${where}: ${ioReason(cause)}`, 'output_failed', { cause });
   }

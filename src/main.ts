@@ -132,7 +132,7 @@ const GLOBAL_VALUES = new Set(['--ca-file', '--color']);
  * for a command that takes a token, an argument of a token's shape is its operand, moved after
  * `--`. Never an option of cst: no flag is that long.
  */
-export function tokenAsOperand(argv: readonly string[]): readonly string[] {
+function tokenAsOperand(argv: readonly string[]): readonly string[] {
   if (argv.includes('--')) return argv;
   let at = 0;
   while (at < argv.length && argv[at]!.startsWith('-')) at += GLOBAL_VALUES.has(argv[at]!) ? 2 : 1;

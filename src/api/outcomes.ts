@@ -202,7 +202,7 @@ export function errorCode(error: unknown): string {
   return '';
 }
 
-export function oneLine(text: string): string {
+function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim().slice(0, 300);
 }
 

@@ -25,7 +25,7 @@ const organizationSchema = z.strictObject({
   projects: z.record(z.string(), projectSchema),
 });
 
-export const configSchema = z.strictObject({
+const configSchema = z.strictObject({
   default: z.optional(z.strictObject({ org: z.string(), project: z.string() })),
   organizations: z._default(z.record(z.string(), organizationSchema), {}),
 });

@@ -126,7 +126,7 @@ async function configuredTarget(
 }
 
 /** CST_API_KEY and CST_BASE_URL, for scripts and CI with no project selected. */
-export function envTarget(ctx: Context): Target | undefined {
+function envTarget(ctx: Context): Target | undefined {
   const apiKey = envValue(ctx.env, 'CST_API_KEY');
   if (apiKey === undefined) return undefined;
   const baseUrl = envValue(ctx.env, 'CST_BASE_URL') ?? DEFAULT_BASE_URL;

@@ -43,7 +43,7 @@ export const wholeNumber = (text: string): number | undefined =>
  * a server stores it in and far inside what cst can compute an expiry for. Checked before the
  * request is sent: a value that broke cst after the server acted would lose the session.
  */
-export const MAX_EXPIRES_IN_SECONDS = 2 ** 31 - 1;
+const MAX_EXPIRES_IN_SECONDS = 2 ** 31 - 1;
 
 export function expiresInProblem(ms: number): string | undefined {
   if (!(Number.isFinite(ms) && ms >= 1000 && ms <= MAX_EXPIRES_IN_SECONDS * 1000))
@@ -118,7 +118,7 @@ export const sessionId = flagValue(
 );
 
 /** The first problem, as "--flag-name: message". */
-export function usageFromZod(error: core.$ZodError): UsageError {
+function usageFromZod(error: core.$ZodError): UsageError {
   const issue = error.issues[0];
   const key = String(issue?.path[0] ?? '');
   const flag = `--${key.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
@@ -145,7 +145,7 @@ export const wholeNumberFrom = (min: number) =>
   );
 
 /** `N/s`, `N/min`, `N/h`, a bare N per minute; `0` or `unlimited` for none. Per second. */
-export function parseRate(text: string): number | undefined {
+function parseRate(text: string): number | undefined {
   const trimmed = text.trim().toLowerCase();
   if (trimmed === '0' || trimmed === 'unlimited') return Infinity;
   const match = /^(\d+(?:\.\d+)?)(?:\/(s|sec|m|min|h|hour))?$/.exec(trimmed);

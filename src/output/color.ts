@@ -5,7 +5,7 @@ import { envValue, type Context, type OutputStream } from '../context.js';
 
 export type ColorLevel = 0 | 1 | 2 | 3;
 
-export function decideColorLevel(ctx: Context, stream: OutputStream): ColorLevel {
+function decideColorLevel(ctx: Context, stream: OutputStream): ColorLevel {
   if (ctx.globals.color === 'never') return 0;
   if (ctx.globals.color === 'always') return Math.max(1, terminalLevel(ctx)) as ColorLevel;
   if (envValue(ctx.env, 'NO_COLOR') !== undefined) return 0;

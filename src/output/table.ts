@@ -37,7 +37,7 @@ export function copyLines(ctx: Context, rows: Row[]): string {
 /** No rule between rows: one record reads as a list of fields. */
 const COMPACT = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
 
-export function terminalColumns(ctx: Context): number {
+function terminalColumns(ctx: Context): number {
   const fromEnv = Number(ctx.env.COLUMNS);
   return ctx.stdout.columns || (Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : 80);
 }

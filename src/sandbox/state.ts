@@ -77,7 +77,7 @@ export const SEED: readonly { name: string; id: string; projects: readonly strin
   { name: 'globex', id: '1002', projects: ['production', 'staging'] },
 ];
 
-export function seedState(): SandboxState {
+function seedState(): SandboxState {
   return {
     version: 1,
     nextSessionId: 1,

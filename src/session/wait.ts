@@ -218,7 +218,7 @@ async function linkedAccount(
 }
 
 /** The customer finished the Hub without an account: exit 13. */
-export class LinkEnded extends CliError {
+class LinkEnded extends CliError {
   constructor(
     message: string,
     code: 'link_failed' | 'link_cancelled',

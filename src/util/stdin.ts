@@ -2,7 +2,7 @@ import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
 
 /** Far more than any token or key: a secret on stdin is one line, not a file. */
-export const MAX_SECRET_BYTES = 64 * 1024;
+const MAX_SECRET_BYTES = 64 * 1024;
 
 /** A secret piped on stdin (never typed into argv, which lands in shell history). */
 export async function readSecretFromStdin(ctx: Context, flag: string): Promise<string> {

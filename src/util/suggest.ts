@@ -1,5 +1,5 @@
 /** The candidate closest to `input` by edit distance, if it is close enough to be a typo. */
-export function nearest(input: string, candidates: readonly string[]): string | undefined {
+function nearest(input: string, candidates: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of candidates) {

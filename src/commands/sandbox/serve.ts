@@ -3,7 +3,7 @@ import { FAULTS } from '../../sandbox/faults.js';
 import { collect, type Dispatch, examples } from '../../cmdutil/shared.js';
 import type { ServeFlags } from './options.js';
 
-export const DEFAULT_SANDBOX_PORT = 4141;
+const DEFAULT_SANDBOX_PORT = 4141;
 
 export function serveCommand(run: Dispatch): Command {
   return new Command('serve')

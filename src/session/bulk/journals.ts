@@ -31,7 +31,7 @@ const ID = /^[0-9a-f]{16}$/;
 /** A journal's id: 16 hex digits, the name cst gives its file. */
 export const isJournalId = (text: string): boolean => ID.test(text);
 
-export function journalsDir(env: Env): string {
+function journalsDir(env: Env): string {
   return join(stateDir(env), 'journals');
 }
 
