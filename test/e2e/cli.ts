@@ -84,6 +84,10 @@ export function cst(
   timeoutMs?: number,
 ): Promise<Result> {
   const child = start(args, env);
+  // cst may exit (a usage error, say) before it reads its input: that pipe closing is no failure.
+  child.stdin?.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
   child.stdin?.end(input);
   return finish(child, timeoutMs);
 }
