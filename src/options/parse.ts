@@ -125,24 +125,18 @@ function usageFromZod(error: core.$ZodError): UsageError {
   return new UsageError(`${flag}: ${issue?.message ?? 'invalid value'}`);
 }
 
-/** A whole number of at least 1, from a flag's text. */
-export const positiveInt = flagValue(
-  (text) => {
+/** A whole number of at least `min`, from a flag's text; `problem` words a refusal. */
+export const wholeNumberFrom = (
+  min: number,
+  problem = (text: string) => `"${text}" is not a whole number of ${min} or more`,
+) =>
+  flagValue((text) => {
     const n = wholeNumber(text);
-    return n !== undefined && n >= 1 ? n : undefined;
-  },
-  (text) => `"${text}" is not a positive whole number`,
-);
+    return n !== undefined && n >= min ? n : undefined;
+  }, problem);
 
-/** A whole number of at least `min`, from a flag's text. */
-export const wholeNumberFrom = (min: number) =>
-  flagValue(
-    (text) => {
-      const n = wholeNumber(text);
-      return n !== undefined && n >= min ? n : undefined;
-    },
-    (text) => `"${text}" is not a whole number of ${min} or more`,
-  );
+/** A whole number of at least 1, from a flag's text. */
+export const positiveInt = wholeNumberFrom(1, (text) => `"${text}" is not a positive whole number`);
 
 /** `N/s`, `N/min`, `N/h`, a bare N per minute; `0` or `unlimited` for none. Per second. */
 function parseRate(text: string): number | undefined {
