@@ -87,7 +87,7 @@ export interface Timer {
 }
 
 /** The real clock's timers. */
-const REAL_TIMER: Timer = {
+export const REAL_TIMER: Timer = {
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   after(ms, fire) {
     const timer = setTimeout(fire, ms);

@@ -27,6 +27,8 @@ import {
   UnknownTokenError,
 } from './state.js';
 import { ECHOED_FIELDS, validateCreate } from './validate.js';
+import { REAL_TIMER } from '../context.js';
+import { lockClock } from '../util/lock.js';
 import { errorBody, HttpError, readJson, readText, send, sendHtml } from './http.js';
 import { accountRoutes } from './accounts.js';
 import { AFTER_ACTING, type FaultOptions, FaultPlan } from './faults.js';
@@ -65,10 +67,7 @@ interface Sandbox {
 
 export async function startSandbox(options: SandboxOptions): Promise<RunningSandbox> {
   const now = options.now ?? (() => new Date());
-  const store = new SandboxStore(options.stateDir, {
-    now: () => now().getTime(),
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-  });
+  const store = new SandboxStore(options.stateDir, lockClock({ now, timer: REAL_TIMER }));
   const sandbox: Sandbox = {
     store,
     now,

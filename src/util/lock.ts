@@ -15,6 +15,15 @@ export interface LockClock {
   sleep(ms: number): Promise<void>;
 }
 
+/** A context's clock (its `now` and its timer), as a lock's waits read it. */
+export const lockClock = (time: {
+  now(): Date;
+  timer: { sleep(ms: number): Promise<void> };
+}): LockClock => ({
+  now: () => time.now().getTime(),
+  sleep: (ms) => time.timer.sleep(ms),
+});
+
 export async function withLock<T>(
   path: string,
   clock: LockClock,
