@@ -2,7 +2,7 @@
 // backend (store.ts, query.ts) is the only one today; a second one (a database shared by CI
 // runners) implements the same interface and nothing above ledger/ changes.
 import type { Context } from '../context.js';
-import type { LockClock } from '../util/lock.js';
+import { type LockClock, lockClock } from '../util/lock.js';
 import { writeFileAtomic } from '../util/private-files.js';
 import { type LedgerQuery, queryLedger } from './query.js';
 import type { LedgerRecord } from './record.js';
@@ -68,6 +68,16 @@ export class FileLedger implements Ledger {
   }
 }
 
+/** The newest record that matches `query`, or undefined: the scan stops at it. */
+export async function newestRecord(
+  ledger: Ledger,
+  query: Omit<LedgerQuery, 'limit' | 'first' | 'now'>,
+  now: Date,
+): Promise<LedgerRecord | undefined> {
+  const { rows } = await ledger.query({ ...query, limit: 1, first: true, now: now.getTime() });
+  return rows[0];
+}
+
 /** The ledger of a target: the sandbox's, or the one every other target shares. */
 export function openLedger(
   stateDir: string,
@@ -76,9 +86,3 @@ export function openLedger(
 ): Ledger {
   return new FileLedger(ledgerPath(stateDir, sandbox), lockClock(ctx));
 }
-
-/** The context's clock, as a lock's waits read it. */
-export const lockClock = (ctx: Pick<Context, 'now' | 'timer'>): LockClock => ({
-  now: () => ctx.now().getTime(),
-  sleep: (ms) => ctx.timer.sleep(ms),
-});

@@ -15,7 +15,7 @@ import {
   StateWriteError,
   UndeliveredError,
 } from '../errors.js';
-import type { Ledger } from '../ledger/ledger.js';
+import { type Ledger, newestRecord } from '../ledger/ledger.js';
 import { type LedgerRecord, ledgerRecord } from '../ledger/record.js';
 import { warn } from '../output/messages.js';
 import { unusableCreate } from './unusable.js';
@@ -116,15 +116,7 @@ async function warnIfActive(
   ownerId: string,
 ): Promise<void> {
   try {
-    const { rows } = await ledger.query({
-      target,
-      ownerId,
-      status: 'active',
-      limit: 1,
-      first: true,
-      now: ctx.now().getTime(),
-    });
-    const active = rows[0];
+    const active = await newestRecord(ledger, { target, ownerId, status: 'active' }, ctx.now());
     if (active)
       warn(
         ctx,

@@ -5,7 +5,7 @@ import { REQUEST_FIELDS } from '../api/request-fields.js';
 import { stateDir } from '../config/paths.js';
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
-import { openLedger } from '../ledger/ledger.js';
+import { newestRecord, openLedger } from '../ledger/ledger.js';
 
 export interface Reissue {
   /** The request fields carried over, keyed as cst holds them (camelCase). */
@@ -15,14 +15,8 @@ export interface Reissue {
 }
 
 export async function reissue(ctx: Context, id: number, sandbox: boolean): Promise<Reissue> {
-  const { rows } = await openLedger(stateDir(ctx.env), sandbox, ctx).query({
-    id,
-    status: 'all',
-    limit: 1,
-    first: true,
-    now: ctx.now().getTime(),
-  });
-  const record = rows[0];
+  const ledger = openLedger(stateDir(ctx.env), sandbox, ctx);
+  const record = await newestRecord(ledger, { id, status: 'all' }, ctx.now());
   if (!record) {
     throw new UsageError(
       `--from-session: no session ${id} in the ${sandbox ? 'sandbox ' : ''}ledger`,

@@ -6,7 +6,7 @@ import type { TargetFlags } from '../../options/target.js';
 import { UsageError } from '../../errors.js';
 import { fingerprint } from '../../ledger/fingerprint.js';
 import type { LedgerRecord } from '../../ledger/record.js';
-import { openLedger } from '../../ledger/ledger.js';
+import { newestRecord, openLedger } from '../../ledger/ledger.js';
 import { note, warn } from '../../output/messages.js';
 import { renderRecord } from '../../output/record.js';
 import { readSecretFromStdin } from '../../util/stdin.js';
@@ -33,16 +33,8 @@ export async function runWait(options: WaitOptions, ctx: CommandContext): Promis
     known: record && { sessionId: record.id, ownerId: record.owner_id },
     sandbox,
   });
-  const lookup = async (query: { id?: number; tokenFp?: string }) =>
-    (
-      await ledger.query({
-        ...query,
-        status: 'all',
-        limit: 1,
-        first: true,
-        now: ctx.now().getTime(),
-      })
-    ).rows[0];
+  const lookup = (query: { id?: number; tokenFp?: string }) =>
+    newestRecord(ledger, { ...query, status: 'all' }, ctx.now());
 
   let target: TargetFlags;
   let poll: (client: ApiClient, tid: string) => Promise<Linked>;
