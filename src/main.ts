@@ -1,8 +1,8 @@
 // Runs cst: the only place that turns errors into exit codes and one-line messages, and the
 // only place that touches the process (signals, a closed stdout).
-import type { CommandContext } from './connection.js';
-import type { Context, OutputStream, StopSignal } from './context.js';
-import type * as Errors from './errors.js';
+import type { CommandContext } from './connection/connection.js';
+import type { Context, OutputStream, StopSignal } from './core/context.js';
+import type * as Errors from './core/errors.js';
 import type { UsageFailure } from './program.js';
 
 declare const __CST_VERSION__: string;
@@ -16,9 +16,9 @@ export interface Host {
 /** Runs cst and returns the exit code. Never throws. */
 export async function main(argv: string[], host: Host = {}): Promise<number> {
   const [{ createContext }, errors, { onBeforeV8Flags }] = await Promise.all([
-    import('./context.js'),
-    import('./errors.js'),
-    import('./runtime.js'),
+    import('./core/context.js'),
+    import('./core/errors.js'),
+    import('./core/runtime.js'),
   ]);
   if (host.beforeV8Flags) onBeforeV8Flags(host.beforeV8Flags);
   const { EXIT } = errors;
@@ -33,12 +33,12 @@ export async function main(argv: string[], host: Host = {}): Promise<number> {
     stderr: process.stderr,
     env: process.env,
     version: __CST_VERSION__,
-    prompter: (ctx) => import('./prompter.js').then((m) => m.createPrompter(ctx)),
+    prompter: (ctx) => import('./core/prompter.js').then((m) => m.createPrompter(ctx)),
   });
   // Talking to StackOne loads undici and the config: only when a command first asks.
   const ctx: CommandContext = Object.assign(base, {
     connect: ((flags, options) =>
-      import('./connection.js').then((m) =>
+      import('./connection/connection.js').then((m) =>
         m.connect(ctx, flags, options),
       )) satisfies CommandContext['connect'],
   });

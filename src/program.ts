@@ -14,8 +14,8 @@ import { journalCommand } from './commands/journal/journal.js';
 import { ledgerCommand } from './commands/ledger/ledger.js';
 import { listCommand } from './commands/list/list.js';
 import { sandboxCommand } from './commands/sandbox/sandbox.js';
-import type { CommandContext } from './connection.js';
-import { type ColorMode, envValue } from './context.js';
+import type { CommandContext } from './connection/connection.js';
+import { type ColorMode, envValue } from './core/context.js';
 
 /** Tests pass their own dispatch to see the typed options a command line turns into. */
 export function buildProgram(ctx: CommandContext, dispatch?: Dispatch): Command {

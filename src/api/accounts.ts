@@ -2,7 +2,7 @@
 // paged GET /accounts walk that every command listing accounts shares.
 import * as z from 'zod/mini';
 import type { ApiClient } from './client.js';
-import { InvalidResponseError } from '../errors.js';
+import { InvalidResponseError } from '../core/errors.js';
 
 const nullableString = z.nullish(z.string());
 

@@ -1,7 +1,7 @@
 // A base URL, checked where it is read (CST_BASE_URL, a project's base_url) and again where a
 // client is opened: http or https, with a host.
-import { ConfigError } from '../errors.js';
-import { isLoopback } from '../util/loopback.js';
+import { ConfigError } from '../core/errors.js';
+import { isLoopback } from '../core/util/loopback.js';
 
 export function parseBaseUrl(baseUrl: string, source?: string): URL {
   try {

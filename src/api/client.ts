@@ -3,9 +3,9 @@
 import { EventEmitter } from 'node:events';
 import type { Dispatcher } from 'undici';
 import { request } from './undici.js';
-import { REDACTED, Redactor } from '../util/redact.js';
+import { REDACTED, Redactor } from '../core/util/redact.js';
 import type * as z from 'zod/mini';
-import { type ApiError, ConfigError, InvalidResponseError, NetworkError } from '../errors.js';
+import { type ApiError, ConfigError, InvalidResponseError, NetworkError } from '../core/errors.js';
 import {
   errorCode,
   errorMessage,

@@ -1,9 +1,9 @@
 // What a failed request means, in one line a person can act on: HTTP statuses, network
 // failures (refused, DNS, TLS, lost after sending, a refusing proxy) and their hints.
-import { ApiError, InvalidResponseError, NetworkError } from '../errors.js';
+import { ApiError, InvalidResponseError, NetworkError } from '../core/errors.js';
 import { isTlsCode, neverSent } from './retry.js';
 import { errorBodySchema } from './schemas.js';
-import { isLoopback } from '../util/loopback.js';
+import { isLoopback } from '../core/util/loopback.js';
 
 export function errorMessage(text: string): string | undefined {
   try {

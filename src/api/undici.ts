@@ -6,7 +6,7 @@ import { setFlagsFromString } from 'node:v8';
 import type { Dispatcher } from 'undici';
 import AgentClass from 'undici/lib/dispatcher/agent.js';
 import requestMethod from 'undici/lib/api/api-request.js';
-import { announceV8Flags } from '../runtime.js';
+import { announceV8Flags } from '../core/runtime.js';
 
 export const Agent = AgentClass;
 

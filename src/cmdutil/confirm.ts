@@ -1,8 +1,8 @@
 // Destructive commands ask on a terminal and need --yes otherwise. Declining is an answer, not
 // an interrupt: the command says nothing was deleted and exits 0.
-import { canPrompt, type Context } from '../context.js';
-import { UsageError } from '../errors.js';
-import { note } from '../output/messages.js';
+import { canPrompt, type Context } from '../core/context.js';
+import { UsageError } from '../core/errors.js';
+import { note } from '../core/output/messages.js';
 
 /** True to go ahead; false when the person said no (and "nothing deleted" is printed). */
 export async function confirmed(

@@ -1,8 +1,8 @@
 // Flags that mean the same thing in every command, defined once. Commander only: this file is
 // on the help path.
 import { type Command, Option } from 'commander';
-import type { CommandContext } from '../connection.js';
-import { RECORD_FORMATS } from '../output/format.js';
+import type { CommandContext } from '../connection/connection.js';
+import { RECORD_FORMATS } from '../core/output/format.js';
 
 /** A command's work: typed options in, output and an exit code (by throwing) out. */
 export type Runner<O> = (options: O, ctx: CommandContext) => Promise<void>;

@@ -1,8 +1,8 @@
 // Which organization and project a command uses. The same rules apply to the user's config and
 // to the sandbox's seeded organizations: first match wins.
-import { canPrompt, envValue, type Context } from '../context.js';
-import { MissingFlagsError, UsageError } from '../errors.js';
-import { didYouMean } from '../util/suggest.js';
+import { canPrompt, envValue, type Context } from '../core/context.js';
+import { MissingFlagsError, UsageError } from '../core/errors.js';
+import { didYouMean } from '../core/util/suggest.js';
 
 export interface CatalogProject {
   org: string;

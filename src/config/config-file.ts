@@ -2,7 +2,7 @@
 // Hand-written files must work, so every mistake is reported with its place in the file.
 import { readFile } from 'node:fs/promises';
 import * as z from 'zod/mini';
-import { ConfigError } from '../errors.js';
+import { ConfigError } from '../core/errors.js';
 
 const projectSchema = z.strictObject({
   /** The StackOne project id the key is expected to belong to. */
@@ -67,6 +67,6 @@ export async function loadConfig(path: string): Promise<ConfigFile> {
 
 /** Written atomically, 0600 in a 0700 directory. */
 export async function saveConfig(path: string, config: ConfigFile): Promise<void> {
-  const { writeFileAtomic } = await import('../util/private-files.js');
+  const { writeFileAtomic } = await import('../core/util/private-files.js');
   await writeFileAtomic(path, `${JSON.stringify(config, null, 2)}\n`);
 }

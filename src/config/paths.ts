@@ -1,7 +1,7 @@
 // Where cst keeps its files: XDG base directories, each overridable for tests and CI.
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { envValue, type Env } from '../context.js';
+import { envValue, type Env } from '../core/context.js';
 
 function home(env: Env): string {
   return envValue(env, 'HOME') ?? homedir();

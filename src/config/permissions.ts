@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import type { Context } from '../context.js';
-import { warn } from '../output/messages.js';
+import type { Context } from '../core/context.js';
+import { warn } from '../core/output/messages.js';
 
 /** A config or key file that group or others can read is worth a warning with the fix. */
 export async function warnIfShared(ctx: Context, path: string): Promise<void> {

@@ -1,7 +1,7 @@
 // Proxy settings from the environment, as curl and most CLIs read them (lower case first).
-import { envValue, type Env } from '../context.js';
-import { ConfigError } from '../errors.js';
-import { isLoopback } from '../util/loopback.js';
+import { envValue, type Env } from '../core/context.js';
+import { ConfigError } from '../core/errors.js';
+import { isLoopback } from '../core/util/loopback.js';
 import type { ProxySettings } from '../api/undici.js';
 
 export function proxySettings(env: Env): ProxySettings {

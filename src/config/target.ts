@@ -2,8 +2,8 @@
 import { readFile } from 'node:fs/promises';
 import { DEFAULT_BASE_URL } from '../api/constants.js';
 import { parseBaseUrl } from '../api/base-url.js';
-import { envValue, type Context } from '../context.js';
-import { ConfigError, ioReason, UsageError } from '../errors.js';
+import { envValue, type Context } from '../core/context.js';
+import { ConfigError, ioReason, UsageError } from '../core/errors.js';
 import type { TargetFlags } from '../options/target.js';
 import { type Catalog, label, pickProject, selectProject } from './catalog.js';
 import { type ConfigFile, loadConfig, type ProjectConfig } from './config-file.js';

@@ -1,9 +1,9 @@
 // The ledger as cst's commands see it: what they append and ask, not where it is kept. The file
 // backend (store.ts, query.ts) is the only one today; a second one (a database shared by CI
 // runners) implements the same interface and nothing above ledger/ changes.
-import type { Context } from '../context.js';
-import { type LockClock, lockClock } from '../util/lock.js';
-import { writeFileAtomic } from '../util/private-files.js';
+import type { Context } from '../core/context.js';
+import { type LockClock, lockClock } from '../core/util/lock.js';
+import { writeFileAtomic } from '../core/util/private-files.js';
 import { type LedgerQuery, queryLedger } from './query.js';
 import type { LedgerRecord } from './record.js';
 import {

@@ -9,9 +9,9 @@ import {
   ensurePrivateDir,
   openPrivateAppend,
   writeFileAtomic,
-} from '../util/private-files.js';
-import { acquireLockSync, type LockClock, withLock } from '../util/lock.js';
-import { StateReadError } from '../errors.js';
+} from '../core/util/private-files.js';
+import { acquireLockSync, type LockClock, withLock } from '../core/util/lock.js';
+import { StateReadError } from '../core/errors.js';
 import type { LedgerRecord } from './record.js';
 
 const CHUNK = 1 << 20;

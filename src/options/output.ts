@@ -1,6 +1,6 @@
 // -o/--output, --json and --field, the output flags every command shares, parsed together.
-import { UsageError } from '../errors.js';
-import { RECORD_FORMATS, type RecordFormat } from '../output/format.js';
+import { UsageError } from '../core/errors.js';
+import { RECORD_FORMATS, type RecordFormat } from '../core/output/format.js';
 
 export interface OutputFlags {
   output?: string | undefined;

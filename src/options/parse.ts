@@ -3,9 +3,9 @@
 import * as z from 'zod/mini';
 import type { core } from 'zod/mini';
 import { CATEGORIES, CATEGORY_ALIASES, type Category } from '../api/constants.js';
-import { UsageError } from '../errors.js';
-import { DURATION_HELP, MAX_TIMER_MS, parseDurationMs } from '../util/duration.js';
-import { didYouMean } from '../util/suggest.js';
+import { UsageError } from '../core/errors.js';
+import { DURATION_HELP, MAX_TIMER_MS, parseDurationMs } from '../core/util/duration.js';
+import { didYouMean } from '../core/util/suggest.js';
 
 function fail(ctx: core.ParsePayload, message: string): never {
   ctx.issues.push({ code: 'custom', message, input: ctx.value });

@@ -27,13 +27,13 @@ import {
   UnknownTokenError,
 } from './state.js';
 import { ECHOED_FIELDS, validateCreate } from './validate.js';
-import { REAL_TIMER } from '../context.js';
-import { lockClock } from '../util/lock.js';
+import { REAL_TIMER } from '../core/context.js';
+import { lockClock } from '../core/util/lock.js';
 import { errorBody, HttpError, readJson, readText, send, sendHtml } from './http.js';
 import { accountRoutes } from './accounts.js';
 import { AFTER_ACTING, type FaultOptions, FaultPlan } from './faults.js';
 import { injectAfter, injectBefore, stats } from './misbehave.js';
-import { Redactor } from '../util/redact.js';
+import { Redactor } from '../core/util/redact.js';
 
 export interface SandboxOptions {
   stateDir: string;

@@ -11,9 +11,9 @@ import {
   ensurePrivateDir,
   openPrivateAppend,
   writeFileAtomic,
-} from '../util/private-files.js';
-import { type LockClock, withLock } from '../util/lock.js';
-import { CliError, StateReadError, StateWriteError } from '../errors.js';
+} from '../core/util/private-files.js';
+import { type LockClock, withLock } from '../core/util/lock.js';
+import { CliError, StateReadError, StateWriteError } from '../core/errors.js';
 
 export interface SandboxProject {
   name: string;

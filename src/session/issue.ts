@@ -5,8 +5,8 @@ import { createConnectSession } from '../api/connect-sessions.js';
 import type { ConnectSessionToken } from '../api/schemas.js';
 import { SERVER_MAY_HAVE_ACTED } from '../api/outcomes.js';
 import type { Target } from '../config/target.js';
-import type { Connection } from '../connection.js';
-import type { Context } from '../context.js';
+import type { Connection } from '../connection/connection.js';
+import type { Context } from '../core/context.js';
 import {
   ConfigError,
   InterruptedError,
@@ -14,10 +14,10 @@ import {
   ioReason,
   StateWriteError,
   UndeliveredError,
-} from '../errors.js';
+} from '../core/errors.js';
 import { type Ledger, newestRecord } from '../ledger/ledger.js';
 import { type LedgerRecord, ledgerRecord } from '../ledger/record.js';
-import { warn } from '../output/messages.js';
+import { warn } from '../core/output/messages.js';
 import { unusableCreate } from './unusable.js';
 
 export interface Issued {

@@ -2,10 +2,10 @@
 // match each session with the first account of its owner created after it.
 import { type LinkedAccount, listAccounts } from '../api/accounts.js';
 import type { TargetFlags } from '../options/target.js';
-import { CliError } from '../errors.js';
+import { CliError } from '../core/errors.js';
 import type { LedgerRecord } from '../ledger/record.js';
-import { warn } from '../output/messages.js';
-import { type CommandContext, type Connection, maxPages, using } from '../connection.js';
+import { warn } from '../core/output/messages.js';
+import { type CommandContext, type Connection, maxPages, using } from '../connection/connection.js';
 
 export interface Linked {
   account: Pick<LinkedAccount, 'id' | 'provider' | 'status' | 'created_at'> | null;

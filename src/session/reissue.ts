@@ -3,8 +3,8 @@
 import { CATEGORY_ALIASES } from '../api/constants.js';
 import { REQUEST_FIELDS } from '../api/request-fields.js';
 import { stateDir } from '../config/paths.js';
-import type { Context } from '../context.js';
-import { UsageError } from '../errors.js';
+import type { Context } from '../core/context.js';
+import { UsageError } from '../core/errors.js';
 import { newestRecord, openLedger } from '../ledger/ledger.js';
 
 export interface Reissue {

@@ -1,7 +1,7 @@
 // A 2xx create whose body cst cannot use (not JSON, null, an array, a token missing): the
 // session may well exist. What can be read of it is said, and it goes to the ledger marked
 // undelivered, so that it is not lost silently.
-import { InvalidResponseError, ioReason } from '../errors.js';
+import { InvalidResponseError, ioReason } from '../core/errors.js';
 import { fingerprint } from '../ledger/fingerprint.js';
 import { REQUEST_FIELDS } from '../api/request-fields.js';
 import { expiresAt, keptFields, type LedgerRecord } from '../ledger/record.js';

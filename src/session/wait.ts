@@ -5,16 +5,16 @@ import { getAccount, listAccounts } from '../api/accounts.js';
 import { AbandonedError, type ApiClient } from '../api/client.js';
 import { authenticateConnectSession } from '../api/connect-sessions.js';
 import type { ConnectSession } from '../api/schemas.js';
-import type { Context } from '../context.js';
-import { ApiError, CliError, NetworkError, PASSING_CODES } from '../errors.js';
+import type { Context } from '../core/context.js';
+import { ApiError, CliError, NetworkError, PASSING_CODES } from '../core/errors.js';
 import type { LedgerRecord } from '../ledger/record.js';
 import type { Ledger } from '../ledger/ledger.js';
 import type { OutcomeRecord } from '../ledger/store.js';
-import { warn } from '../output/messages.js';
-import { visible } from '../errors.js';
-import { type Connection, maxPages } from '../connection.js';
+import { warn } from '../core/output/messages.js';
+import { visible } from '../core/errors.js';
+import { type Connection, maxPages } from '../connection/connection.js';
 import type { Issued } from './issue.js';
-import { MAX_TIMER_MS } from '../util/duration.js';
+import { MAX_TIMER_MS } from '../core/util/duration.js';
 import { firstAfter } from './linked.js';
 
 export interface WaitPlan {

@@ -7,7 +7,7 @@ import {
   createConnectSession,
 } from '../../src/api/connect-sessions.js';
 import { type AddressInfo, createServer } from 'node:net';
-import { CliError, type RequestFate } from '../../src/errors.js';
+import { CliError, type RequestFate } from '../../src/core/errors.js';
 import {
   type Reply,
   SESSION_BODY,

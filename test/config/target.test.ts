@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveTarget, type Target } from '../../src/config/target.js';
 import type { TargetFlags } from '../../src/options/target.js';
-import type { Env } from '../../src/context.js';
-import { CliError } from '../../src/errors.js';
+import type { Env } from '../../src/core/context.js';
+import { CliError } from '../../src/core/errors.js';
 import { testContext } from '../helpers/context.js';
 
 const TWO_ORGS = {

@@ -1,8 +1,14 @@
-// Level A: the one declaration of error codes (src/errors.ts) against what users read: the exit
+// Level A: the one declaration of error codes (src/core/errors.ts) against what users read: the exit
 // code table in README.md and `cst help exit-codes`. A code added in one place only fails here.
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { CliError, ERROR_CODES, EXIT, EXIT_MEANINGS, InterruptedError } from '../../src/errors.js';
+import {
+  CliError,
+  ERROR_CODES,
+  EXIT,
+  EXIT_MEANINGS,
+  InterruptedError,
+} from '../../src/core/errors.js';
 import { TOPICS } from '../../src/commands/help/topics.js';
 
 const declared = new Map<number, string[]>();

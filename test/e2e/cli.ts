@@ -5,7 +5,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ERROR_CODES, type ErrorCode } from '../../src/errors.js';
+import { ERROR_CODES, type ErrorCode } from '../../src/core/errors.js';
 
 export const BIN = fileURLToPath(new URL('../../bin/cst.js', import.meta.url));
 
@@ -69,7 +69,7 @@ function rawError(stderr: string): string | undefined {
     .find((line) => (!line.startsWith('debug: ') && RAW_ERROR.test(line)) || undeclaredExit(line));
 }
 
-/** A JSON error line whose exit code is not one src/errors.ts declares for its code. */
+/** A JSON error line whose exit code is not one src/core/errors.ts declares for its code. */
 function undeclaredExit(line: string): boolean {
   if (!line.startsWith('{"error":')) return false;
   const { error } = JSON.parse(line) as { error: { code: string; exit: number } };

@@ -9,8 +9,8 @@ import {
   connect,
   type ConnectOptions,
   openConnection,
-} from '../../src/connection.js';
-import { createContext, type Env, type Globals, type Timer } from '../../src/context.js';
+} from '../../src/connection/connection.js';
+import { createContext, type Env, type Globals, type Timer } from '../../src/core/context.js';
 
 export interface TestIo {
   ctx: CommandContext;
@@ -66,7 +66,7 @@ export function testContext(options: TestContextOptions = {}): TestIo {
     },
     env: { HOME: '/nonexistent', ...options.env },
     version: '0.0.0-test',
-    prompter: (ctx) => import('../../src/prompter.js').then((m) => m.createPrompter(ctx)),
+    prompter: (ctx) => import('../../src/core/prompter.js').then((m) => m.createPrompter(ctx)),
     ...(options.now ? { now: options.now } : {}),
     ...(options.timer ? { timer: options.timer } : {}),
     ...(options.globals

@@ -1,5 +1,5 @@
 // A ledger record for tests: one per minute from 2026-11-01, owners cus_0..cus_6 in turn.
-import { lockClock } from '../../src/util/lock.js';
+import { lockClock } from '../../src/core/util/lock.js';
 import type { LedgerRecord } from '../../src/ledger/record.js';
 import { testContext } from './context.js';
 

@@ -1,7 +1,7 @@
 // Level A: a command line in, the typed options its action hands to the runner out (nothing
 // runs), or the usage error it stops with.
 import { buildProgram } from '../../src/program.js';
-import { CliError } from '../../src/errors.js';
+import { CliError } from '../../src/core/errors.js';
 import { testContext, type TestContextOptions } from './context.js';
 
 export interface Parsed {

@@ -4,8 +4,8 @@
 import { Agent } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiClient } from '../../src/api/client.js';
-import type { Timer } from '../../src/context.js';
-import { CliError } from '../../src/errors.js';
+import type { Timer } from '../../src/core/context.js';
+import { CliError } from '../../src/core/errors.js';
 import { waitForToken } from '../../src/session/wait.js';
 import { testContext } from '../helpers/context.js';
 import {

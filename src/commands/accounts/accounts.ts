@@ -1,6 +1,6 @@
 // `cst accounts`: StackOne's linked accounts. Registers the verbs; each loads its code on use.
 import { Command, Option } from 'commander';
-import { LIST_FORMATS } from '../../output/format.js';
+import { LIST_FORMATS } from '../../core/output/format.js';
 import {
   addOutputOptions,
   addTargetOptions,

@@ -2,7 +2,7 @@
 // the flag; the runners never see a flag string.
 import { ACCOUNT_FIELDS } from '../../cmdutil/fields.js';
 import * as z from 'zod/mini';
-import { LIST_FORMATS, type ListFormat, type OutputOptions } from '../../output/format.js';
+import { LIST_FORMATS, type ListFormat, type OutputOptions } from '../../core/output/format.js';
 import { type OutputFlags, parseOutputFlags } from '../../options/output.js';
 import { parseFlags, positiveInt, timeoutMs } from '../../options/parse.js';
 import { type TargetFlags, targetFlags } from '../../options/target.js';

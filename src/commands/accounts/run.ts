@@ -9,11 +9,11 @@ import {
   updateAccount,
 } from '../../api/accounts.js';
 import type { ApiClient } from '../../api/client.js';
-import { type CommandContext, maxPages, withConnection } from '../../connection.js';
-import { note, warn } from '../../output/messages.js';
-import { renderRecord } from '../../output/record.js';
-import { renderRows } from '../../output/rows.js';
-import { relativeTime } from '../../util/time.js';
+import { type CommandContext, maxPages, withConnection } from '../../connection/connection.js';
+import { note, warn } from '../../core/output/messages.js';
+import { renderRecord } from '../../core/output/record.js';
+import { renderRows } from '../../core/output/rows.js';
+import { relativeTime } from '../../core/util/time.js';
 import { confirmed } from '../../cmdutil/confirm.js';
 import type {
   AccountDeleteOptions,

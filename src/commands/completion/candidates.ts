@@ -4,7 +4,7 @@ import type { Command, Option } from 'commander';
 import { CATEGORIES, SESSION_TYPES } from '../../api/constants.js';
 import { type ConfigFile, loadConfig } from '../../config/config-file.js';
 import { configFile } from '../../config/paths.js';
-import type { Context } from '../../context.js';
+import type { Context } from '../../core/context.js';
 import { SESSION_STATES } from '../../ledger/states.js';
 import { TOPIC_NAMES } from '../../cmdutil/shared.js';
 

@@ -2,7 +2,7 @@
 import { realpathSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { Argument, Command } from 'commander';
-import type { Context } from '../../context.js';
+import type { Context } from '../../core/context.js';
 import { examples } from '../../cmdutil/shared.js';
 
 /**

@@ -2,9 +2,9 @@
 import { CONFIG_FIELDS } from '../../cmdutil/fields.js';
 import * as z from 'zod/mini';
 import { INSECURE_HINT, insecureBaseUrl } from '../../api/base-url.js';
-import { UsageError } from '../../errors.js';
+import { UsageError } from '../../core/errors.js';
 import { flagValue, parseFlags } from '../../options/parse.js';
-import { type OutputOptions, RECORD_FORMATS } from '../../output/format.js';
+import { type OutputOptions, RECORD_FORMATS } from '../../core/output/format.js';
 import { type OutputFlags, parseOutputFlags } from '../../options/output.js';
 
 export interface ConfigFlags extends OutputFlags {

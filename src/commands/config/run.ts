@@ -8,15 +8,15 @@ import {
   saveConfig,
 } from '../../config/config-file.js';
 import { configDir, configFile, expandPath } from '../../config/paths.js';
-import { checkReadable } from '../../util/path-check.js';
+import { checkReadable } from '../../core/util/path-check.js';
 import { confirmed } from '../../cmdutil/confirm.js';
-import { writeFileAtomic } from '../../util/private-files.js';
-import { canPrompt, envValue, type Context } from '../../context.js';
-import { MissingFlagsError, UsageError } from '../../errors.js';
-import { changed, note, warn } from '../../output/messages.js';
-import { renderRows } from '../../output/rows.js';
-import { mask } from '../../util/mask.js';
-import { readSecretFromStdin } from '../../util/stdin.js';
+import { writeFileAtomic } from '../../core/util/private-files.js';
+import { canPrompt, envValue, type Context } from '../../core/context.js';
+import { MissingFlagsError, UsageError } from '../../core/errors.js';
+import { changed, note, warn } from '../../core/output/messages.js';
+import { renderRows } from '../../core/output/rows.js';
+import { mask } from '../../core/util/mask.js';
+import { readSecretFromStdin } from '../../core/util/stdin.js';
 import {
   checkName,
   type ConfigAddOptions,

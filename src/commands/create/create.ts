@@ -2,7 +2,7 @@
 import { Command, Option } from 'commander';
 import { FLAGGED_FIELDS, type FlaggedField } from '../../api/request-fields.js';
 import { RESULT_COLUMNS } from '../../session/bulk/columns.js';
-import { CREATE_FORMATS } from '../../output/format.js';
+import { CREATE_FORMATS } from '../../core/output/format.js';
 import {
   addOutputOptions,
   addTargetOptions,

@@ -10,8 +10,8 @@ import {
   setTwice,
 } from '../../api/request-fields.js';
 import type { TargetFlags } from '../../options/target.js';
-import { UsageError } from '../../errors.js';
-import type { OutputOptions } from '../../output/format.js';
+import { UsageError } from '../../core/errors.js';
+import type { OutputOptions } from '../../core/output/format.js';
 import { parseOutputFlags } from '../../options/output.js';
 import type { BulkPlan } from '../../session/bulk/plan.js';
 import { DEFAULT_RESULT_COLUMNS, RESULT_COLUMNS } from '../../session/bulk/columns.js';

@@ -2,11 +2,16 @@
 // (session/issue.ts) and render what came back.
 import { connectSessionCreateToWire, type ConnectSessionCreate } from '../../api/request-fields.js';
 import { CATEGORIES } from '../../api/constants.js';
-import { canPrompt, type Context } from '../../context.js';
-import { MissingFlagsError } from '../../errors.js';
-import { renderRecord } from '../../output/record.js';
-import { note, warn } from '../../output/messages.js';
-import { type CommandContext, type Connection, describeCreate, using } from '../../connection.js';
+import { canPrompt, type Context } from '../../core/context.js';
+import { MissingFlagsError } from '../../core/errors.js';
+import { renderRecord } from '../../core/output/record.js';
+import { note, warn } from '../../core/output/messages.js';
+import {
+  type CommandContext,
+  type Connection,
+  describeCreate,
+  using,
+} from '../../connection/connection.js';
 import { checkExpectedIds, issue } from '../../session/issue.js';
 import type { CreateOptions } from './options.js';
 
@@ -53,7 +58,7 @@ export async function runCreate(options: CreateOptions, ctx: CommandContext): Pr
       note(ctx, 'cst keeps no copy of this token: save it now if you need it.');
     }
     if (options.handoff.copy || options.handoff.open) {
-      const { copyToClipboard, openInBrowser } = await import('../../output/handoff.js');
+      const { copyToClipboard, openInBrowser } = await import('../../core/output/handoff.js');
       if (session.authLinkUrl === null) warn(ctx, 'the response has no auth link to hand over');
       else {
         if (options.handoff.copy) copyToClipboard(ctx, session.authLinkUrl, 'the auth link');

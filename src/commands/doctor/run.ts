@@ -9,11 +9,11 @@ import { request } from '../../api/undici.js';
 import { type ConfigFile, loadConfig } from '../../config/config-file.js';
 import { configFile, stateDir } from '../../config/paths.js';
 import { displayProxy, effectiveProxies, proxyFor, proxySettings } from '../../config/proxy.js';
-import { envValue } from '../../context.js';
-import { ApiError, CliError } from '../../errors.js';
-import { renderRows } from '../../output/rows.js';
-import { type CommandContext, type Connection } from '../../connection.js';
-import { mask } from '../../util/mask.js';
+import { envValue } from '../../core/context.js';
+import { ApiError, CliError } from '../../core/errors.js';
+import { renderRows } from '../../core/output/rows.js';
+import { type CommandContext, type Connection } from '../../connection/connection.js';
+import { mask } from '../../core/util/mask.js';
 import type { DoctorOptions } from './options.js';
 
 type Status = 'ok' | 'warn' | 'fail';

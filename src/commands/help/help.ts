@@ -1,7 +1,7 @@
 // `cst help [command|topic]`: commander's help for commands, and a few topics besides.
 import { Command } from 'commander';
-import type { Context } from '../../context.js';
-import { UsageError } from '../../errors.js';
+import type { Context } from '../../core/context.js';
+import { UsageError } from '../../core/errors.js';
 import { BULK_GROUP, examples, TOPIC_NAMES } from '../../cmdutil/shared.js';
 
 export function helpCommand(ctx: Context, program: () => Command): Command {

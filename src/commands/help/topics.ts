@@ -1,7 +1,7 @@
 // Help topics: `cst help categories`, `cst help environment`, `cst help exit-codes`,
 // `cst help formatting` (`cst help bulk` is made from the flags of `cst create`).
 import { CATEGORIES } from '../../api/constants.js';
-import { ERROR_CODES, EXIT_MEANINGS } from '../../errors.js';
+import { ERROR_CODES, EXIT_MEANINGS } from '../../core/errors.js';
 
 export const TOPICS: Record<string, string> = {
   categories: `Categories for -c/--categories, comma-separated (cst create -c hris,ats):

@@ -1,7 +1,7 @@
 // Raw inspect flags → typed InspectOptions.
 import { SESSION_FIELDS } from '../../cmdutil/fields.js';
 import * as z from 'zod/mini';
-import { type OutputOptions } from '../../output/format.js';
+import { type OutputOptions } from '../../core/output/format.js';
 import { type OutputFlags, parseOutputFlags } from '../../options/output.js';
 import { parseFlags, type SecretSource, secretSource, timeoutMs } from '../../options/parse.js';
 import { type TargetFlags, targetFlags } from '../../options/target.js';

@@ -1,10 +1,10 @@
 // runInspect: the session a token belongs to (POST /connect_sessions/authenticate).
 import { authenticateConnectSession } from '../../api/connect-sessions.js';
-import { type CommandContext, withConnection } from '../../connection.js';
-import { ApiError } from '../../errors.js';
-import { warn } from '../../output/messages.js';
-import { renderRecord } from '../../output/record.js';
-import { readSecretFromStdin } from '../../util/stdin.js';
+import { type CommandContext, withConnection } from '../../connection/connection.js';
+import { ApiError } from '../../core/errors.js';
+import { warn } from '../../core/output/messages.js';
+import { renderRecord } from '../../core/output/record.js';
+import { readSecretFromStdin } from '../../core/util/stdin.js';
 import type { InspectOptions } from './options.js';
 
 export async function runInspect(options: InspectOptions, ctx: CommandContext): Promise<void> {

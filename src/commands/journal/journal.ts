@@ -1,7 +1,7 @@
 // `cst journal`: the journals of bulk runs (in the state directory), seen and started over.
 // Flags and help only; the code loads on use.
 import { Command } from 'commander';
-import { LIST_FORMATS } from '../../output/format.js';
+import { LIST_FORMATS } from '../../core/output/format.js';
 import { addOutputOptions, type Dispatch, examples } from '../../cmdutil/shared.js';
 import type { JournalFlags } from './options.js';
 

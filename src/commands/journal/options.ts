@@ -1,9 +1,9 @@
 // Raw journal flags → typed options.
 import { JOURNAL_FIELDS } from '../../cmdutil/fields.js';
-import { LIST_FORMATS, type ListFormat } from '../../output/format.js';
+import { LIST_FORMATS, type ListFormat } from '../../core/output/format.js';
 import { type OutputFlags, parseOutputFlags } from '../../options/output.js';
 import { isJournalId } from '../../session/bulk/journals.js';
-import { UsageError } from '../../errors.js';
+import { UsageError } from '../../core/errors.js';
 
 export interface JournalFlags extends OutputFlags {
   yes?: boolean;

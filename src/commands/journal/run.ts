@@ -1,10 +1,10 @@
 import { listJournals, removeJournal, type JournalSummary } from '../../session/bulk/journals.js';
-import type { Context } from '../../context.js';
-import { CliError, UsageError } from '../../errors.js';
-import { changed, note } from '../../output/messages.js';
-import { renderRows } from '../../output/rows.js';
-import { relativeTime } from '../../util/time.js';
-import { LockBusyError } from '../../util/lock.js';
+import type { Context } from '../../core/context.js';
+import { CliError, UsageError } from '../../core/errors.js';
+import { changed, note } from '../../core/output/messages.js';
+import { renderRows } from '../../core/output/rows.js';
+import { relativeTime } from '../../core/util/time.js';
+import { LockBusyError } from '../../core/util/lock.js';
 import { confirmed } from '../../cmdutil/confirm.js';
 import type { JournalListOptions, JournalResetOptions } from './options.js';
 

@@ -1,6 +1,6 @@
 // `cst ledger`: where the record of issued sessions lives, and keeping it small.
 import { Command } from 'commander';
-import type { Context } from '../../context.js';
+import type { Context } from '../../core/context.js';
 import { type Dispatch, examples } from '../../cmdutil/shared.js';
 import type { LedgerFlags } from './options.js';
 

@@ -1,7 +1,7 @@
 // Raw ledger flags → typed options.
 import * as z from 'zod/mini';
 import { flagValue, parseFlags } from '../../options/parse.js';
-import { parseWhen } from '../../util/time.js';
+import { parseWhen } from '../../core/util/time.js';
 
 export interface LedgerFlags {
   sandbox?: boolean;

@@ -1,6 +1,6 @@
 import { stateDir } from '../../config/paths.js';
-import { changed } from '../../output/messages.js';
-import type { Context } from '../../context.js';
+import { changed } from '../../core/output/messages.js';
+import type { Context } from '../../core/context.js';
 import { openLedger } from '../../ledger/ledger.js';
 import { confirmed } from '../../cmdutil/confirm.js';
 import type { LedgerPathOptions, LedgerPruneOptions } from './options.js';

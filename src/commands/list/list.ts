@@ -1,7 +1,7 @@
 // `cst list`: flags and help only.
 import { Command, Option } from 'commander';
-import type { Context } from '../../context.js';
-import { LIST_FORMATS } from '../../output/format.js';
+import type { Context } from '../../core/context.js';
+import { LIST_FORMATS } from '../../core/output/format.js';
 import { collect, type Dispatch, examples } from '../../cmdutil/shared.js';
 import type { ListFlags } from './options.js';
 

@@ -1,12 +1,12 @@
 import { LIST_FIELDS } from '../../cmdutil/list-fields.js';
 import * as z from 'zod/mini';
-import { UsageError } from '../../errors.js';
+import { UsageError } from '../../core/errors.js';
 import type { SessionStatus } from '../../ledger/query.js';
 import { SESSION_STATES, type SessionState } from '../../ledger/states.js';
-import { LIST_FORMATS } from '../../output/format.js';
+import { LIST_FORMATS } from '../../core/output/format.js';
 import { parseOutputFlags } from '../../options/output.js';
-import type { ListOutput } from '../../output/view.js';
-import { parseWhen } from '../../util/time.js';
+import type { ListOutput } from '../../core/output/view.js';
+import { parseWhen } from '../../core/util/time.js';
 import {
   categoryList,
   durationMs,

@@ -1,17 +1,17 @@
 // runList: the ledger's answer, newest first, optionally joined with StackOne's linked accounts.
 import { configFile, stateDir } from '../../config/paths.js';
-import type { CommandContext } from '../../connection.js';
-import type { Context } from '../../context.js';
+import type { CommandContext } from '../../connection/connection.js';
+import type { Context } from '../../core/context.js';
 import type { LedgerRecord } from '../../ledger/record.js';
 import { type Ledger, openLedger } from '../../ledger/ledger.js';
 import { outcomeKey } from '../../ledger/store.js';
-import { UsageError } from '../../errors.js';
-import { note, warn } from '../../output/messages.js';
-import { renderRows } from '../../output/rows.js';
-import type { Column } from '../../output/view.js';
-import { readSecretFromStdin } from '../../util/stdin.js';
-import { didYouMean } from '../../util/suggest.js';
-import { relativeTime } from '../../util/time.js';
+import { UsageError } from '../../core/errors.js';
+import { note, warn } from '../../core/output/messages.js';
+import { renderRows } from '../../core/output/rows.js';
+import type { Column } from '../../core/output/view.js';
+import { readSecretFromStdin } from '../../core/util/stdin.js';
+import { didYouMean } from '../../core/util/suggest.js';
+import { relativeTime } from '../../core/util/time.js';
 import type { Linked } from '../../session/linked.js';
 
 import type { SessionState } from '../../ledger/states.js';

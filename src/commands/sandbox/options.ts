@@ -1,6 +1,6 @@
 // Raw sandbox flags → typed options for serve, link and reset.
 import * as z from 'zod/mini';
-import { UsageError } from '../../errors.js';
+import { UsageError } from '../../core/errors.js';
 import {
   timerMs,
   flagValue,

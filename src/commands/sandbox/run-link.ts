@@ -1,16 +1,16 @@
 import { linkedAccountSchema, redactAccount } from '../../api/accounts.js';
 import { stateDir } from '../../config/paths.js';
-import { changed } from '../../output/messages.js';
+import { changed } from '../../core/output/messages.js';
 import { listJournals, removeJournal } from '../../session/bulk/journals.js';
 import { confirmed } from '../../cmdutil/confirm.js';
-import type { Context } from '../../context.js';
-import { CliError, UsageError } from '../../errors.js';
+import type { Context } from '../../core/context.js';
+import { CliError, UsageError } from '../../core/errors.js';
 import { openLedger } from '../../ledger/ledger.js';
-import { lockClock } from '../../util/lock.js';
-import { renderRecord } from '../../output/record.js';
+import { lockClock } from '../../core/util/lock.js';
+import { renderRecord } from '../../core/output/record.js';
 import { DecidedError, finishAttempt, UnofferedProviderError } from '../../sandbox/hub.js';
 import { SandboxStore, UnknownTokenError } from '../../sandbox/state.js';
-import { readSecretFromStdin } from '../../util/stdin.js';
+import { readSecretFromStdin } from '../../core/util/stdin.js';
 import type { LinkOptions, ResetOptions } from './options.js';
 
 export async function runLink(options: LinkOptions, ctx: Context): Promise<void> {

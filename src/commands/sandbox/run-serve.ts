@@ -1,7 +1,7 @@
 import { stateDir } from '../../config/paths.js';
-import type { Context } from '../../context.js';
-import { flushStdout, UsageError, visible } from '../../errors.js';
-import { note } from '../../output/messages.js';
+import type { Context } from '../../core/context.js';
+import { flushStdout, UsageError, visible } from '../../core/errors.js';
+import { note } from '../../core/output/messages.js';
 import { startSandbox } from '../../sandbox/server.js';
 import type { ServeOptions } from './options.js';
 

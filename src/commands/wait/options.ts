@@ -2,8 +2,8 @@
 import { WAIT_FIELDS } from '../../cmdutil/fields.js';
 import * as z from 'zod/mini';
 import { type TargetFlags, targetFlags } from '../../options/target.js';
-import { UsageError } from '../../errors.js';
-import { type OutputOptions } from '../../output/format.js';
+import { UsageError } from '../../core/errors.js';
+import { type OutputOptions } from '../../core/output/format.js';
 import { type OutputFlags, parseOutputFlags } from '../../options/output.js';
 import { intervalMs, parseFlags, sessionId, timeoutMs, timerMs } from '../../options/parse.js';
 

@@ -3,14 +3,14 @@
 import type { ApiClient } from '../../api/client.js';
 import { stateDir } from '../../config/paths.js';
 import type { TargetFlags } from '../../options/target.js';
-import { UsageError } from '../../errors.js';
+import { UsageError } from '../../core/errors.js';
 import { fingerprint } from '../../ledger/fingerprint.js';
 import type { LedgerRecord } from '../../ledger/record.js';
 import { newestRecord, openLedger } from '../../ledger/ledger.js';
-import { note, warn } from '../../output/messages.js';
-import { renderRecord } from '../../output/record.js';
-import { readSecretFromStdin } from '../../util/stdin.js';
-import { type CommandContext, withConnection } from '../../connection.js';
+import { note, warn } from '../../core/output/messages.js';
+import { renderRecord } from '../../core/output/record.js';
+import { readSecretFromStdin } from '../../core/util/stdin.js';
+import { type CommandContext, withConnection } from '../../connection/connection.js';
 import { targetFlagsOf } from '../../session/linked.js';
 import {
   type Linked,

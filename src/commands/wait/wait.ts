@@ -1,6 +1,6 @@
 // `cst wait`: flags and help only.
 import { Command } from 'commander';
-import { DURATION_HELP } from '../../util/duration.js';
+import { DURATION_HELP } from '../../core/util/duration.js';
 import {
   addOutputOptions,
   addTargetOptions,

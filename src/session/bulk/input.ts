@@ -2,8 +2,8 @@
 // keyed by canonical column names, or as an error for the physical line it starts on.
 import { createReadStream } from 'node:fs';
 import { COLUMN_FIELDS } from '../../api/request-fields.js';
-import type { Context } from '../../context.js';
-import { UsageError } from '../../errors.js';
+import type { Context } from '../../core/context.js';
+import { UsageError } from '../../core/errors.js';
 import { readCsv } from './csv.js';
 
 /** Columns that are not request fields: where a row goes, and what makes it the same row. */

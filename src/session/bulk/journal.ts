@@ -3,8 +3,8 @@
 // and to refuse to guess about what may have been.
 import { closeSync, fsyncSync, readFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { appendWhole, ensurePrivateDir, openPrivateAppend } from '../../util/private-files.js';
-import { takeLock } from '../../util/lock.js';
+import { appendWhole, ensurePrivateDir, openPrivateAppend } from '../../core/util/private-files.js';
+import { takeLock } from '../../core/util/lock.js';
 
 /** `undelivered`: created, but its token never reached the results file; a re-run issues it anew. */
 export type RowState = 'pending' | 'issued' | 'failed' | 'unknown' | 'undelivered';

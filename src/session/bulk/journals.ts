@@ -5,9 +5,9 @@ import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { stateDir } from '../../config/paths.js';
-import { writeFileAtomic } from '../../util/private-files.js';
-import type { Env } from '../../context.js';
-import { takeLock } from '../../util/lock.js';
+import { writeFileAtomic } from '../../core/util/private-files.js';
+import type { Env } from '../../core/context.js';
+import { takeLock } from '../../core/util/lock.js';
 import { rowStates, type RowState } from './journal.js';
 
 export interface JournalInfo {

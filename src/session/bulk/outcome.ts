@@ -1,7 +1,7 @@
 // What a failed request means for its row. The API client says what the request did at the
 // server (RequestFate); a row is `failed` when it never got there or was refused (safe to send
 // again), `unknown` when a session may exist.
-import { CliError, NetworkError } from '../../errors.js';
+import { CliError, NetworkError } from '../../core/errors.js';
 
 export interface Outcome {
   status: 'failed' | 'unknown';

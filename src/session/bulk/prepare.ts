@@ -1,9 +1,9 @@
 // The first steps of a row: read (a CSV or NDJSON line), validate (by the same rules as a single
 // create, flags as defaults), route (the row's target) and identify (what makes it the same row
 // on a re-run). What comes out is either a row ready to send or a bad row with its reason.
-import { CliError } from '../../errors.js';
-import type { Context } from '../../context.js';
-import { warn } from '../../output/messages.js';
+import { CliError } from '../../core/errors.js';
+import type { Context } from '../../core/context.js';
+import { warn } from '../../core/output/messages.js';
 import { type InputRow, openInput, readRows } from './input.js';
 import type { BulkPlan } from './plan.js';
 import type { Route, Routes } from './routes.js';

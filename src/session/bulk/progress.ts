@@ -1,6 +1,6 @@
 // Counts per outcome, and on a terminal one progress line on stderr, redrawn at most 5 times a
 // second. Nothing animated when stderr is not a terminal.
-import type { Context } from '../../context.js';
+import type { Context } from '../../core/context.js';
 import type { RowStatus } from './results.js';
 
 export class Progress {

@@ -12,9 +12,9 @@ import {
   lstatSync,
   openSync,
 } from 'node:fs';
-import { UsageError } from '../../errors.js';
-import { csvCell } from '../../output/rows.js';
-import { appendWhole } from '../../util/private-files.js';
+import { UsageError } from '../../core/errors.js';
+import { csvCell } from '../../core/output/rows.js';
+import { appendWhole } from '../../core/util/private-files.js';
 import type { ResultColumn } from './columns.js';
 
 export type RowStatus = 'issued' | 'failed' | 'skipped' | 'unknown' | 'undelivered';

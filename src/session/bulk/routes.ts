@@ -2,9 +2,9 @@
 // its own connection, its own pace under its key's rate limit, and its own journal, each opened
 // when the first row needs it. A run whose rows all name their target needs no default one.
 import { resolve } from 'node:path';
-import type { CommandContext, Connection } from '../../connection.js';
-import { CliError, StateWriteError } from '../../errors.js';
-import { LockBusyError } from '../../util/lock.js';
+import type { CommandContext, Connection } from '../../connection/connection.js';
+import { CliError, StateWriteError } from '../../core/errors.js';
+import { LockBusyError } from '../../core/util/lock.js';
 import { Journal } from './journal.js';
 import { defaultJournal, describeJournal } from './journals.js';
 import { Pacer } from './pacer.js';

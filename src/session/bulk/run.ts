@@ -3,10 +3,10 @@
 // workers (send.ts), each row journaled before it is sent so that a re-run never issues a
 // silent duplicate. Results stream out in completion order.
 import { connectSessionCreateToWire } from '../../api/request-fields.js';
-import { type CommandContext, describeCreate } from '../../connection.js';
-import type { Context } from '../../context.js';
-import { CliError, ioReason, UsageError } from '../../errors.js';
-import { checkReadable, checkWritable } from '../../util/path-check.js';
+import { type CommandContext, describeCreate } from '../../connection/connection.js';
+import type { Context } from '../../core/context.js';
+import { CliError, ioReason, UsageError } from '../../core/errors.js';
+import { checkReadable, checkWritable } from '../../core/util/path-check.js';
 import { countRows } from './input.js';
 import type { BulkPlan } from './plan.js';
 import { type Prepared, preparedRows } from './prepare.js';

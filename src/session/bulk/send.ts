@@ -7,8 +7,8 @@
 import { createConnectSession } from '../../api/connect-sessions.js';
 import { connectSessionCreateToWire } from '../../api/request-fields.js';
 import type { ConnectSessionToken } from '../../api/schemas.js';
-import type { CommandContext } from '../../connection.js';
-import type { StopSignal } from '../../context.js';
+import type { CommandContext } from '../../connection/connection.js';
+import type { StopSignal } from '../../core/context.js';
 import {
   CliError,
   InterruptedError,
@@ -16,9 +16,9 @@ import {
   ioRemedy,
   StateWriteError,
   UndeliveredError,
-} from '../../errors.js';
+} from '../../core/errors.js';
 import { ledgerRecord } from '../../ledger/record.js';
-import { summary } from '../../output/messages.js';
+import { summary } from '../../core/output/messages.js';
 import { countRows } from './input.js';
 import type { Journal, JournalEntry } from './journal.js';
 import { outcomeOf } from './outcome.js';

@@ -1,12 +1,12 @@
 // One result per row on stdout, in completion order: NDJSON by default, or CSV/TSV. Tokens and
 // auth links appear only with --show-secrets. On a terminal without -o, a person reads it: only
 // the rows that need attention, one readable line each (the results file has the rest).
-import type { Context } from '../../context.js';
-import { visible } from '../../errors.js';
-import { colorsFor } from '../../output/color.js';
-import { tsvEscape } from '../../output/record.js';
-import { csvCell } from '../../output/rows.js';
-import { forTerminal } from '../../output/visible.js';
+import type { Context } from '../../core/context.js';
+import { visible } from '../../core/errors.js';
+import { colorsFor } from '../../core/output/color.js';
+import { tsvEscape } from '../../core/output/record.js';
+import { csvCell } from '../../core/output/rows.js';
+import { forTerminal } from '../../core/output/visible.js';
 import type { RowResult } from './results.js';
 
 const COLUMNS = ['row', 'status', 'owner_id', 'session_id', 'error_code', 'error_message'];

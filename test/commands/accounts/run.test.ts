@@ -15,7 +15,7 @@ import {
   runAccountsList,
   runAccountUpdate,
 } from '../../../src/commands/accounts/run.js';
-import { CliError } from '../../../src/errors.js';
+import { CliError } from '../../../src/core/errors.js';
 import { testContext } from '../../helpers/context.js';
 import { type Reply, scriptedServer, type ScriptedServer } from '../../helpers/scripted-server.js';
 

@@ -2,7 +2,7 @@
 import { CommanderError } from 'commander';
 import { describe, expect, it } from 'vitest';
 import type { CreateOptions } from '../../../src/commands/create/options.js';
-import { UsageError } from '../../../src/errors.js';
+import { UsageError } from '../../../src/core/errors.js';
 import { buildProgram } from '../../../src/program.js';
 import { testContext } from '../../helpers/context.js';
 

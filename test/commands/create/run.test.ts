@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseCreateOptions, type CreateFlags } from '../../../src/commands/create/options.js';
 import { runCreate } from '../../../src/commands/create/run.js';
-import { CliError } from '../../../src/errors.js';
+import { CliError } from '../../../src/core/errors.js';
 import { testContext, type TestContextOptions } from '../../helpers/context.js';
 import { record } from '../../helpers/ledger-record.js';
 import { SESSION_TABLE_60 } from '../../helpers/session-table.js';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseDoctorOptions } from '../../../src/commands/doctor/options.js';
 import { runDoctor } from '../../../src/commands/doctor/run.js';
-import { CliError } from '../../../src/errors.js';
+import { CliError } from '../../../src/core/errors.js';
 import { testContext } from '../../helpers/context.js';
 import { type Reply, scriptedServer, type ScriptedServer } from '../../helpers/scripted-server.js';
 

@@ -3,7 +3,7 @@ import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseInspectOptions } from '../../../src/commands/inspect/options.js';
 import { runInspect } from '../../../src/commands/inspect/run.js';
-import { CliError } from '../../../src/errors.js';
+import { CliError } from '../../../src/core/errors.js';
 import { testContext } from '../../helpers/context.js';
 import {
   type Reply,

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type ListFlags, parseListOptions } from '../../../src/commands/list/options.js';
 import { runList } from '../../../src/commands/list/run.js';
-import { CliError } from '../../../src/errors.js';
+import { CliError } from '../../../src/core/errors.js';
 import { appendOutcome, appendRecord, ledgerPath } from '../../../src/ledger/store.js';
 import { testContext } from '../../helpers/context.js';
 import { realClock, record } from '../../helpers/ledger-record.js';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseLinkOptions } from '../../../src/commands/sandbox/options.js';
 import { runLink } from '../../../src/commands/sandbox/run-link.js';
-import { CliError } from '../../../src/errors.js';
+import { CliError } from '../../../src/core/errors.js';
 import { startSandbox } from '../../../src/sandbox/server.js';
 import { testContext } from '../../helpers/context.js';
 

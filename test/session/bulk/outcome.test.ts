@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { httpError, networkError, timeoutError, tooLargeError } from '../../../src/api/outcomes.js';
 import { outcomeOf } from '../../../src/session/bulk/outcome.js';
-import { CliError } from '../../../src/errors.js';
+import { CliError } from '../../../src/core/errors.js';
 
 const withCode = (code: string) => Object.assign(new Error(code), { code });
 const ORIGIN = 'https://api.stackone.com';

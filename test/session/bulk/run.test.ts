@@ -8,9 +8,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { defaultJournal, listJournals } from '../../../src/session/bulk/journals.js';
 import { parseCreateOptions, type CreateFlags } from '../../../src/commands/create/options.js';
 import { runCreate } from '../../../src/commands/create/run.js';
-import { CliError } from '../../../src/errors.js';
+import { CliError } from '../../../src/core/errors.js';
 import { targetId } from '../../../src/ledger/record.js';
-import { takeLock } from '../../../src/util/lock.js';
+import { takeLock } from '../../../src/core/util/lock.js';
 import { type RunningSandbox, startSandbox } from '../../../src/sandbox/server.js';
 import { testContext } from '../../helpers/context.js';
 

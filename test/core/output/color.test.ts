@@ -1,7 +1,7 @@
 // Level B: colour is decided per context and stream, from the context alone.
 import { describe, expect, it } from 'vitest';
-import { createContext, type OutputStream } from '../../src/context.js';
-import { colorsFor } from '../../src/output/color.js';
+import { createContext, type OutputStream } from '../../../src/core/context.js';
+import { colorsFor } from '../../../src/core/output/color.js';
 
 describe('colorsFor', () => {
   it('decides per context: one stream, two contexts, two answers', () => {

@@ -1,8 +1,8 @@
 // Level A: the context takes the global flags once, before the action, and never changes after.
 import { describe, expect, it } from 'vitest';
-import { canPrompt, DEFAULT_GLOBALS } from '../../src/context.js';
-import { buildProgram } from '../../src/program.js';
-import { testContext } from '../helpers/context.js';
+import { canPrompt, DEFAULT_GLOBALS } from '../../../src/core/context.js';
+import { buildProgram } from '../../../src/program.js';
+import { testContext } from '../../helpers/context.js';
 
 describe('the context', () => {
   it('takes the global flags from the command line once, as a frozen value', async () => {

@@ -5,12 +5,12 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { bundleModule } from '../helpers/bundle.js';
-import { acquireLock, LockBusyError, takeLock } from '../../src/util/lock.js';
+import { bundleModule } from '../../helpers/bundle.js';
+import { acquireLock, LockBusyError, takeLock } from '../../../src/core/util/lock.js';
 
 let lockModule: string;
 beforeAll(async () => {
-  lockModule = await bundleModule('util/lock.ts');
+  lockModule = await bundleModule('core/util/lock.ts');
 });
 
 /** A pid that belonged to a process that has exited. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Redactor, redactUserinfo } from '../../src/util/redact.js';
+import { Redactor, redactUserinfo } from '../../../src/core/util/redact.js';
 
 describe('redactUserinfo', () => {
   it.each([

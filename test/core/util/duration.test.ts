@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDurationMs } from '../../src/util/duration.js';
+import { parseDurationMs } from '../../../src/core/util/duration.js';
 
 describe('parseDurationMs', () => {
   it.each<[string, number | undefined]>([
