@@ -2,9 +2,7 @@
 import { configFile, stateDir } from '../../config/paths.js';
 import type { CommandContext } from '../../connection/connection.js';
 import type { Context } from '../../core/context.js';
-import type { LedgerRecord } from '../../ledger/record.js';
 import { type Ledger, openLedger } from '../../ledger/ledger.js';
-import { outcomeKey } from '../../ledger/store.js';
 import { UsageError } from '../../core/errors.js';
 import { note, warn } from '../../core/output/messages.js';
 import { renderRows } from '../../core/output/rows.js';
@@ -12,20 +10,15 @@ import type { Column } from '../../core/output/view.js';
 import { readSecretFromStdin } from '../../core/util/stdin.js';
 import { didYouMean } from '../../core/util/suggest.js';
 import { relativeTime } from '../../core/util/time.js';
-import type { Linked } from '../../session/linked.js';
-
-import type { SessionState } from '../../ledger/states.js';
+import {
+  byState,
+  filtersByState,
+  type ListedSession,
+  listSessions,
+  summarize,
+  type SummaryRow,
+} from '../../session/report.js';
 import { type ListOptions, STATUS_AS_STATE } from './options.js';
-
-export interface ListedSession extends LedgerRecord {
-  status: 'active' | 'expired';
-  /** What became of the link: from `cst wait`'s outcomes, refreshed from StackOne by --linked. */
-  state: SessionState;
-  linked_account_id: string | null;
-  /** When the session was seen linked (an outcome record, or the account's creation). */
-  linked_at: string | null;
-  linked?: Linked | null;
-}
 
 export async function runList(options: ListOptions, ctx: CommandContext): Promise<void> {
   const now = ctx.now().getTime();
@@ -41,14 +34,12 @@ export async function runList(options: ListOptions, ctx: CommandContext): Promis
     : undefined;
   const ledger = openLedger(stateDir(ctx.env), options.sandbox, ctx);
   // Filters on state, and the summary, need every matching session before any limit.
-  const byState = options.states !== undefined || options.expiringMs !== undefined;
-  const everything = byState || options.summary;
-  const result = await ledger.query({
-    ...options,
-    limit: everything ? Infinity : options.limit,
-    tokenFp,
-    now,
-  });
+  const stateFiltered = filtersByState(options);
+  const result = await listSessions(
+    ledger,
+    { ...options, tokenFp, now },
+    stateFiltered || options.summary,
+  );
   if (result.torn > 0) {
     warn(
       ctx,
@@ -56,20 +47,7 @@ export async function runList(options: ListOptions, ctx: CommandContext): Promis
     );
   }
   if (result.total === 0) await checkSelection(ctx, options, ledger);
-  const outcomes = await ledger.outcomes();
-  let rows: ListedSession[] = result.rows.map((record) => {
-    const live = record.expires_at !== null && Date.parse(record.expires_at) > now;
-    const outcome = outcomes.get(outcomeKey(record.target, record.id));
-    return {
-      ...record,
-      status: live ? 'active' : 'expired',
-      // Nobody has the token of an undelivered session: it can only have been linked by chance.
-      state:
-        outcome?.outcome ?? (record.undelivered ? 'undelivered' : live ? 'pending' : 'expired'),
-      linked_account_id: outcome?.outcome === 'linked' ? outcome.account_id : null,
-      linked_at: outcome?.outcome === 'linked' ? outcome.at : null,
-    };
-  });
+  let rows = result.rows;
   if (options.linked) {
     // Asking StackOne needs the HTTP client: loaded only for --linked.
     const { linkedAccountsFor } = await import('../../session/linked.js');
@@ -87,20 +65,7 @@ export async function runList(options: ListOptions, ctx: CommandContext): Promis
   }
   if (options.summary) return renderSummary(ctx, rows, options);
   let total = result.total;
-  if (byState) {
-    const linkedSince = options.expiringMs === undefined ? undefined : linkedOwners(rows);
-    rows = rows.filter(
-      (row) =>
-        (options.states === undefined || options.states.includes(row.state)) &&
-        (options.expiringMs === undefined ||
-          (row.state === 'pending' &&
-            Date.parse(row.expires_at!) - now <= options.expiringMs &&
-            // A customer who linked through a newer session is not one to chase.
-            !(Date.parse(row.created_at) < (linkedSince!.get(ownerKey(row)) ?? -Infinity)))),
-    );
-    total = rows.length;
-    rows = rows.slice(0, options.limit);
-  }
+  if (stateFiltered) ({ rows, total } = byState(rows, options, options.limit, now));
   const json = ({ v: _version, ...row }: ListedSession) => ({ ...row });
   await renderRows(ctx, { columns: columns(options.linked, now), rows, json }, options.output);
   if (rows.length < total && !options.limitGiven) {
@@ -113,21 +78,6 @@ export async function runList(options: ListOptions, ctx: CommandContext): Promis
         : 'no sessions match (cst list --sandbox shows sandbox sessions)',
     );
   }
-}
-
-function ownerKey(row: ListedSession): string {
-  return `${row.target}\u0000${row.owner_id}`;
-}
-
-/** For each owner (per target), when the newest of its linked sessions was created. */
-function linkedOwners(rows: ListedSession[]): Map<string, number> {
-  const newest = new Map<string, number>();
-  for (const row of rows) {
-    if (row.state !== 'linked') continue;
-    const created = Date.parse(row.created_at);
-    if (created > (newest.get(ownerKey(row)) ?? -Infinity)) newest.set(ownerKey(row), created);
-  }
-  return newest;
 }
 
 function columns(linked: boolean, now: number): Column<ListedSession>[] {
@@ -235,17 +185,6 @@ function columns(linked: boolean, now: number): Column<ListedSession>[] {
   return list;
 }
 
-interface SummaryRow {
-  where: string;
-  issued: number;
-  linked: number;
-  pending: number;
-  failed: number;
-  expired: number;
-  link_rate: number;
-  median_seconds_to_link: number | null;
-}
-
 /**
  * A --org or --project that matched nothing: a name neither configured nor in the ledger is a
  * typo ("acmee"), not an empty answer, and says so with the names it could have meant.
@@ -298,31 +237,7 @@ async function renderSummary(
   rows: ListedSession[],
   options: ListOptions,
 ): Promise<void> {
-  const groups = new Map<string, ListedSession[]>();
-  for (const row of rows) {
-    const where =
-      row.org !== null && row.project !== null ? `${row.org}/${row.project}` : row.target;
-    groups.set(where, [...(groups.get(where) ?? []), row]);
-  }
-  const summary: SummaryRow[] = [...groups].map(([where, group]) => {
-    const count = (...states: SessionState[]) =>
-      group.filter((row) => states.includes(row.state)).length;
-    const linked = count('linked');
-    return {
-      where,
-      issued: group.length,
-      linked,
-      pending: count('pending'),
-      failed: count('failed', 'cancelled'),
-      expired: count('expired'),
-      link_rate: group.length === 0 ? 0 : linked / group.length,
-      median_seconds_to_link: median(
-        group
-          .filter((row) => row.state === 'linked' && row.linked_at !== null)
-          .map((row) => (Date.parse(row.linked_at!) - Date.parse(row.created_at)) / 1000),
-      ),
-    };
-  });
+  const summary = summarize(rows);
   const number = (pick: (row: SummaryRow) => number) => (row: SummaryRow) => String(pick(row));
   await renderRows(
     ctx,
@@ -373,13 +288,6 @@ async function renderSummary(
     },
     options.output,
   );
-}
-
-function median(values: number[]): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 function formatSeconds(seconds: number): string {

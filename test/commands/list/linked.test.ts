@@ -8,7 +8,7 @@ import { linkedAccountsFor } from '../../../src/session/linked.js';
 import { parseListOptions } from '../../../src/commands/list/options.js';
 import { runList } from '../../../src/commands/list/run.js';
 import { appendRecord, ledgerPath } from '../../../src/ledger/store.js';
-import type { ListedSession } from '../../../src/commands/list/run.js';
+import type { ListedSession } from '../../../src/session/report.js';
 import { targetId } from '../../../src/ledger/record.js';
 import { testContext } from '../../helpers/context.js';
 import { scriptedServer, type ScriptedServer } from '../../helpers/scripted-server.js';
