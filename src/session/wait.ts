@@ -27,6 +27,10 @@ export interface WaitPlan {
   known?: { sessionId: number; ownerId: string } | undefined;
   /** The session is the sandbox's: the commands hints name need --sandbox to run as printed. */
   sandbox: boolean;
+  /** Ends the wait early, as its deadline would: an MCP client that cancels the call. */
+  signal?: AbortSignal | undefined;
+  /** Each poll's answer, for whoever shows progress other than the terminal's status line. */
+  onPoll?: ((status: string, elapsedMs: number) => void) | undefined;
 }
 
 /** A command as a hint names it: runnable as printed. */
@@ -275,6 +279,9 @@ class Clock {
     const left = this.deadline - this.started;
     if (left <= MAX_TIMER_MS)
       this.cancelAlarm = ctx.timer.after(Math.max(0, left), () => this.stop.abort());
+    const { signal } = plan;
+    if (signal?.aborted) this.stop.abort();
+    signal?.addEventListener('abort', () => this.stop.abort(), { once: true });
   }
 
   /** The client, with every request ending at the deadline. */
@@ -303,14 +310,22 @@ class Clock {
     );
   }
 
-  /** Never past the deadline: the last poll happens at it. */
+  /** Never past the deadline: the last poll happens at it, or at once when the wait is stopped. */
   sleep(ms: number): Promise<void> {
     const jittered = ms * (1 - JITTER / 2 + Math.random() * JITTER);
     const wait = Math.max(0, Math.min(jittered, this.deadline - this.now()));
-    return this.ctx.timer.sleep(wait);
+    const stop = this.stop.signal;
+    if (stop.aborted) return Promise.resolve();
+    let early = () => {};
+    const stopped = new Promise<void>((resolve) => (early = resolve));
+    stop.addEventListener('abort', early, { once: true });
+    return Promise.race([this.ctx.timer.sleep(wait), stopped]).finally(() =>
+      stop.removeEventListener('abort', early),
+    );
   }
 
   show(name: string, owner: string, status: string): void {
+    this.plan.onPoll?.(status, this.now() - this.started);
     if (!this.ctx.stderr.isTTY) return;
     const left =
       this.plan.expiresAt === undefined
