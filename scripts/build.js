@@ -50,6 +50,19 @@ const wasmBeside = {
   },
 };
 
+/**
+ * The MCP SDK (and the zod it brings) is as large as the rest of cst, and only `cst mcp` needs
+ * it: it is bundled on its own, dist/mcp-sdk.cjs, which the main bundle requires on first use,
+ * so no other command reads or compiles a byte of it.
+ */
+const MCP_SDK = /^@modelcontextprotocol\/server(\/stdio)?$/;
+const mcpBeside = {
+  name: 'mcp-beside',
+  setup(build) {
+    build.onResolve({ filter: MCP_SDK }, () => ({ path: './mcp-sdk.cjs', external: true }));
+  },
+};
+
 const dist = new URL('../dist/', import.meta.url);
 await rm(dist, { recursive: true, force: true });
 const result = await build({
@@ -65,7 +78,7 @@ const result = await build({
   // runs as a vm.Script, which has no ES module loader behind it.
   supported: { 'dynamic-import': false },
   define: { __CST_VERSION__: JSON.stringify(pkg.version) },
-  plugins: [skipContinue, wasmBeside],
+  plugins: [skipContinue, wasmBeside, mcpBeside],
   // A native module: loaded from node_modules at run time, and only when a keyring is used.
   external: ['@napi-rs/keyring'],
   logLevel: 'warning',
@@ -73,6 +86,23 @@ const result = await build({
 const [bundle] = result.outputFiles;
 await mkdir(dist, { recursive: true });
 await writeFile(new URL('cst.cjs', dist), bundle.contents);
+await build({
+  stdin: {
+    contents: [
+      "export { McpServer, ResourceTemplate, parseJSONRPCMessage } from '@modelcontextprotocol/server';",
+      "export { serveStdio } from '@modelcontextprotocol/server/stdio';",
+    ].join('\n'),
+    resolveDir: new URL('..', import.meta.url).pathname,
+    loader: 'js',
+  },
+  outfile: 'dist/mcp-sdk.cjs',
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20.19',
+  minify: true,
+  logLevel: 'warning',
+});
 for (const name of ['llhttp-wasm', 'llhttp_simd-wasm']) {
   const from = new URL(`../node_modules/undici/lib/llhttp/${name}.js`, import.meta.url);
   await copyFile(from, new URL(`${name}.cjs`, dist));

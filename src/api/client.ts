@@ -263,6 +263,7 @@ export class ApiClient {
         keySource: this.options.keySource,
         baseUrl: this.options.baseUrl,
       },
+      retryAfterMs,
     );
     const retryable = status === 429 || (spec.retryAfterSend && (status === 408 || status >= 500));
     return { ok: false, error, retryable, retryAfterMs };

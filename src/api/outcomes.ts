@@ -25,6 +25,7 @@ export function httpError(
   label: string,
   retryAfterSend: boolean,
   auth: { keySource?: string | undefined; baseUrl?: string } = {},
+  retryAfterMs?: number,
 ): ApiError {
   const detail = (what: string) =>
     `${what} (HTTP ${status} from ${label})${message ? `: ${oneLine(message)}` : ''}`;
@@ -51,6 +52,7 @@ export function httpError(
   if (status === 429) {
     return new ApiError(detail('rate limited'), 'rate_limited', {
       status,
+      retryAfterMs,
       fate: 'rejected',
       hint: 'StackOne allows 1000 requests per minute per API key',
     });
@@ -59,6 +61,7 @@ export function httpError(
   if (status === 408)
     return new ApiError(detail('request timed out'), 'request_timeout', {
       status,
+      retryAfterMs,
       hint: mayHaveActed,
       fate: 'may_have_acted',
     });

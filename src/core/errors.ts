@@ -136,6 +136,8 @@ export type RequestFate = 'not_sent' | 'rejected' | 'may_have_acted';
 export interface CliErrorOptions {
   hint?: string | undefined;
   status?: number | undefined;
+  /** The server's Retry-After (on a 429 or 408), in milliseconds from when it answered. */
+  retryAfterMs?: number | undefined;
   cause?: unknown;
   fate?: RequestFate | undefined;
 }
@@ -149,6 +151,7 @@ export class CliError extends Error {
   readonly status: number | undefined;
   /** Only on errors a request ended in: see RequestFate. */
   readonly fate: RequestFate | undefined;
+  readonly retryAfterMs: number | undefined;
   /** The code's exit, from ERROR_CODES: its first, or the one `exit` picks among its own. */
   readonly exitCode: number;
 
@@ -166,6 +169,7 @@ export class CliError extends Error {
     this.hint = options.hint;
     this.status = options.status;
     this.fate = options.fate;
+    this.retryAfterMs = options.retryAfterMs;
   }
 }
 

@@ -1,6 +1,6 @@
 // Level C: the package users get. `npm pack` holds only what runs and the docs, and installs
 // into a clean folder where cst works, first with a cold code cache and then a warm one.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,7 +40,15 @@ describe('the npm package', () => {
     npm(['install', '--no-audit', '--no-fund', join(out, tarball[0]!.filename)], clean);
     // The bundle carries everything but the keyring's native module: nothing else is installed.
     const installed = await readdir(join(clean, 'node_modules'));
-    for (const bundled of ['zod', 'undici', 'commander', 'chalk', 'cli-table3', '@inquirer'])
+    for (const bundled of [
+      'zod',
+      'undici',
+      'commander',
+      'chalk',
+      'cli-table3',
+      '@inquirer',
+      '@modelcontextprotocol',
+    ])
       expect(installed).not.toContain(bundled);
     expect(installed).toContain('@napi-rs');
     const version = execFileSync(join(clean, 'node_modules', '.bin', 'cst'), ['--version'], {
@@ -72,5 +80,29 @@ describe('the npm package', () => {
     expect(made.filter((f) => f.includes('/create-'))).toHaveLength(1);
     expect(create('warm')).toMatch(/^\d+$/);
     expect(await cached()).toEqual(made);
+
+    // The MCP SDK is a bundle of its own beside cst's: the installed cst serves MCP.
+    const mcp = spawn(join(clean, 'node_modules', '.bin', 'cst'), ['mcp', '--sandbox'], { env });
+    const answer = new Promise<string>((resolve) =>
+      mcp.stdout.setEncoding('utf8').once('data', (chunk: string) => resolve(chunk)),
+    );
+    mcp.stdin.write(
+      `${JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'initialize',
+        params: {
+          protocolVersion: '2025-11-25',
+          capabilities: {},
+          clientInfo: { name: 'package-test', version: '1' },
+        },
+      })}\n`,
+    );
+    expect(JSON.parse(await answer)).toMatchObject({
+      id: 1,
+      result: { serverInfo: { name: 'cst' } },
+    });
+    mcp.stdin.end();
+    expect(await new Promise((resolve) => mcp.on('close', resolve))).toBe(0);
   });
 });

@@ -45,6 +45,8 @@ export interface TestContextOptions {
   globals?: Partial<Globals>;
   /** Every connection goes here instead of the target the flags select. */
   api?: { baseUrl: string; apiKey?: string };
+  /** Hears stdout as it is written (a protocol's reader), besides the capture. */
+  onStdout?: (chunk: string) => void;
 }
 
 export function testContext(options: TestContextOptions = {}): TestIo {
@@ -55,7 +57,7 @@ export function testContext(options: TestContextOptions = {}): TestIo {
   const base = createContext({
     stdin: () => stdin,
     stdout: {
-      write: (chunk) => ((out += chunk), true),
+      write: (chunk) => ((out += chunk), options.onStdout?.(chunk), true),
       isTTY: tty,
       columns: options.columns ?? 100,
     },
