@@ -91,6 +91,18 @@ const accountId = z
   .check(z.trim(), z.minLength(1, 'must not be empty'), z.describe("the linked account's id"));
 const nullable = z.nullable(z.string());
 
+/** A listing's `limit` argument: 1 to 1000, `fallback` when not given. */
+const limitArg = (fallback: number) =>
+  z.optional(
+    z
+      .int('must be a whole number')
+      .check(
+        z.minimum(1, 'must be at least 1'),
+        z.maximum(1000, 'must be at most 1000'),
+        z.describe(`at most this many (default ${fallback})`),
+      ),
+  );
+
 const sessionView = z.object({
   session_id: z.number(),
   owner_id: z.string(),
@@ -382,15 +394,7 @@ const listSessionsTool: Tool = {
           z.describe('only pending sessions that expire within this many seconds'),
         ),
     ),
-    limit: z.optional(
-      z
-        .int('must be a whole number')
-        .check(
-          z.minimum(1, 'must be at least 1'),
-          z.maximum(1000, 'must be at most 1000'),
-          z.describe('at most this many (default 20)'),
-        ),
-    ),
+    limit: limitArg(20),
   }),
   output: z.object({ sessions: z.array(sessionView), total: z.number() }),
   writes: false,
@@ -495,15 +499,7 @@ const listAccountsTool: Tool = {
     status: z.optional(
       z.string().check(z.minLength(1), z.describe('only this status (e.g. active)')),
     ),
-    limit: z.optional(
-      z
-        .int('must be a whole number')
-        .check(
-          z.minimum(1, 'must be at least 1'),
-          z.maximum(1000, 'must be at most 1000'),
-          z.describe('at most this many (default 50)'),
-        ),
-    ),
+    limit: limitArg(50),
   }),
   output: z.object({ accounts: z.array(accountView), truncated: z.boolean() }),
   writes: false,
