@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { benchMcp } from './bench-mcp.js';
 import { startSandbox } from './bench-sandbox.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 21);
@@ -156,7 +157,6 @@ for (let i = 0; i < RUNS; i++) {
   });
 }
 const pollRate = waitRate();
-sandbox.stop();
 
 const medians = new Map(
   cases.map((c, k) => [c.name, { wall: median(wall[k]), cpu: median(cpu[k]) }]),
@@ -195,6 +195,8 @@ for (const c of cases) {
   );
 }
 console.log(pollRate);
+if (only.test('cst mcp')) await benchMcp(bin, requestEnv, RUNS);
+sandbox.stop();
 if (failed) process.exitCode = 1;
 
 if (process.env.BENCH_BULK !== '0') await import('./bench-bulk.js');
