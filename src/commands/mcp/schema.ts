@@ -2,6 +2,7 @@
 // their own) given one through zod's converter, and create_connect_session's arguments made
 // from the request's field table, so that a field's kind and help are written once.
 import * as z from 'zod/mini';
+import { toJSONSchema } from 'zod/v4/core';
 import type { StandardSchemaWithJSON } from '@modelcontextprotocol/server';
 import { type RequestField, REQUEST_FIELDS } from '../../api/request-fields.js';
 import { categoryList, expiresInProblem } from '../../options/parse.js';
@@ -12,7 +13,7 @@ export function forMcp<S extends z.ZodMiniType>(
 ): StandardSchemaWithJSON<z.input<S>, z.output<S>> {
   const standard = schema['~standard'];
   const json = (io: 'input' | 'output') => (options?: { target?: string }) =>
-    z.toJSONSchema(schema, {
+    toJSONSchema(schema, {
       io,
       target: options?.target === 'draft-07' ? 'draft-07' : 'draft-2020-12',
       unrepresentable: 'any',
