@@ -29,3 +29,16 @@ export function authenticateConnectSession(
     retryAfterSend: true,
   });
 }
+
+/**
+ * GET /connect_sessions/{id} (StackOne since 2026-06): a session read back by the id cst keeps,
+ * without its token. A lookup, safe to repeat.
+ */
+export function getConnectSession(client: ApiClient, id: number): Promise<ConnectSession> {
+  return client.request({
+    method: 'GET',
+    path: `/connect_sessions/${encodeURIComponent(String(id))}`,
+    schema: connectSessionSchema,
+    retryAfterSend: true,
+  });
+}

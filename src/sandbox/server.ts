@@ -213,11 +213,15 @@ async function handle(sandbox: Sandbox, request: IncomingMessage): Promise<[numb
   const route = `${request.method} ${url.pathname}`;
   const sessions =
     route === 'POST /connect_sessions' || route === 'POST /connect_sessions/authenticate';
-  const accountRoute = sessions ? undefined : accounts.match(request.method ?? '', url.pathname);
-  if (!sessions && !accountRoute) throw new HttpError(404, `Cannot ${route}`);
+  const byId =
+    request.method === 'GET' ? /^\/connect_sessions\/([^/]+)$/.exec(url.pathname)?.[1] : undefined;
+  const accountRoute =
+    sessions || byId !== undefined ? undefined : accounts.match(request.method ?? '', url.pathname);
+  if (!sessions && byId === undefined && !accountRoute) throw new HttpError(404, `Cannot ${route}`);
   const state = await store.read();
   const project = authenticate(state, request.headers.authorization);
   limiter.take(project.apiKey, now().getTime());
+  if (byId !== undefined) return readSession(sandbox, project, byId);
   if (accountRoute)
     return accountRoute(
       project,
@@ -285,6 +289,20 @@ async function authenticateToken(
     throw new HttpError(404, 'Connect session not found');
   }
   return [201, sessionBody(session, await store.latestAttempt(session.id))];
+}
+
+/** GET /connect_sessions/{id}: a session of the key's own project, expired or not. */
+async function readSession(
+  { store }: Sandbox,
+  project: SandboxProject,
+  rawId: string,
+): Promise<[number, unknown]> {
+  const id = decodeURIComponent(rawId);
+  if (!/^\d+$/.test(id)) throw new HttpError(400, 'id must be a number');
+  const session = await store.findSessionById(Number(id));
+  if (!session || session.projectId !== project.id)
+    throw new HttpError(404, 'Connect session not found');
+  return [200, sessionBody(session, await store.latestAttempt(session.id))];
 }
 
 function sessionBody(

@@ -171,6 +171,10 @@ export class SandboxStore {
     return (await this.sessions()).find((session) => session.tokenHash === tokenHash);
   }
 
+  async findSessionById(id: number): Promise<SandboxSession | undefined> {
+    return (await this.sessions()).find((session) => session.id === id);
+  }
+
   /** Forget every session and account; organizations, projects and keys stay. Says how many. */
   reset(): Promise<{ sessions: number; accounts: number }> {
     return this.update(async (state) => {

@@ -131,6 +131,51 @@ describe('sandbox responses', () => {
     },
   );
 
+  it('GET /connect_sessions/{id} → ConnectSession, the same session authenticate reads', async () => {
+    const operation = (spec as { paths: Record<string, Record<string, { responses: object }>> })
+      .paths['/connect_sessions/{id}']!.get!;
+    expect(Object.keys(operation.responses)).toContain('200');
+    const created = await call(sandbox.baseUrl, 'POST', '/connect_sessions', key, {
+      origin_owner_id: 'c_read',
+      origin_owner_name: 'Acme',
+    });
+    const { id, token } = created.body as { id: number; token: string };
+    await finishAttempt(
+      sandbox.store,
+      token,
+      { outcome: 'authenticated', provider: 'bamboohr' },
+      new Date(),
+    );
+    const read = await call(sandbox.baseUrl, 'GET', `/connect_sessions/${id}`, key);
+    expect(read.status).toBe(200);
+    expectValid('ConnectSession', read.body);
+    const authenticated = await call(
+      sandbox.baseUrl,
+      'POST',
+      '/connect_sessions/authenticate',
+      key,
+      {
+        token,
+      },
+    );
+    expect(read.body).toEqual(authenticated.body);
+    const unknown = await call(sandbox.baseUrl, 'GET', '/connect_sessions/999999', key);
+    expect(unknown.status).toBe(404);
+    expectValid('NotFoundResponse', unknown.body);
+    const notNumber = await call(sandbox.baseUrl, 'GET', '/connect_sessions/abc', key);
+    expect(notNumber.status).toBe(400);
+    expectValid('BadRequestResponse', notNumber.body);
+  });
+
+  it('a connection attempt with a null status, as the 2026-06 SDK allows, is spec-valid', () => {
+    expectValid('ConnectionAttempt', {
+      id: 'att_1',
+      created_at: '2026-06-01T00:00:00.000Z',
+      updated_at: '2026-06-01T00:00:00.000Z',
+      status: null,
+    });
+  });
+
   it.each<[string, string, string | undefined, unknown]>([
     ['BadRequestResponse', '/connect_sessions', 'key', { origin_owner_id: 'c1' }],
     [
