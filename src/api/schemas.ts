@@ -17,14 +17,14 @@ const organizationId = z.pipe(
  * `latest_connection_attempt`: the newest attempt to link an account through this session
  * (docs.stackone.com, "Create Connect Session" and "Authenticate Connect Session"). Poll it for
  * OAuth completion: `authenticated` puts the account at `account_secure_id`. `status` is open:
- * pending, authenticated, error, cancelled, expired are known today. Fields cst does not know are
- * kept as sent.
+ * pending, authenticated, error, cancelled, expired are known today, and nullable since 2026-06
+ * (cst reads a null as pending). Fields cst does not know are kept as sent.
  */
 const connectionAttemptWire = z.looseObject({
   id: z.string(),
   created_at: nullableString,
   updated_at: nullableString,
-  status: z.string(),
+  status: nullableString,
   account_secure_id: nullableString,
   oauth_error_code: nullableString,
   oauth_error_description: nullableString,

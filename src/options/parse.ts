@@ -113,9 +113,20 @@ export const keyValues = z.pipe(
 );
 
 export const sessionId = flagValue(
-  wholeNumber,
+  sessionIdFrom,
   (text) => `"${text}" is not a session id (a number)`,
 );
+
+/**
+ * A session id as typed. The spec types ids as numbers, not whole ones, and cst records what the
+ * server sent: every id in the ledger is accepted here as cst prints it (`12`, `1.5`, `1e+21`),
+ * and digits with leading zeros, but nothing that would name a different number than it reads.
+ */
+export function sessionIdFrom(text: string): number | undefined {
+  const id = Number(text);
+  const printed = text.replace(/^0+(?=\d)/, '');
+  return text !== '' && Number.isFinite(id) && String(id) === printed ? id : undefined;
+}
 
 /** The first problem, as "--flag-name: message". */
 function usageFromZod(error: core.$ZodError): UsageError {

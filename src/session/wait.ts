@@ -1,6 +1,7 @@
-// Following a session from issued to connected: poll POST /connect_sessions/authenticate and
-// read latest_connection_attempt, or, for a ledger session whose token cst never kept, watch for
-// the owner's linked account. Shared by `cst wait` and `cst create --wait`.
+// Following a session from issued to connected: poll POST /connect_sessions/authenticate (by
+// token) or GET /connect_sessions/{id} (by the ledger's id) and read latest_connection_attempt;
+// where a deployment cannot read sessions back, watch for the owner's linked account. Shared by
+// `cst wait`, `cst create --wait` and `cst mcp`.
 import { getAccount, listAccounts } from '../api/accounts.js';
 import { AbandonedError, type ApiClient } from '../api/client.js';
 import { authenticateConnectSession } from '../api/connect-sessions.js';
@@ -10,12 +11,14 @@ import { ApiError, CliError, NetworkError, PASSING_CODES } from '../core/errors.
 import type { LedgerRecord } from '../ledger/record.js';
 import type { Ledger } from '../ledger/ledger.js';
 import type { OutcomeRecord } from '../ledger/store.js';
-import { warn } from '../core/output/messages.js';
+import { note, warn } from '../core/output/messages.js';
 import { visible } from '../core/errors.js';
 import { type Connection, maxPages } from '../connection/connection.js';
 import type { Issued } from './issue.js';
 import { MAX_TIMER_MS } from '../core/util/duration.js';
 import { firstAfter } from './linked.js';
+import { NoReadBack, readSession } from './read.js';
+import type { Target } from '../config/target.js';
 
 export interface WaitPlan {
   intervalMs: number;
@@ -39,7 +42,8 @@ function command(plan: WaitPlan, args: string): string {
 }
 
 export interface Linked {
-  method: 'token' | 'account';
+  /** How cst learned it: the token's session, the session read back by id, the owner's accounts. */
+  method: 'token' | 'session' | 'account';
   session_id: number;
   owner_id: string;
   account_id: string;
@@ -51,11 +55,54 @@ export interface Linked {
 const JITTER = 0.2;
 
 /** The token's session, polled until its latest attempt is final. */
-export async function waitForToken(
+export function waitForToken(
   ctx: Context,
   client: ApiClient,
   token: string,
   plan: WaitPlan,
+): Promise<Linked> {
+  return pollSession(ctx, client, plan, {
+    read: (bounded) => authenticateConnectSession(bounded, token),
+    method: 'token',
+  });
+}
+
+/**
+ * A ledger session read back by its id (GET /connect_sessions/{id}) until its latest attempt is
+ * final. Where the deployment cannot read sessions back, says so once and watches the owner's
+ * accounts instead, as cst did before StackOne had the endpoint.
+ */
+export async function waitForSession(
+  ctx: Context,
+  client: ApiClient,
+  target: Target,
+  record: LedgerRecord,
+  plan: WaitPlan,
+): Promise<Linked> {
+  try {
+    return await pollSession(ctx, client, plan, {
+      read: (bounded) => readSession(bounded, target, record.id, record),
+      method: 'session',
+    });
+  } catch (error) {
+    if (!(error instanceof NoReadBack)) throw error;
+    note(
+      ctx,
+      `${error.message}: waiting for the first account of ${record.owner_id} created after session ${record.id}`,
+    );
+    return waitForAccount(ctx, client, record, plan);
+  }
+}
+
+async function pollSession(
+  ctx: Context,
+  client: ApiClient,
+  plan: WaitPlan,
+  source: {
+    read: (bounded: ApiClient) => Promise<ConnectSession>;
+    /** By token, a 404 means StackOne forgot it: the session expired, or it was never one. */
+    method: 'token' | 'session';
+  },
 ): Promise<Linked> {
   const clock = new Clock(ctx, plan);
   const bounded = clock.bound(client);
@@ -66,11 +113,11 @@ export async function waitForToken(
     for (;;) {
       let session: ConnectSession;
       try {
-        session = await authenticateConnectSession(bounded, token);
+        session = await source.read(bounded);
         failures = 0;
       } catch (error) {
         if (error instanceof AbandonedError) throw error;
-        if (error instanceof ApiError && error.status === 404) {
+        if (source.method === 'token' && error instanceof ApiError && error.status === 404) {
           // StackOne forgets a token when its session expires.
           if (seen || clock.expired())
             throw expired(
@@ -103,13 +150,16 @@ export async function waitForToken(
       clock.show(
         session.originOwnerName,
         session.originOwnerId,
-        attempt?.status === 'authenticated' && !accountId
-          ? 'authenticated, no account yet'
-          : (attempt?.status ?? 'not opened'),
+        attempt === null
+          ? 'not opened'
+          : attempt.status === 'authenticated' && !accountId
+            ? 'authenticated, no account yet'
+            : // The newest SDK types status nullable: an attempt with no status yet is pending.
+              (attempt.status ?? 'pending'),
       );
       switch (attempt?.status) {
         case 'authenticated':
-          if (accountId) return await linkedAccount(bounded, session, accountId);
+          if (accountId) return await linkedAccount(bounded, session, accountId, source.method);
           clock.successWithoutAccount = true;
           break;
         case 'error':
@@ -209,10 +259,11 @@ async function linkedAccount(
   client: ApiClient,
   session: ConnectSession,
   accountId: string,
+  method: Linked['method'],
 ): Promise<Linked> {
   const account = await getAccount(client, accountId);
   return {
-    method: 'token',
+    method,
     session_id: session.id,
     owner_id: session.originOwnerId,
     account_id: account.id,

@@ -1,6 +1,6 @@
 // Level C: cst wait and create --wait through the built binary, against `cst sandbox serve` and
 // scripted servers: every outcome, its exit code, and one line for every fault.
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { scriptedServer, SESSION_BODY } from '../helpers/scripted-server.js';
@@ -153,22 +153,135 @@ describe.concurrent('cst wait', () => {
     );
   });
 
-  it('--session: watches for the owner’s new account, and says how', async () => {
+  it('--session: reads the session back by id until the customer links', async () => {
     const { env } = await sandbox();
     const token = await issue(env, 'c1');
-    const child = start(
-      ['wait', '--session', '1', '--interval', '1s', '--field', 'account_id'],
-      env,
-    );
+    const child = start(['wait', '--session', '1', '--interval', '1s', '--json'], env);
     const done = finish(child);
-    await requested(env, '/accounts');
+    await requested(env, '/connect_sessions/1');
     await link(env, token);
     const result = await done;
-    expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^acc_\w+$/);
-    expect(result.stderr).toContain(
-      'cst keeps no tokens: waiting for the first account of c1 created after session 1',
+    expect([result.code, result.stderr]).toEqual([0, '']);
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      status: 'authenticated',
+      method: 'session',
+      session_id: 1,
+      owner_id: 'c1',
+      account_id: expect.stringMatching(/^acc_\w+$/) as string,
+    });
+  });
+
+  it.each([404, 405])(
+    '--session where GET /connect_sessions/{id} answers %i: says so once, then watches the owner’s accounts',
+    async (status) => {
+      const created = new Date().toISOString();
+      const account = {
+        id: 'acc_later',
+        provider: 'bamboohr',
+        status: 'active',
+        origin_owner_id: 'cus_1',
+        origin_owner_name: 'Acme Ltd',
+        created_at: new Date(Date.now() + 1000).toISOString(),
+        updated_at: new Date(Date.now() + 1000).toISOString(),
+      };
+      let accountPolls = 0;
+      const server = await scriptedServer((request) => {
+        if (request.method === 'POST')
+          return { status: 201, body: { ...SESSION_BODY, created_at: created } };
+        if (request.url.startsWith('/connect_sessions/42'))
+          return { status, body: { statusCode: status, message: 'Cannot GET', timestamp: '' } };
+        accountPolls++;
+        return { status: 200, body: accountPolls < 2 ? [] : [account] };
+      });
+      try {
+        const env = { ...(await isolatedEnv()), CST_BASE_URL: server.baseUrl, CST_API_KEY: 'k' };
+        const made = await cst(['create', '--owner-id', 'cus_1', '--owner-name', 'Acme Ltd'], env);
+        expect(made.code).toBe(0);
+        const result = await cst(
+          ['wait', '--session', '42', '--interval', '1s', '--field', 'account_id'],
+          env,
+        );
+        expect([result.code, result.stdout.trim()]).toEqual([0, 'acc_later']);
+        expect(result.stderr).toBe(
+          `this StackOne deployment does not read sessions back by id (HTTP ${status}): waiting for the first account of cus_1 created after session 42\n`,
+        );
+        const reads = server.requests.filter((r) => r.url.startsWith('/connect_sessions/42'));
+        expect(reads).toHaveLength(1);
+      } finally {
+        await server.close();
+      }
+    },
+  );
+
+  it('an id that is not a whole number (the spec allows it) can be followed and reissued as printed', async () => {
+    const created = new Date().toISOString();
+    const session = { ...SESSION_BODY, id: 1.5, created_at: created };
+    const server = await scriptedServer((request) =>
+      request.method === 'POST'
+        ? { status: 201, body: { ...session, id: server.requests.length === 1 ? 1.5 : 2 } }
+        : {
+            status: 200,
+            body: {
+              ...session,
+              token: undefined,
+              latest_connection_attempt: {
+                id: 'att_1',
+                created_at: created,
+                updated_at: created,
+                status: 'cancelled',
+              },
+            },
+          },
     );
+    try {
+      const env = { ...(await isolatedEnv()), CST_BASE_URL: server.baseUrl, CST_API_KEY: 'k' };
+      const made = await cst(
+        ['create', '--owner-id', 'cus_1', '--owner-name', 'A', '--field', 'id'],
+        env,
+      );
+      expect([made.code, made.stdout.trim()]).toEqual([0, '1.5']);
+      const waited = await cst(['wait', '--session', '1.5'], env);
+      expect(waited.code).toBe(13);
+      expect(waited.stderr).toMatch(
+        /^error: the customer cancelled the link \(session 1\.5, cus_1\)\nhint: 'cst create --from-session 1\.5' issues a new link\n$/,
+      );
+      const again = await cst(['create', '--from-session', '1.5', '--field', 'id'], env);
+      expect([again.code, again.stdout.trim()]).toEqual([0, '2']);
+      expect(JSON.parse(server.requests.at(-1)!.body)).toMatchObject({ origin_owner_id: 'cus_1' });
+      expect(server.requests.map((r) => `${r.method} ${r.url}`)).toEqual([
+        'POST /connect_sessions',
+        'GET /connect_sessions/1.5',
+        'POST /connect_sessions',
+      ]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('--session answered with another project’s session: exit 3, nothing recorded', async () => {
+    const server = await scriptedServer((request) =>
+      request.method === 'POST'
+        ? { status: 201, body: { ...SESSION_BODY, created_at: new Date().toISOString() } }
+        : { status: 200, body: { ...SESSION_BODY, project_id: 'proj-other', token: undefined } },
+    );
+    try {
+      const env: Record<string, string> = {
+        ...(await isolatedEnv()),
+        CST_BASE_URL: server.baseUrl,
+        CST_API_KEY: 'k',
+      };
+      expect((await cst(['create', '--owner-id', 'cus_1', '--owner-name', 'A'], env)).code).toBe(0);
+      const result = await cst(['wait', '--session', '42'], env);
+      expect([result.code, result.stdout]).toEqual([3, '']);
+      expect(result.stderr).toMatch(
+        /^error: the API key of the project of CST_API_KEY read back session 42 of another project: project proj-other \(expected proj-1\)\nhint: /,
+      );
+      const state = await readdir(env.CST_STATE_DIR!);
+      expect(state).toContain('ledger.jsonl');
+      expect(state).not.toContain('ledger-outcomes.jsonl');
+    } finally {
+      await server.close();
+    }
   });
 
   it.each([

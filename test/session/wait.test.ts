@@ -47,7 +47,7 @@ afterEach(async () => {
   await Promise.all(agents.splice(0).map((a) => a.close()));
 });
 
-const attempt = (status: string, account: string | null = null) => ({
+const attempt = (status: string | null, account: string | null = null) => ({
   status: 201,
   body: {
     ...SESSION_BODY,
@@ -125,6 +125,24 @@ describe('waiting for the customer, on the context clock', () => {
       "'cst wait --session 42' again later, or raise --wait-timeout (0: until the link expires)",
     );
     expect(result.elapsed).toBe(10_000);
+    expect(result.polls).toBeGreaterThanOrEqual(4);
+  });
+
+  it('an attempt whose status is null (the 2026-06 SDK types it nullable) is pending, not malformed', async () => {
+    const result = await waitWith([attempt(null)], { waitTimeoutMs: 10_000 });
+    expect(result.error?.code).toBe('wait_timeout');
+    expect(result.error?.message).toBe(
+      'still waiting for the customer after 10s (session 42, cus_1)',
+    );
+  });
+
+  it('authenticated without an account is not a success: polled to the deadline, then said so', async () => {
+    const result = await waitWith([attempt('authenticated', null)], { waitTimeoutMs: 10_000 });
+    expect(result.linked).toBeUndefined();
+    expect(result.error?.code).toBe('wait_timeout');
+    expect(result.error?.message).toBe(
+      'the link attempt reported success but no account yet after 10s (session 42, cus_1)',
+    );
     expect(result.polls).toBeGreaterThanOrEqual(4);
   });
 

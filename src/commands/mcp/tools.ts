@@ -12,12 +12,14 @@ import {
   updateAccount,
 } from '../../api/accounts.js';
 import { authenticateConnectSession } from '../../api/connect-sessions.js';
+import type { ConnectSession } from '../../api/schemas.js';
 import { type Connection, maxPages } from '../../connection/connection.js';
 import type { Context } from '../../core/context.js';
 import { CliError, ConfigError, UsageError } from '../../core/errors.js';
 import { SESSION_STATES } from '../../ledger/states.js';
 import { checkExpectedIds, issue } from '../../session/issue.js';
 import { firstAfter } from '../../session/linked.js';
+import { NoReadBack, readSession } from '../../session/read.js';
 import {
   byState,
   filtersByState,
@@ -31,7 +33,7 @@ import {
   recordFailure,
   recordOutcome,
   type WaitPlan,
-  waitForAccount,
+  waitForSession,
   waitForToken,
 } from '../../session/wait.js';
 import { createSessionInput } from './schema.js';
@@ -80,12 +82,10 @@ export interface Tool {
 /** The longest wait_for_link may wait, and what it waits without a timeout argument. */
 export const MAX_WAIT_SECONDS = 600;
 
+/** Any number StackOne sent as an id: the spec does not say whole (see sessionIdFrom). */
 const sessionId = z
-  .int('must be a session id (a whole number)')
-  .check(
-    z.positive('must be a session id'),
-    z.describe("the session's id, from create_connect_session or list_sessions"),
-  );
+  .number('must be a session id (a number)')
+  .check(z.describe("the session's id, from create_connect_session or list_sessions"));
 const accountId = z
   .string()
   .check(z.trim(), z.minLength(1, 'must not be empty'), z.describe("the linked account's id"));
@@ -226,7 +226,9 @@ const getSessionStatus: Tool = {
       source: z
         .string()
         .check(
-          z.describe('token (the session read back), accounts (the owner’s accounts), or none'),
+          z.describe(
+            'session (read back by id), token (by the token this server kept), accounts (the owner’s accounts), or none',
+          ),
         ),
       latest_connection_attempt: attemptView,
       linked_account_id: nullable,
@@ -237,40 +239,7 @@ const getSessionStatus: Tool = {
   destructive: false,
   async run(env, args) {
     const row = await ledgerSession(env, args.session_id as number);
-    const token = env.tokens.get(row.id);
-    let live: {
-      source: string;
-      latest_connection_attempt: z.output<typeof attemptView>;
-      linked_account_id: string | null;
-    } = { source: 'none', latest_connection_attempt: null, linked_account_id: null };
-    if (token !== undefined && row.status === 'active') {
-      const session = await authenticateConnectSession(env.connection.client, token);
-      const attempt = session.latestConnectionAttempt;
-      live = {
-        source: 'token',
-        latest_connection_attempt: attempt
-          ? {
-              status: attempt.status,
-              account_id: attempt.account_secure_id ?? null,
-              oauth_error_code: attempt.oauth_error_code ?? null,
-              oauth_error_description: attempt.oauth_error_description ?? null,
-              updated_at: attempt.updated_at ?? null,
-            }
-          : null,
-        linked_account_id: attempt?.account_secure_id ?? null,
-      };
-    } else if (row.state !== 'linked') {
-      const accounts = await listAccounts(
-        env.connection.client,
-        { originOwnerIds: [row.owner_id] },
-        { pageSize: 100, limit: Infinity, maxPages: maxPages(env.ctx) },
-      );
-      live = {
-        source: 'accounts',
-        latest_connection_attempt: null,
-        linked_account_id: firstAfter(accounts, row)?.id ?? null,
-      };
-    }
+    const live = await liveStatus(env, row);
     const linked = row.linked_account_id ?? live.linked_account_id;
     return {
       data: { session: view(row), live },
@@ -278,6 +247,56 @@ const getSessionStatus: Tool = {
     };
   },
 };
+
+type Live = {
+  source: string;
+  latest_connection_attempt: z.output<typeof attemptView>;
+  linked_account_id: string | null;
+};
+
+/**
+ * What StackOne says of the session now: read back by id; where the deployment cannot, by the
+ * token this server kept, else the owner's first account created after it.
+ */
+async function liveStatus(env: ToolEnv, row: ListedSession): Promise<Live> {
+  const { client, target } = env.connection;
+  const fromSession = (source: string, session: ConnectSession): Live => {
+    const attempt = session.latestConnectionAttempt;
+    return {
+      source,
+      latest_connection_attempt: attempt
+        ? {
+            status: attempt.status ?? 'pending',
+            account_id: attempt.account_secure_id ?? null,
+            oauth_error_code: attempt.oauth_error_code ?? null,
+            oauth_error_description: attempt.oauth_error_description ?? null,
+            updated_at: attempt.updated_at ?? null,
+          }
+        : null,
+      linked_account_id: attempt?.account_secure_id ?? null,
+    };
+  };
+  try {
+    return fromSession('session', await readSession(client, target, row.id, row));
+  } catch (error) {
+    if (!(error instanceof NoReadBack)) throw error;
+  }
+  const token = env.tokens.get(row.id);
+  if (token !== undefined && row.status === 'active')
+    return fromSession('token', await authenticateConnectSession(client, token));
+  if (row.state === 'linked')
+    return { source: 'none', latest_connection_attempt: null, linked_account_id: null };
+  const accounts = await listAccounts(
+    client,
+    { originOwnerIds: [row.owner_id] },
+    { pageSize: 100, limit: Infinity, maxPages: maxPages(env.ctx) },
+  );
+  return {
+    source: 'accounts',
+    latest_connection_attempt: null,
+    linked_account_id: firstAfter(accounts, row)?.id ?? null,
+  };
+}
 
 const OUTCOMES = ['linked', 'failed', 'cancelled', 'expired', 'timed_out'] as const;
 /** The wait's own endings, which are answers, not failures of the tool. */
@@ -355,11 +374,11 @@ const waitForLink: Tool = {
     };
     const token = env.tokens.get(row.id);
     try {
-      const linked = await (token === undefined
-        ? waitForAccount(ctx, connection.client, row, plan)
-        : waitForToken(ctx, connection.client, token, plan).catch((error: unknown) =>
-            recordFailure(connection.ledger, connection.id, error, ctx),
-          ));
+      const linked = await (
+        token === undefined
+          ? waitForSession(ctx, connection.client, connection.target, row, plan)
+          : waitForToken(ctx, connection.client, token, plan)
+      ).catch((error: unknown) => recordFailure(connection.ledger, connection.id, error, ctx));
       await recordOutcome(connection.ledger, connection.id, linkedOutcome(linked), ctx);
       return ended(
         'linked',

@@ -2,12 +2,13 @@
 // final, record a linked account in the ledger, and print it.
 import type { ApiClient } from '../../api/client.js';
 import { stateDir } from '../../config/paths.js';
+import type { Target } from '../../config/target.js';
 import type { TargetFlags } from '../../options/target.js';
 import { UsageError } from '../../core/errors.js';
 import { fingerprint } from '../../ledger/fingerprint.js';
 import type { LedgerRecord } from '../../ledger/record.js';
 import { newestRecord, openLedger } from '../../ledger/ledger.js';
-import { note, warn } from '../../core/output/messages.js';
+import { warn } from '../../core/output/messages.js';
 import { renderRecord } from '../../core/output/record.js';
 import { readSecretFromStdin } from '../../core/util/stdin.js';
 import { type CommandContext, withConnection } from '../../connection/connection.js';
@@ -18,7 +19,7 @@ import {
   recordFailure,
   recordOutcome,
   type WaitPlan,
-  waitForAccount,
+  waitForSession,
   waitForToken,
 } from '../../session/wait.js';
 import type { WaitOptions } from './options.js';
@@ -37,7 +38,7 @@ export async function runWait(options: WaitOptions, ctx: CommandContext): Promis
     newestRecord(ledger, { ...query, status: 'all' }, ctx.now());
 
   let target: TargetFlags;
-  let poll: (client: ApiClient, tid: string) => Promise<Linked>;
+  let poll: (client: ApiClient, tid: string, resolved: Target) => Promise<Linked>;
   if (options.source.kind === 'session') {
     const id = options.source.id;
     const record = await lookup({ id });
@@ -48,15 +49,14 @@ export async function runWait(options: WaitOptions, ctx: CommandContext): Promis
           hint: `'cst list${sandbox ? ' --sandbox' : ''}' shows the sessions cst issued`,
         },
       );
-    note(
-      ctx,
-      `cst keeps no tokens: waiting for the first account of ${record.owner_id} created after session ${id}`,
-    );
     target =
       options.target.org !== undefined || options.target.project !== undefined
         ? options.target
         : targetFlagsOf(record);
-    poll = (client) => waitForAccount(ctx, client, record, plan(record));
+    poll = (client, tid, resolved) =>
+      waitForSession(ctx, client, resolved, record, plan(record)).catch((error: unknown) =>
+        recordFailure(ledger, tid, error, ctx),
+      );
   } else {
     if (options.source.kind === 'token')
       warn(ctx, 'a token given as an argument lands in shell history; prefer --token-stdin');
@@ -77,7 +77,10 @@ export async function runWait(options: WaitOptions, ctx: CommandContext): Promis
     ctx,
     target,
     { timeoutMs: options.timeoutMs, onRetry: quiet },
-    async ({ client, id }) => ({ linked: await poll(client, id), tid: id }),
+    async ({ client, id, target: resolved }) => ({
+      linked: await poll(client, id, resolved),
+      tid: id,
+    }),
   );
   await recordOutcome(ledger, tid, linkedOutcome(linked), ctx);
   await renderRecord(ctx, { wire: linkedWire(linked) }, options.output);
