@@ -210,6 +210,45 @@ describe('the ledger through the binary', () => {
     ]);
   });
 
+  it('inspects a session by its id, through the project that issued it', async () => {
+    const env = await isolatedEnv();
+    const token = (await create(env, 'cus_s', '--field', 'token')).stdout;
+    await cst(['sandbox', 'link', '--token-stdin', '--provider', 'bamboohr'], env, token);
+    const found = await cst(['inspect', '--sandbox', '--session', '1', '--json'], env);
+    expect(found.code).toBe(0);
+    expect(JSON.parse(found.stdout)).toMatchObject({
+      id: 1,
+      origin_owner_id: 'cus_s',
+      latest_connection_attempt: {
+        status: 'authenticated',
+        account_secure_id: expect.any(String) as string,
+      },
+    });
+    expect(found.stdout).not.toContain(token);
+    const missing = await cst(['inspect', '--sandbox', '--session', '99'], env);
+    expect([missing.code, missing.stdout]).toEqual([6, '']);
+    expect(missing.stderr).toMatch(/^error: no session 99 in acme\/production\nhint: /);
+    // Another project's key cannot read it: StackOne answers 404, as for any other id.
+    const elsewhere = await cst(
+      ['inspect', '--sandbox', '--org', 'globex', '--project', 'staging', '--session', '1'],
+      env,
+    );
+    expect([elsewhere.code, elsewhere.stderr.split('\n')[0]]).toEqual([
+      6,
+      'error: no session 1 in globex/staging',
+    ]);
+    const both = await cst(['inspect', '--sandbox', '--session', '1', '--token-stdin'], env, 't');
+    expect([both.code, both.stderr]).toEqual([
+      2,
+      'error: give one of: a token, --token-stdin, or --session <id>\n',
+    ]);
+    const bad = await cst(['inspect', '--sandbox', '--session', 'abc'], env);
+    expect([bad.code, bad.stderr]).toEqual([
+      2,
+      'error: --session: "abc" is not a session id (a number)\n',
+    ]);
+  });
+
   it('links an account and joins it in list --linked', async () => {
     const env = await isolatedEnv();
     const token = (await create(env, 'cus_l', '--field', 'token')).stdout;

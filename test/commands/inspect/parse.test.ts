@@ -9,13 +9,13 @@ describe('cst inspect: parsing', () => {
     [
       'a token on stdin',
       ['inspect', '--token-stdin'],
-      { token: { kind: 'stdin' }, target: {}, timeoutMs: 30_000, output },
+      { source: { kind: 'stdin' }, target: {}, timeoutMs: 30_000, output },
     ],
     [
       'a token as an argument, on the sandbox, as JSON',
       ['inspect', 'tok_1', '--sandbox', '--json'],
       {
-        token: { kind: 'argument', value: 'tok_1' },
+        source: { kind: 'argument', value: 'tok_1' },
         target: { sandbox: true },
         timeoutMs: 30_000,
         output: { format: 'json', field: undefined },
@@ -36,11 +36,16 @@ describe('cst inspect: parsing', () => {
         'origin_owner_id',
       ],
       {
-        token: { kind: 'stdin' },
+        source: { kind: 'stdin' },
         target: { org: 'acme', project: 'prod' },
         timeoutMs: 60_000,
         output: { format: undefined, field: 'origin_owner_id' },
       },
+    ],
+    [
+      'a session by its id',
+      ['inspect', '--session', '7'],
+      { source: { kind: 'session', id: 7 }, target: {}, timeoutMs: 30_000, output },
     ],
   ])('%s', async (_name, argv, options) => {
     expect(await parseArgv(argv)).toEqual({ command: 'inspect', options });
@@ -60,6 +65,16 @@ describe('cst inspect: parsing', () => {
       'unknown --field "token"',
     ],
     ['a bad timeout', ['inspect', '--token-stdin', '--timeout', '-1s'], '--timeout:'],
+    [
+      'a session and a token',
+      ['inspect', 'tok_1', '--session', '7'],
+      'give one of: a token, --token-stdin, or --session <id>',
+    ],
+    [
+      'a session id that is not a number',
+      ['inspect', '--session', 'x7'],
+      '"x7" is not a session id',
+    ],
     [
       'an output format inspect does not print',
       ['inspect', '--token-stdin', '-o', 'csv'],
