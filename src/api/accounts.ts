@@ -1,12 +1,13 @@
-// Linked accounts: wire schemas as the spec types them (open enums, nothing stricter), and the
-// paged GET /accounts walk that every command listing accounts shares.
+// Linked accounts: wire schemas as the spec types them (open enums, nothing stricter, fields
+// newer than cst kept as sent), and the paged GET /accounts walk that every command listing
+// accounts shares.
 import * as z from 'zod/mini';
 import type { ApiClient } from './client.js';
 import { InvalidResponseError } from '../core/errors.js';
 
 const nullableString = z.nullish(z.string());
 
-export const linkedAccountSchema = z.object({
+export const linkedAccountSchema = z.looseObject({
   id: z.string(),
   provider: z.string(),
   provider_name: nullableString,
@@ -24,6 +25,8 @@ export const linkedAccountSchema = z.object({
   updated_at: z.string(),
   type: nullableString,
   shared: z.optional(z.nullable(z.boolean())),
+  categories: z.nullish(z.array(z.string())),
+  connector_profile_id: nullableString,
 });
 export type LinkedAccount = z.output<typeof linkedAccountSchema>;
 
@@ -36,7 +39,7 @@ const accountPageSchema = z.union([
   ),
 ]);
 
-export const linkedAccountMetaSchema = z.object({
+export const linkedAccountMetaSchema = z.looseObject({
   provider: z.string(),
   category: z.string(),
   models: z.record(z.string(), z.unknown()),

@@ -107,6 +107,41 @@ describe('accounts runners', () => {
     ]);
   });
 
+  it('list, get and meta pass fields newer than cst through, as sessions do', async () => {
+    const newer = {
+      ...ACCOUNT,
+      categories: ['hris'],
+      connector_profile_id: 'cp_1',
+      shared: true,
+      region: 'eu',
+      credentials: { api_key: 'provider-secret-1', nested: { token: 'provider-secret-2' } },
+    };
+    const io = await against([
+      { status: 200, body: [newer] },
+      { status: 200, body: newer },
+      { status: 200, body: { provider: 'bamboohr', category: 'hris', models: {}, since: 'x' } },
+    ]);
+    await runAccountsList(parseAccountsListOptions({ ...flags, json: true }), io.ctx);
+    await runAccountGet(parseAccountOptions('acc_1', { ...flags, output: 'yaml' }), io.ctx);
+    await runAccountMeta(
+      parseAccountOptions('acc_1', { ...flags, json: true }, META_FIELDS),
+      io.ctx,
+    );
+    const [listed] = JSON.parse(io.stdout().slice(0, io.stdout().indexOf(']\n') + 1)) as [
+      Record<string, unknown>,
+    ];
+    expect(listed).toMatchObject({
+      categories: ['hris'],
+      connector_profile_id: 'cp_1',
+      shared: true,
+      region: 'eu',
+      credentials: { api_key: '[redacted]', nested: '[redacted]' },
+    });
+    expect(io.stdout()).toContain('region: eu');
+    expect(io.stdout()).toContain('"since": "x"');
+    expect(io.stdout()).not.toContain('provider-secret');
+  });
+
   it('get: an unknown account is not_found, exit 6', async () => {
     const io = await against([
       { status: 404, body: { statusCode: 404, message: 'Not Found', timestamp: '' } },
