@@ -4,10 +4,10 @@
 import { Agent } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiClient } from '../../src/api/client.js';
-import type { Timer } from '../../src/core/context.js';
 import { CliError } from '../../src/core/errors.js';
 import { waitForToken } from '../../src/session/wait.js';
 import { testContext } from '../helpers/context.js';
+import { fakeClock } from '../helpers/fake-clock.js';
 import {
   type Reply,
   SESSION_BODY,
@@ -16,29 +16,6 @@ import {
 } from '../helpers/scripted-server.js';
 
 const T0 = Date.parse('2026-11-25T10:00:00.000Z');
-
-/** A clock that moves only when cst sleeps: each sleep advances it, and fires alarms passed. */
-function fakeClock() {
-  let now = T0;
-  const alarms: { at: number; fire: () => void }[] = [];
-  const timer: Timer = {
-    async sleep(ms) {
-      // Whole milliseconds, as a Date holds them.
-      now += Math.ceil(ms);
-      for (const alarm of alarms.filter((a) => a.at <= now)) {
-        alarms.splice(alarms.indexOf(alarm), 1);
-        alarm.fire();
-      }
-      await Promise.resolve();
-    },
-    after(ms, fire) {
-      const alarm = { at: now + ms, fire };
-      alarms.push(alarm);
-      return () => alarms.includes(alarm) && alarms.splice(alarms.indexOf(alarm), 1);
-    },
-  };
-  return { timer, now: () => new Date(now), elapsed: () => now - T0 };
-}
 
 const servers: ScriptedServer[] = [];
 const agents: Agent[] = [];
@@ -66,7 +43,7 @@ const attempt = (status: string | null, account: string | null = null) => ({
 async function waitWith(replies: Reply[], plan: { waitTimeoutMs: number; expiresAt?: number }) {
   const server = await scriptedServer(replies, { repeatLast: true });
   servers.push(server);
-  const clock = fakeClock();
+  const clock = fakeClock(T0);
   const { ctx } = testContext({ now: clock.now, timer: clock.timer });
   const dispatcher = new Agent();
   agents.push(dispatcher);
