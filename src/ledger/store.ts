@@ -352,7 +352,8 @@ export interface OutcomeRecord {
   session_id: number;
   target: string;
   /** What the customer did with the link, as `cst wait` saw it. */
-  outcome: 'linked' | 'failed' | 'cancelled';
+  /** `expired`: a --refresh found the session past its expiry with no account linked. */
+  outcome: 'linked' | 'failed' | 'cancelled' | 'expired';
   account_id: string | null;
   at: string;
 }

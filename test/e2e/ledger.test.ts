@@ -249,6 +249,29 @@ describe('the ledger through the binary', () => {
     ]);
   });
 
+  it('list --refresh reads each open session back, records it, and --summary counts exactly', async () => {
+    const env = await isolatedEnv();
+    const tokens = [];
+    for (const owner of ['cus_a', 'cus_b', 'cus_c'])
+      tokens.push((await create(env, owner, '--field', 'token')).stdout);
+    await cst(['sandbox', 'link', '--token-stdin', '--provider', 'bamboohr'], env, tokens[0]);
+    await cst(['sandbox', 'link', '--token-stdin', '--outcome', 'error'], env, tokens[1]);
+    const before = await cst(['list', '--sandbox', '--summary', '--json'], env);
+    expect(JSON.parse(before.stdout)).toMatchObject([{ issued: 3, linked: 0, pending: 3 }]);
+    const refreshed = await cst(['list', '--sandbox', '--refresh', '--field', 'state'], env);
+    expect([refreshed.code, refreshed.stderr]).toEqual([0, '']);
+    expect(refreshed.stdout.split('\n')).toEqual(['pending', 'failed', 'linked', '']);
+    const after = await cst(['list', '--sandbox', '--summary', '--json'], env);
+    expect(JSON.parse(after.stdout)).toMatchObject([
+      { issued: 3, linked: 1, pending: 1, failed: 1 },
+    ]);
+    // Decided sessions are not asked again: one read, for the one still pending.
+    const again = await cst(['list', '--sandbox', '--refresh', '--debug'], env);
+    expect(again.stderr.match(/→ GET \S+\/connect_sessions\/\d+/g)).toEqual([
+      expect.stringMatching(/\/connect_sessions\/3$/) as string,
+    ]);
+  });
+
   it('links an account and joins it in list --linked', async () => {
     const env = await isolatedEnv();
     const token = (await create(env, 'cus_l', '--field', 'token')).stdout;

@@ -22,7 +22,14 @@ export function listCommand(ctx: Context, run: Dispatch): Command {
     .option('--limit <n>', 'show at most this many (default: 50)')
     .option('--all', 'show every matching session')
     .option('--sandbox', 'list the sessions issued by the sandbox instead')
-    .option('--linked', "show whether each owner's account was linked (asks StackOne)")
+    .option(
+      '--linked',
+      "show whether each owner's account was linked (asks StackOne; implies --refresh)",
+    )
+    .option(
+      '--refresh',
+      'read each session not yet decided back from StackOne (oldest first, paced under its rate limit) and record its outcome',
+    )
     .option(
       '--state <state>',
       'only sessions in this state: pending, linked, failed, cancelled, expired, undelivered (repeatable)',
@@ -33,7 +40,7 @@ export function listCommand(ctx: Context, run: Dispatch): Command {
       'only pending sessions that expire within this long, but not of owners since linked through a newer session',
     )
     .option('--summary', 'the funnel per organization/project: issued, linked, pending, …')
-    .option('--timeout <duration>', 'time limit for each HTTP attempt (--linked)', '30s')
+    .option('--timeout <duration>', 'time limit for each HTTP attempt (--refresh, --linked)', '30s')
     .addOption(new Option('-o, --output <format>', 'output format').choices(LIST_FORMATS))
     .option('--json', 'print one JSON array (short for --output json)')
     .option('--field <name>', 'print one field of each session, one per line')
@@ -45,6 +52,7 @@ export function listCommand(ctx: Context, run: Dispatch): Command {
         'cst list --since 7d --linked',
         'cst list --state pending --expiring 1h   # the customers to chase',
         'cst list --since 7d --summary',
+        'cst list --since 7d --refresh --summary   # exact link states from StackOne',
         'cst list --org acme --project prod --all -o csv > sessions.csv',
         'pbpaste | cst list --token-stdin',
       ]),

@@ -29,6 +29,7 @@ export interface ListFlags {
   all?: boolean;
   sandbox?: boolean;
   linked?: boolean;
+  refresh?: boolean;
   state?: string[];
   expiring?: string;
   summary?: boolean;
@@ -55,6 +56,8 @@ export interface ListOptions {
   limitGiven: boolean;
   sandbox: boolean;
   linked: boolean;
+  /** --refresh: read each open session back from StackOne and record what became of it. */
+  refresh: boolean;
   /** --state: only sessions in these states. */
   states: SessionState[] | undefined;
   /** --expiring: only pending sessions that expire within this long. */
@@ -124,6 +127,7 @@ export function parseListOptions(flags: ListFlags, now: number): ListOptions {
     limitGiven: flags.limit !== undefined,
     sandbox: flags.sandbox === true,
     linked: flags.linked === true,
+    refresh: flags.refresh === true,
     states: states as SessionState[] | undefined,
     expiringMs: parsed.expiring,
     summary: flags.summary === true,

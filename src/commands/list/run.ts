@@ -3,7 +3,7 @@ import { configFile, stateDir } from '../../config/paths.js';
 import type { CommandContext } from '../../connection/connection.js';
 import type { Context } from '../../core/context.js';
 import { type Ledger, openLedger } from '../../ledger/ledger.js';
-import { UsageError } from '../../core/errors.js';
+import { CliError, UsageError } from '../../core/errors.js';
 import { note, warn } from '../../core/output/messages.js';
 import { renderRows } from '../../core/output/rows.js';
 import type { Column } from '../../core/output/view.js';
@@ -47,9 +47,13 @@ export async function runList(options: ListOptions, ctx: CommandContext): Promis
     );
   }
   if (result.total === 0) await checkSelection(ctx, options, ledger);
-  let rows = result.rows;
-  if (options.linked) {
-    // Asking StackOne needs the HTTP client: loaded only for --linked.
+  const rows = result.rows;
+  // Asking StackOne needs the HTTP client: loaded only for --refresh and --linked.
+  const refreshed =
+    options.refresh || options.linked
+      ? await (await import('../../session/refresh.js')).refreshSessions(ctx, ledger, rows, options)
+      : undefined;
+  if (options.linked && refreshed?.stopped === undefined) {
     const { linkedAccountsFor } = await import('../../session/linked.js');
     const linked = await linkedAccountsFor(ctx, rows, options);
     for (const row of rows) {
@@ -63,8 +67,30 @@ export async function runList(options: ListOptions, ctx: CommandContext): Promis
         });
     }
   }
-  if (options.summary) return renderSummary(ctx, rows, options);
-  let total = result.total;
+  if (options.summary) await renderSummary(ctx, rows, options);
+  else await renderList(ctx, rows, result.total, options, now);
+  if (refreshed?.stopped) {
+    const { stopped, read, candidates } = refreshed;
+    throw new CliError(
+      `the refresh stopped after ${read} of ${candidates} open sessions: ${stopped.message}`,
+      stopped.code,
+      {
+        hint: 'the listing above shows what was learned; run it again to go on (decided sessions are not asked again)',
+      },
+    );
+  }
+}
+
+async function renderList(
+  ctx: CommandContext,
+  listed: ListedSession[],
+  matched: number,
+  options: ListOptions,
+  now: number,
+): Promise<void> {
+  let rows = listed;
+  const stateFiltered = filtersByState(options);
+  let total = matched;
   if (stateFiltered) ({ rows, total } = byState(rows, options, options.limit, now));
   const json = ({ v: _version, ...row }: ListedSession) => ({ ...row });
   await renderRows(ctx, { columns: columns(options.linked, now), rows, json }, options.output);

@@ -11,7 +11,12 @@ import { appendRecord, ledgerPath } from '../../../src/ledger/store.js';
 import type { ListedSession } from '../../../src/session/report.js';
 import { targetId } from '../../../src/ledger/record.js';
 import { testContext } from '../../helpers/context.js';
-import { scriptedServer, type ScriptedServer } from '../../helpers/scripted-server.js';
+import { fakeClock } from '../../helpers/fake-clock.js';
+import {
+  SESSION_BODY,
+  scriptedServer,
+  type ScriptedServer,
+} from '../../helpers/scripted-server.js';
 import { realClock, record } from '../../helpers/ledger-record.js';
 
 let server: ScriptedServer | undefined;
@@ -104,10 +109,20 @@ describe('list --linked', () => {
     );
   });
 
-  it('through cst list: the linked account joins each row, asked once per project', async () => {
-    server = await scriptedServer([
-      { status: 200, body: [account('acc_9', 'cus_3', '2026-11-01T00:10:00.000Z')] },
-    ]);
+  it('through cst list: each open session read back, then the linked account joins each row, asked once per project', async () => {
+    server = await scriptedServer((request) =>
+      request.url.startsWith('/connect_sessions/')
+        ? {
+            status: 200,
+            body: {
+              ...SESSION_BODY,
+              id: Number(request.url.split('/').pop()),
+              project_id: 'p1',
+              latest_connection_attempt: null,
+            },
+          }
+        : { status: 200, body: [account('acc_9', 'cus_3', '2026-11-01T00:10:00.000Z')] },
+    );
     const dir = await mkdtemp(join(tmpdir(), 'cst-linked-'));
     const target = targetId('env', server.baseUrl, 'key_test_123');
     for (const id of [3, 4])
@@ -116,10 +131,12 @@ describe('list --linked', () => {
         record(id, { target, org: null, project: null }),
         realClock,
       );
+    const clock = fakeClock(Date.parse('2026-11-01T00:20:00.000Z'));
     const io = testContext({
       api: { baseUrl: server.baseUrl },
       env: { CST_STATE_DIR: dir },
-      now: () => new Date('2026-11-01T00:20:00.000Z'),
+      now: clock.now,
+      timer: clock.timer,
     });
     await runList(
       parseListOptions(
@@ -133,9 +150,13 @@ describe('list --linked', () => {
       [4, null],
       [3, 'acc_9'],
     ]);
-    expect(server.requests).toHaveLength(1);
+    expect(server.requests.map((r) => new URL(r.url, 'http://x').pathname)).toEqual([
+      '/connect_sessions/3',
+      '/connect_sessions/4',
+      '/accounts',
+    ]);
     expect(
-      new URL(server.requests[0]!.url, 'http://x').searchParams.getAll('origin_owner_ids'),
+      new URL(server.requests[2]!.url, 'http://x').searchParams.getAll('origin_owner_ids'),
     ).toEqual(['cus_4', 'cus_3']);
   });
 });
