@@ -2,6 +2,7 @@
 // imported when it runs, so `--help` stays fast.
 import { Command, Help, Option } from 'commander';
 import { accountsCommand } from './commands/accounts/accounts.js';
+import { connectorProfilesCommand } from './commands/connector-profiles/connector-profiles.js';
 import { completeCommand, completionCommand } from './commands/completion/completion.js';
 import { helpCommand } from './commands/help/help.js';
 import { type Dispatch, examples } from './cmdutil/shared.js';
@@ -85,6 +86,7 @@ export function buildProgram(ctx: CommandContext, dispatch?: Dispatch): Command 
   program.addCommand(ledgerCommand(ctx, run));
   program.addCommand(journalCommand(run));
   program.addCommand(accountsCommand(run));
+  program.addCommand(connectorProfilesCommand(run));
   program.addCommand(configCommand(run));
   program.addCommand(doctorCommand(run));
   program.addCommand(mcpCommand(run));

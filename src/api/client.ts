@@ -55,7 +55,7 @@ export interface RetryInfo {
 }
 
 export interface RequestSpec<S extends z.ZodMiniType> {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path: string;
   query?: Record<string, string | number | string[] | undefined>;
   body?: unknown;
@@ -316,7 +316,8 @@ function parseBody<S extends z.ZodMiniType>(
 ): z.output<S> {
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    // 204 No Content: nothing to parse, and the schema says whether nothing will do.
+    json = status === 204 && text === '' ? undefined : JSON.parse(text);
   } catch {
     throw new InvalidResponseError(
       `invalid response from ${label} (HTTP ${status}): body is not JSON`,

@@ -1,5 +1,5 @@
-// Destructive commands ask on a terminal and need --yes otherwise. Declining is an answer, not
-// an interrupt: the command says nothing was deleted and exits 0.
+// Destructive commands and changes ask on a terminal and need --yes otherwise. Declining is an
+// answer, not an interrupt: the command says nothing was deleted (or changed) and exits 0.
 import { canPrompt, type Context } from '../core/context.js';
 import { UsageError } from '../core/errors.js';
 import { note } from '../core/output/messages.js';
@@ -9,14 +9,21 @@ export async function confirmed(
   ctx: Context,
   question: string,
   action: string,
-  options: { yes?: boolean | undefined; dryRun?: boolean },
+  options: {
+    yes?: boolean | undefined;
+    dryRun?: boolean;
+    /** For a change that deletes nothing: what a no leaves, and what --dry-run shows. */
+    change?: { declined: string; dryRun: string };
+  },
 ): Promise<boolean> {
   if (options.yes) return true;
   if (!canPrompt(ctx))
     throw new UsageError(`${action} needs --yes without a terminal`, {
-      hint: options.dryRun ? 'add --yes, or --dry-run to see what it would delete' : 'add --yes',
+      hint: options.dryRun
+        ? `add --yes, or --dry-run to see ${options.change?.dryRun ?? 'what it would delete'}`
+        : 'add --yes',
     });
   if (await (await ctx.prompter()).confirm(question)) return true;
-  note(ctx, 'nothing deleted');
+  note(ctx, options.change?.declined ?? 'nothing deleted');
   return false;
 }

@@ -1,6 +1,11 @@
 // What `--field` takes, per command: any field the command's --json prints. Here, not in each
 // command's options, so that `cst help fields` lists them without one command importing another.
 import { linkedAccountMetaSchema, linkedAccountSchema } from '../api/accounts.js';
+import {
+  connectorProfileSchema,
+  connectorVersionSchema,
+  pinnedVersionSchema,
+} from '../api/connector-profiles.js';
 import { SESSION_TOKEN_FIELDS } from '../api/schemas.js';
 
 /** What a create prints: the session, its token and link, and when it expires (cst's own). */
@@ -26,6 +31,11 @@ export const WAIT_FIELDS = [
 export const ACCOUNT_FIELDS: readonly string[] = Object.keys(linkedAccountSchema.shape);
 
 export const META_FIELDS: readonly string[] = Object.keys(linkedAccountMetaSchema.shape);
+
+/** What `--field` can pick from a connector profile, a version, a pin. */
+export const PROFILE_FIELDS: readonly string[] = Object.keys(connectorProfileSchema.shape);
+export const VERSION_FIELDS: readonly string[] = Object.keys(connectorVersionSchema.shape);
+export const PIN_FIELDS: readonly string[] = Object.keys(pinnedVersionSchema.shape);
 
 /** What `--field` can pick from a configured project. */
 export const CONFIG_FIELDS = [

@@ -2,7 +2,8 @@
 // GET, PATCH and DELETE /accounts/{id}, GET /accounts/{id}/meta. Each key sees only the
 // accounts of its own project.
 import { randomBytes } from 'node:crypto';
-import { HttpError } from './http.js';
+import { profileIds } from './connector-profiles.js';
+import { HttpError, positiveParam } from './http.js';
 import type {
   SandboxAccount,
   SandboxProject,
@@ -25,12 +26,14 @@ const PATCHABLE = [
   'label',
   'type',
   'integration_id',
+  'connector_profile_id',
+  'shared',
 ];
 
 export function accountRoutes(store: SandboxStore, now: () => Date) {
   const list: Handler = async (project, query) => {
-    const page = positive(query.get('page') ?? '1', 'page');
-    const pageSize = positive(query.get('page_size') ?? '25', 'page_size');
+    const page = positiveParam(query.get('page') ?? '1', 'page');
+    const pageSize = positiveParam(query.get('page_size') ?? '25', 'page_size');
     const wanted = (single: string, many: string) => [
       ...query.getAll(single),
       ...query.getAll(many),
@@ -79,8 +82,21 @@ export function accountRoutes(store: SandboxStore, now: () => Date) {
       const changes = Object.entries(body as Record<string, unknown>).filter(([key]) =>
         PATCHABLE.includes(key),
       );
-      const wrong = changes.find(([, value]) => value !== null && typeof value !== 'string');
-      if (wrong) throw new HttpError(400, `${wrong[0]} must be a string`);
+      const wrong = changes.find(
+        ([key, value]) =>
+          value !== null && typeof value !== (key === 'shared' ? 'boolean' : 'string'),
+      );
+      if (wrong)
+        throw new HttpError(
+          400,
+          `${wrong[0]} must be a ${wrong[0] === 'shared' ? 'boolean' : 'string'}`,
+        );
+      const profile = changes.find(([key]) => key === 'connector_profile_id')?.[1];
+      if (typeof profile === 'string' && !profileIds(project).includes(profile))
+        throw new HttpError(
+          400,
+          `connector_profile_id ${profile} is not a connector profile of this project`,
+        );
       await find(project, id);
       const updated = await store.update((state) => {
         const entry = state.accounts.find(
@@ -127,13 +143,6 @@ export function accountRoutes(store: SandboxStore, now: () => Date) {
   };
 }
 
-function positive(text: string, name: string): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1)
-    throw new HttpError(400, `${name} must be a positive integer`);
-  return value;
-}
-
 /** The customer finishing the Hub: the session's owner and label become a linked account. */
 export function linkAccount(
   state: SandboxState,
@@ -148,6 +157,7 @@ export function linkAccount(
     label?: string;
     type?: string;
     categories?: string[];
+    connector_profile_id?: string;
   };
   const at = now.toISOString();
   const account: SandboxAccount['account'] = {
@@ -163,6 +173,9 @@ export function linkAccount(
     credentials: { api_key: `sandbox_provider_secret_${randomBytes(8).toString('hex')}` },
     setup_information: { subdomain: fields.origin_owner_id },
     label: fields.label ?? null,
+    categories: fields.categories ?? ['hris'],
+    shared: false,
+    connector_profile_id: fields.connector_profile_id ?? null,
     created_at: at,
     updated_at: at,
     type: fields.type ?? 'production',

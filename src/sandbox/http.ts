@@ -52,6 +52,10 @@ export function send(
   body: unknown,
   headers: Record<string, string> = {},
 ): void {
+  if (status === 204) {
+    response.writeHead(204, headers).end();
+    return;
+  }
   const text = JSON.stringify(body);
   response.writeHead(status, {
     'content-type': 'application/json',
@@ -59,4 +63,12 @@ export function send(
     ...headers,
   });
   response.end(text);
+}
+
+/** A query parameter that must be a whole number from 1, or the spec's 400. */
+export function positiveParam(text: string, name: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1)
+    throw new HttpError(400, `${name} must be a positive integer`);
+  return value;
 }

@@ -31,6 +31,7 @@ import { REAL_TIMER } from '../core/context.js';
 import { lockClock } from '../core/util/lock.js';
 import { errorBody, HttpError, readJson, readText, send, sendHtml } from './http.js';
 import { accountRoutes } from './accounts.js';
+import { connectorProfileRoutes } from './connector-profiles.js';
 import { AFTER_ACTING, type FaultOptions, FaultPlan } from './faults.js';
 import { injectAfter, injectBefore, stats } from './misbehave.js';
 import { Redactor } from '../core/util/redact.js';
@@ -57,6 +58,7 @@ interface Sandbox {
   now: () => Date;
   limiter: RateLimiter;
   accounts: ReturnType<typeof accountRoutes>;
+  profiles: ReturnType<typeof connectorProfileRoutes>;
   faults: FaultPlan;
   /** The request log shows paths only, but a client can put anything in a path: cut from it. */
   redactor: Redactor;
@@ -73,6 +75,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     now,
     limiter: new RateLimiter(options.rateLimitPerMinute ?? 1000),
     accounts: accountRoutes(store, now),
+    profiles: connectorProfileRoutes(store, now),
     faults: new FaultPlan(options.faults),
     redactor: new Redactor(),
     baseUrl: '',
@@ -208,25 +211,28 @@ async function hub(
 
 /** The API: a key, the rate limit, then the route. */
 async function handle(sandbox: Sandbox, request: IncomingMessage): Promise<[number, unknown]> {
-  const { store, now, limiter, accounts } = sandbox;
+  const { store, now, limiter, accounts, profiles } = sandbox;
   const url = new URL(request.url ?? '/', 'http://sandbox');
   const route = `${request.method} ${url.pathname}`;
   const sessions =
     route === 'POST /connect_sessions' || route === 'POST /connect_sessions/authenticate';
   const byId =
     request.method === 'GET' ? /^\/connect_sessions\/([^/]+)$/.exec(url.pathname)?.[1] : undefined;
-  const accountRoute =
-    sessions || byId !== undefined ? undefined : accounts.match(request.method ?? '', url.pathname);
-  if (!sessions && byId === undefined && !accountRoute) throw new HttpError(404, `Cannot ${route}`);
+  const method = request.method ?? '';
+  const routed =
+    sessions || byId !== undefined
+      ? undefined
+      : (accounts.match(method, url.pathname) ?? profiles.match(method, url.pathname));
+  if (!sessions && byId === undefined && !routed) throw new HttpError(404, `Cannot ${route}`);
   const state = await store.read();
   const project = authenticate(state, request.headers.authorization);
   limiter.take(project.apiKey, now().getTime());
   if (byId !== undefined) return readSession(sandbox, project, byId);
-  if (accountRoute)
-    return accountRoute(
+  if (routed)
+    return routed(
       project,
       url.searchParams,
-      request.method === 'PATCH' ? await readJson(request) : undefined,
+      method === 'PATCH' || method === 'PUT' ? await readJson(request) : undefined,
     );
   const body = await readJson(request);
   return route === 'POST /connect_sessions'

@@ -64,11 +64,23 @@ export interface SandboxAttempt {
   oauth_error_description: string | null;
 }
 
+/** A connector profile's pinned version (`PUT /connector_profiles/{id}/pinned_version`). */
+export interface SandboxPin {
+  projectId: string;
+  connector_profile_id: string;
+  pinned_version: string;
+  owner: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface SandboxState {
   version: 1;
   nextSessionId: number;
   organizations: SandboxOrganization[];
   accounts: SandboxAccount[];
+  /** Absent in a state written before connector profiles. */
+  pins?: SandboxPin[];
 }
 
 /** The sandbox's organizations and projects, the same on every machine. */
@@ -180,6 +192,7 @@ export class SandboxStore {
     return this.update(async (state) => {
       const forgotten = { sessions: state.nextSessionId - 1, accounts: state.accounts.length };
       state.accounts = [];
+      state.pins = [];
       state.nextSessionId = 1;
       await writeFileAtomic(this.sessionsPath, '', { durable: false });
       await writeFileAtomic(this.attemptsPath, '', { durable: false });

@@ -71,14 +71,22 @@ describe('requests cst sends', () => {
     ],
     ['the deprecated integration id', { integrationId: 'int_1' }],
   ])('ConnectSessionCreate: %s', async (_name, flags) => {
-    const server = await scriptedServer([{ status: 201, body: SESSION_BODY }]);
+    // A connector profile is looked up first: the project's profiles, one page.
+    const profiles = {
+      status: 200,
+      body: { data: [], page: 1, page_size: 100, total: 0 },
+    };
+    const server = await scriptedServer([
+      ...(flags.connectorProfile === undefined ? [] : [profiles]),
+      { status: 201, body: SESSION_BODY },
+    ]);
     try {
       const { ctx } = testContext({ env: { CST_API_KEY: 'k', CST_BASE_URL: server.baseUrl } });
       await runCreate(
         parseCreateOptions({ timeout: '5s', ownerId: 'c1', ownerName: 'Acme', ...flags }),
         ctx,
       );
-      const body = JSON.parse(server.requests[0]?.body ?? '') as unknown;
+      const body = JSON.parse(server.requests.at(-1)?.body ?? '') as unknown;
       expectValid('ConnectSessionCreate', body);
     } finally {
       await server.close();
@@ -280,3 +288,140 @@ describe('accounts', () => {
     }
   });
 });
+
+describe('connector profiles (StackOne since 2026-06)', () => {
+  const BAMBOO = 'cp_acme-production_bamboohr';
+
+  it('sandbox answers validate as the page, a profile, its versions and its pin', async () => {
+    const page = await call(sandbox.baseUrl, 'GET', '/connector_profiles?page=1&page_size=2', key);
+    expect(page.status).toBe(200);
+    expectValid('ConnectorProfilePage', page.body);
+    const versions = await call(
+      sandbox.baseUrl,
+      'GET',
+      `/connector_profiles/${BAMBOO}/versions`,
+      key,
+    );
+    for (const version of versions.body as unknown[])
+      expectValid('ConnectorProfileVersion', version);
+    const body = { pinned_version: '1.0.0', owner: 'stackone' };
+    expectValid('ConnectorProfilePinnedVersionUpdate', body);
+    const pinned = await call(
+      sandbox.baseUrl,
+      'PUT',
+      `/connector_profiles/${BAMBOO}/pinned_version`,
+      key,
+      body,
+    );
+    expect(pinned.status).toBe(200);
+    expectValid('ConnectorProfilePinnedVersion', pinned.body);
+    const read = await call(
+      sandbox.baseUrl,
+      'GET',
+      `/connector_profiles/${BAMBOO}/pinned_version`,
+      key,
+    );
+    expectValid('ConnectorProfilePinnedVersion', read.body);
+    const listed = await call(
+      sandbox.baseUrl,
+      'GET',
+      '/connector_profiles?connector_key=bamboohr',
+      key,
+    );
+    expectValid('ConnectorProfilePage', listed.body);
+    expect((listed.body as { data: { connector_pinned_version: string }[] }).data[0]).toMatchObject(
+      {
+        connector_pinned_version: '1.0.0',
+      },
+    );
+    const unpinned = await call(
+      sandbox.baseUrl,
+      'DELETE',
+      `/connector_profiles/${BAMBOO}/pinned_version`,
+      key,
+    );
+    expect([unpinned.status, unpinned.body]).toEqual([204, undefined]);
+    const missing = await call(sandbox.baseUrl, 'GET', '/connector_profiles/cp_nope/versions', key);
+    expect(missing.status).toBe(404);
+    expectValid('NotFoundResponse', missing.body);
+    const badPage = await call(sandbox.baseUrl, 'GET', '/connector_profiles?page_size=0', key);
+    expect(badPage.status).toBe(400);
+    expectValid('BadRequestResponse', badPage.body);
+  });
+
+  it('what cst sends: the list query uses only the spec parameters, the pin its body', async () => {
+    const server = await scriptedServer([
+      { status: 200, body: { data: [], page: 1, page_size: 25, total: 0 } },
+      {
+        status: 200,
+        body: {
+          connector_profile_id: 'cp_1',
+          pinned_version: '2.0.0',
+          owner: null,
+          created_at: '2026-06-01T00:00:00.000Z',
+          updated_at: '2026-06-01T00:00:00.000Z',
+        },
+      },
+    ]);
+    try {
+      const { ctx } = testContext({ api: { baseUrl: server.baseUrl } });
+      const { runProfilesList, runProfilePin } =
+        await import('../../src/commands/connector-profiles/run.js');
+      const { parseProfilesListOptions, parsePinOptions } =
+        await import('../../src/commands/connector-profiles/options.js');
+      await runProfilesList(
+        parseProfilesListOptions({ timeout: '5s', connector: 'bamboohr', enabled: true }),
+        ctx,
+      );
+      await runProfilePin(
+        parsePinOptions('cp_1', '2.0.0', { timeout: '5s', yes: true, owner: 'stackone' }),
+        ctx,
+      );
+      const operation = (path: string) =>
+        (spec as { paths: Record<string, { get: { parameters: { name: string }[] } }> }).paths[
+          path
+        ]!.get.parameters.map((p) => p.name);
+      const query = new URL(server.requests[0]!.url, 'http://x').searchParams;
+      expect(
+        [...query.keys()].filter((name) => !operation('/connector_profiles').includes(name)),
+      ).toEqual([]);
+      expect(server.requests[1]!.method).toBe('PUT');
+      expectValid('ConnectorProfilePinnedVersionUpdate', JSON.parse(server.requests[1]!.body));
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('an account update with a connector profile and sharing validates as PatchAccountExternalDto', async () => {
+    const server = await scriptedServer([{ status: 200, body: { ...SESSION_ACCOUNT } }]);
+    try {
+      const { ctx } = testContext({ api: { baseUrl: server.baseUrl } });
+      const { runAccountUpdate } = await import('../../src/commands/accounts/run.js');
+      const { parseAccountUpdateOptions } = await import('../../src/commands/accounts/options.js');
+      await runAccountUpdate(
+        parseAccountUpdateOptions('acc_1', {
+          timeout: '5s',
+          pageSize: '25',
+          limit: '50',
+          // No label: the spec types it as an object, accounts carry a string, cst sends one.
+          connectorProfile: 'cp_1',
+          shared: false,
+        }),
+        ctx,
+      );
+      expectValid('PatchAccountExternalDto', JSON.parse(server.requests[0]!.body));
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+const SESSION_ACCOUNT = {
+  id: 'acc_1',
+  provider: 'bamboohr',
+  status: 'active',
+  origin_owner_id: 'c1',
+  origin_owner_name: 'A',
+  created_at: '2026-06-01T00:00:00.000Z',
+  updated_at: '2026-06-01T00:00:00.000Z',
+};

@@ -9,7 +9,7 @@ export interface Answer {
 
 export async function call(
   baseUrl: string,
-  method: 'GET' | 'POST',
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
   path: string,
   key: string | undefined,
   body?: unknown,

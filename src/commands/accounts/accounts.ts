@@ -13,7 +13,7 @@ import type { AccountsFlags } from './options.js';
 const VERB_EXAMPLES = {
   get: 'cst accounts get acc_123 --json',
   meta: 'cst accounts meta acc_123',
-  update: 'cst accounts update acc_123 --label "Acme HR (prod)"',
+  update: 'cst accounts update acc_123 --label "Acme HR (prod)" --connector-profile cp_123',
   delete: 'cst accounts delete acc_123 --yes',
 };
 
@@ -39,6 +39,10 @@ export function accountsCommand(run: Dispatch): Command {
     .option('--owner-id <id>', 'only this owner (repeatable)', collect)
     .option('--account-id <id>', 'only this account (repeatable)', collect)
     .option('--status <status>', 'only this status (repeatable)', collect)
+    .option(
+      '--connector-profile <id>',
+      'only accounts of this connector profile (filtered by cst: GET /accounts has no such filter, so every page is read)',
+    )
     .option('--page-size <n>', 'accounts per request', '25')
     .option('--limit <n>', 'show at most this many', '50')
     .option('--all', 'walk every page')
@@ -90,8 +94,11 @@ export function accountsCommand(run: Dispatch): Command {
     }),
   );
   accounts.addCommand(
-    one('update', "Change an account's label (PATCH /accounts/{id})")
-      .requiredOption('--label <text>', 'the new label')
+    one('update', "Change an account's label, connector profile or sharing (PATCH /accounts/{id})")
+      .option('--label <text>', 'the new label ("" clears it)')
+      .option('--connector-profile <id>', 'move the account to this connector profile')
+      .option('--shared', 'share the account across the project')
+      .option('--no-shared', 'stop sharing it')
       .action(async (id: string, flags: AccountsFlags) =>
         run(
           'accounts update',

@@ -6,6 +6,7 @@ import { LIST_FORMATS, type ListFormat, type OutputOptions } from '../../core/ou
 import { type OutputFlags, parseOutputFlags } from '../../options/output.js';
 import { parseFlags, positiveInt, timeoutMs } from '../../options/parse.js';
 import { type TargetFlags, targetFlags } from '../../options/target.js';
+import { UsageError } from '../../core/errors.js';
 
 export interface AccountsFlags extends OutputFlags {
   org?: string;
@@ -21,6 +22,8 @@ export interface AccountsFlags extends OutputFlags {
   limit: string;
   all?: boolean;
   label?: string;
+  connectorProfile?: string;
+  shared?: boolean;
   yes?: boolean;
   dryRun?: boolean;
 }
@@ -33,6 +36,8 @@ interface Common {
 }
 
 export interface AccountsListOptions extends Common {
+  /** --connector-profile: kept by cst after the pages come back; GET /accounts has no filter. */
+  connectorProfileId: string | undefined;
   filter: {
     providers: string[] | undefined;
     originOwnerIds: string[] | undefined;
@@ -51,7 +56,8 @@ export interface AccountOptions extends Common {
 }
 
 export interface AccountUpdateOptions extends AccountOptions {
-  label: string;
+  /** The PATCH body: only what was asked for, in wire names. */
+  changes: { label?: string; connector_profile_id?: string; shared?: boolean };
 }
 
 export interface AccountDeleteOptions extends AccountOptions {
@@ -77,6 +83,7 @@ export function parseAccountsListOptions(flags: AccountsFlags): AccountsListOpti
   const parsed = parseFlags(listSchema, flags);
   return {
     ...common(flags),
+    connectorProfileId: flags.connectorProfile,
     filter: {
       providers: flags.provider,
       originOwnerIds: flags.ownerId,
@@ -98,8 +105,21 @@ export function parseAccountOptions(
 }
 
 export function parseAccountUpdateOptions(id: string, flags: AccountsFlags): AccountUpdateOptions {
-  // commander requires --label; an empty one would clear the label, which is a real wish.
-  return { ...parseAccountOptions(id, flags), label: flags.label ?? '' };
+  // An empty --label clears the label, which is a real wish; an empty profile id is a slip.
+  if (flags.connectorProfile !== undefined && flags.connectorProfile.trim() === '')
+    throw new UsageError('--connector-profile: must not be empty');
+  const changes = {
+    ...(flags.label === undefined ? {} : { label: flags.label }),
+    ...(flags.connectorProfile === undefined
+      ? {}
+      : { connector_profile_id: flags.connectorProfile.trim() }),
+    ...(flags.shared === undefined ? {} : { shared: flags.shared }),
+  };
+  if (Object.keys(changes).length === 0)
+    throw new UsageError(
+      'nothing to change: give --label, --connector-profile, --shared or --no-shared',
+    );
+  return { ...parseAccountOptions(id, flags), changes };
 }
 
 export function parseAccountDeleteOptions(id: string, flags: AccountsFlags): AccountDeleteOptions {

@@ -60,14 +60,12 @@ export async function runAccountMeta(options: AccountOptions, ctx: CommandContex
   await renderRecord(ctx, { wire: meta }, options.output);
 }
 
-/** PATCH /accounts/{id} with the new label. */
+/** PATCH /accounts/{id} with what was asked to change, and nothing else. */
 export async function runAccountUpdate(
   options: AccountUpdateOptions,
   ctx: CommandContext,
 ): Promise<void> {
-  await oneAccount(options, ctx, (client) =>
-    updateAccount(client, options.id, { label: options.label }),
-  );
+  await oneAccount(options, ctx, (client) => updateAccount(client, options.id, options.changes));
 }
 
 /** DELETE /accounts/{id}, confirmed first; --dry-run shows the account as it is now. */
@@ -105,19 +103,24 @@ export async function runAccountsList(
   options: AccountsListOptions,
   ctx: CommandContext,
 ): Promise<void> {
-  const { limit } = options;
-  // One more than the limit tells whether rows were left out.
-  const accounts = await withConnection(
+  const { limit, connectorProfileId } = options;
+  // One more than the limit tells whether rows were left out. A filter cst applies itself needs
+  // every page: the first N accounts may hold none of the profile's.
+  const fetched = await withConnection(
     ctx,
     options.target,
     { timeoutMs: options.timeoutMs },
     ({ client }) =>
       listAccounts(client, options.filter, {
         pageSize: options.pageSize,
-        limit: limit + 1,
+        limit: connectorProfileId === undefined ? limit + 1 : Infinity,
         maxPages: maxPages(ctx),
       }),
   );
+  const accounts =
+    connectorProfileId === undefined
+      ? fetched
+      : fetched.filter((account) => account.connector_profile_id === connectorProfileId);
   const shown = accounts
     .slice(0, limit)
     .map((account) => redactAccount(account, options.showCredentials));

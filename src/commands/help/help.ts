@@ -73,6 +73,9 @@ async function fieldsHelp(columns: number): Promise<string> {
     ['list', LIST_FIELDS],
     ['accounts', fields.ACCOUNT_FIELDS],
     ['accounts meta', fields.META_FIELDS],
+    ['connector-profiles', fields.PROFILE_FIELDS],
+    ['connector-profiles versions', fields.VERSION_FIELDS],
+    ['connector-profiles pin', fields.PIN_FIELDS],
     ['config list', fields.CONFIG_FIELDS],
     ['journal list', fields.JOURNAL_FIELDS],
   ];

@@ -13,6 +13,7 @@ describe('cst accounts: parsing', () => {
       'accounts list',
       {
         ...common,
+        connectorProfileId: undefined,
         filter: {
           providers: undefined,
           originOwnerIds: undefined,
@@ -42,10 +43,13 @@ describe('cst accounts: parsing', () => {
         '100',
         '-o',
         'wide',
+        '--connector-profile',
+        'cp_1',
       ],
       'accounts list',
       {
         ...common,
+        connectorProfileId: 'cp_1',
         filter: {
           providers: ['bamboohr', 'workday'],
           originOwnerIds: ['c1'],
@@ -96,13 +100,36 @@ describe('cst accounts: parsing', () => {
       'update with a label and credentials shown',
       ['accounts', 'update', 'acc_1', '--label', 'Acme HR', '--show-credentials'],
       'accounts update',
-      { ...common, showCredentials: true, id: 'acc_1', label: 'Acme HR', output: record },
+      {
+        ...common,
+        showCredentials: true,
+        id: 'acc_1',
+        changes: { label: 'Acme HR' },
+        output: record,
+      },
     ],
     [
       'update clearing the label',
       ['accounts', 'update', 'acc_1', '--label', ''],
       'accounts update',
-      { ...common, id: 'acc_1', label: '', output: record },
+      { ...common, id: 'acc_1', changes: { label: '' }, output: record },
+    ],
+    [
+      'update moving the account to a profile and sharing it',
+      ['accounts', 'update', 'acc_1', '--connector-profile', 'cp_1', '--shared'],
+      'accounts update',
+      {
+        ...common,
+        id: 'acc_1',
+        changes: { connector_profile_id: 'cp_1', shared: true },
+        output: record,
+      },
+    ],
+    [
+      'update unsharing it',
+      ['accounts', 'update', 'acc_1', '--no-shared'],
+      'accounts update',
+      { ...common, id: 'acc_1', changes: { shared: false }, output: record },
     ],
     [
       'delete, confirmed',
@@ -163,9 +190,14 @@ describe('cst accounts: parsing', () => {
       '--field prints one value per account',
     ],
     [
-      'update without --label',
+      'update with nothing to change',
       ['accounts', 'update', 'acc_1'],
-      "required option '--label <text>' not specified",
+      'nothing to change: give --label, --connector-profile, --shared or --no-shared',
+    ],
+    [
+      'update to an empty connector profile',
+      ['accounts', 'update', 'acc_1', '--connector-profile', ' '],
+      '--connector-profile: must not be empty',
     ],
     ['get without an id', ['accounts', 'get'], "missing required argument 'id'"],
   ])('%s', async (_name, argv, message) => {

@@ -174,6 +174,40 @@ describe('accounts runners', () => {
     expect(io.stdout()).toBe('New');
   });
 
+  it('update: a connector profile and sharing go as connector_profile_id and shared', async () => {
+    const io = await against([{ status: 200, body: { ...ACCOUNT, shared: true } }]);
+    await runAccountUpdate(
+      parseAccountUpdateOptions('acc_1', { ...flags, connectorProfile: 'cp_1', shared: true }),
+      io.ctx,
+    );
+    expect(JSON.parse(server!.requests[0]!.body)).toEqual({
+      connector_profile_id: 'cp_1',
+      shared: true,
+    });
+  });
+
+  it('list --connector-profile: every page read, then only that profile’s accounts', async () => {
+    const page = (ids: string[], profile: string | null) =>
+      ids.map((id) => ({ ...ACCOUNT, id, connector_profile_id: profile }));
+    const io = await against([
+      { status: 200, body: [...page(['acc_1'], 'cp_2'), ...page(['acc_2'], 'cp_1')] },
+      { status: 200, body: page(['acc_3'], 'cp_1') },
+    ]);
+    await runAccountsList(
+      parseAccountsListOptions({
+        ...flags,
+        pageSize: '2',
+        limit: '1',
+        connectorProfile: 'cp_1',
+        field: 'id',
+      }),
+      io.ctx,
+    );
+    expect(server!.requests).toHaveLength(2);
+    expect(io.stdout()).toBe('acc_2\n');
+    expect(io.stderr()).toContain('showing the first 1; use --all for every page');
+  });
+
   it('delete: without --yes and without a terminal, nothing is sent (exit 2)', async () => {
     const io = await against([]);
     const error = await failure(
