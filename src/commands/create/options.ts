@@ -85,6 +85,8 @@ export interface CreateOptions {
   fromSession?: number | undefined;
   /** --dry-run: print the requests, send nothing. */
   dryRun: boolean;
+  /** --strict: a --connector-profile the project does not list is a usage error, not a warning. */
+  strict: boolean;
   /** --from-file: many rows, with the flags as defaults for each; the bulk engine's whole plan. */
   bulk?: BulkPlan | undefined;
   target: TargetFlags;
@@ -183,8 +185,10 @@ export function parseCreateOptions(
 ): CreateOptions {
   const bulk = flags.fromFile === undefined ? undefined : parseBulkFlags(flags.fromFile, flags);
   if (!bulk) {
-    if (bulkGiven[0] !== undefined)
-      throw new UsageError(`${bulkGiven[0]} is for bulk runs: add --from-file`);
+    // --strict also guards a single create's --connector-profile.
+    const bulkOnly = bulkGiven.filter((name) => name !== '--strict');
+    if (bulkOnly[0] !== undefined)
+      throw new UsageError(`${bulkOnly[0]} is for bulk runs: add --from-file`);
     if (flags.output === 'csv' || flags.output === 'ndjson')
       throw new UsageError(
         `--output ${flags.output} is for bulk runs; use table, json, yaml or tsv`,
@@ -200,6 +204,10 @@ export function parseCreateOptions(
     ? { format: undefined, field: undefined }
     : parseOutputFlags(flags, CREATE_FIELDS);
   const request = requestFromFlags(parseFlags(requestFlagsSchema, flags));
+  if (!bulk && flags.strict && request.connectorProfileId === undefined)
+    throw new UsageError(
+      '--strict checks a bulk run or a --connector-profile: add --from-file or --connector-profile',
+    );
   const f = parseFlags(createFlagsSchema, {
     ...flags,
     interval: flags.interval ?? FLAG_DEFAULTS.interval,
@@ -218,6 +226,7 @@ export function parseCreateOptions(
     request,
     extraBody: f.bodyJson,
     dryRun,
+    strict: flags.strict === true,
     bulk: bulk && {
       ...bulk,
       defaults: request,

@@ -36,6 +36,10 @@ export async function runCreate(options: CreateOptions, ctx: CommandContext): Pr
         `--body-json sets ${Object.keys(options.extraBody).join(', ')} as given, unchecked by cst`,
       );
     }
+    if (typeof body.connector_profile_id === 'string' && !options.dryRun) {
+      const { ProfileCheck } = await import('../../session/profile-check.js');
+      await new ProfileCheck(ctx, options.strict).check(connection, body.connector_profile_id);
+    }
     if (options.dryRun) {
       const described = describeCreate(ctx, connection.target.baseUrl, body);
       ctx.stdout.write(`${JSON.stringify(described, null, 2)}\n`);

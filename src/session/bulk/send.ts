@@ -19,6 +19,7 @@ import {
 } from '../../core/errors.js';
 import { ledgerRecord } from '../../ledger/record.js';
 import { summary } from '../../core/output/messages.js';
+import { ProfileCheck } from '../profile-check.js';
 import { countRows } from './input.js';
 import type { Journal, JournalEntry } from './journal.js';
 import { outcomeOf } from './outcome.js';
@@ -61,6 +62,8 @@ class BulkRun {
   /** Why the run stops, once something ends it for every row. */
   stop: Stop | undefined;
   networkFailures = 0;
+  /** Each distinct --connector-profile is checked once per target: a warning, never a stop. */
+  readonly profiles: ProfileCheck;
 
   constructor(
     readonly ctx: CommandContext,
@@ -71,6 +74,7 @@ class BulkRun {
     this.started = ctx.now().getTime();
     this.writer = new ResultWriter(ctx, plan);
     this.progress = new Progress(ctx, total);
+    this.profiles = new ProfileCheck(ctx, false);
   }
 
   get stopped(): boolean {
@@ -186,6 +190,8 @@ async function processRow(run: BulkRun, item: Prepared): Promise<void> {
   }
   const earlier = settledEarlier(run, item, journal);
   if (earlier) return run.report(earlier);
+  const profile = item.row.request.connectorProfileId;
+  if (profile !== undefined) await run.profiles.check(item.route.connection, profile);
   await item.route.pacer.take();
   if (run.stopped) return;
   if (!run.journaled(journal, { key: item.key, state: 'pending', line: item.line })) return;

@@ -23,6 +23,7 @@ const base = {
   timeoutMs: 30_000,
   extraBody: undefined,
   dryRun: false,
+  strict: false,
   bulk: undefined,
   output: { format: undefined, field: undefined },
   handoff: { copy: false, open: false },
@@ -31,6 +32,11 @@ const base = {
 describe('cst create: parsing', () => {
   it.each<[string, string[], Partial<CreateOptions>]>([
     ['nothing', [], { request: {} }],
+    [
+      'a connector profile checked strictly',
+      ['--connector-profile', 'cp_1', '--strict'],
+      { request: { connectorProfileId: 'cp_1' }, strict: true },
+    ],
     [
       'owner flags',
       ['--owner-id', 'c1', '--owner-name', 'Acme'],
@@ -232,17 +238,17 @@ describe('cst create: parsing', () => {
       ['--results', 'r.csv'],
       '--results is for bulk runs: add --from-file',
     ],
-    ...[
-      '--strict',
-      '--columns=id',
-      '--show-secrets',
-      '--journal=j',
-      '--retry-unknown',
-      '--force',
-    ].map((arg): [string, string[], string] => {
-      const flag = arg.split('=')[0] ?? arg;
-      return [`${flag} without --from-file`, [arg], `${flag} is for bulk runs: add --from-file`];
-    }),
+    [
+      '--strict with nothing to check',
+      ['--strict'],
+      '--strict checks a bulk run or a --connector-profile: add --from-file or --connector-profile',
+    ],
+    ...['--columns=id', '--show-secrets', '--journal=j', '--retry-unknown', '--force'].map(
+      (arg): [string, string[], string] => {
+        const flag = arg.split('=')[0] ?? arg;
+        return [`${flag} without --from-file`, [arg], `${flag} is for bulk runs: add --from-file`];
+      },
+    ),
     [
       'csv output for a single create',
       ['-o', 'csv'],
