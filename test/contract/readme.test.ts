@@ -40,6 +40,6 @@ describe('README.md', () => {
       expect(readme).not.toContain(`\n${heading}\n`);
       expect(development).toContain(`\n${heading}\n`);
     }
-    expect(readme.split('\n').length).toBeLessThan(600);
+    expect(readme.split('\n').length).toBeLessThan(650);
   });
 });
