@@ -82,6 +82,7 @@ describe('cst mcp: tools', () => {
       'session_summary',
       'list_accounts',
       'get_account',
+      'list_connector_profiles',
     ]);
     const byName = new Map(tools.map((tool) => [tool.name, tool]));
     expect(byName.get('list_accounts')?.annotations?.readOnlyHint).toBe(true);
@@ -98,6 +99,27 @@ describe('cst mcp: tools', () => {
       readOnlyHint: false,
     });
     expect(all.get('update_account')?.annotations?.destructiveHint).toBe(false);
+  });
+
+  it('lists the project’s connector profiles, whose ids a create then takes', async () => {
+    const { client } = await server();
+    const listed = await call(client, 'list_connector_profiles', {
+      connector: 'bamboohr',
+      enabled: true,
+    });
+    expect(listed.isError).toBeFalsy();
+    const { profiles, total } = listed.structuredContent as {
+      profiles: { id: string; active: boolean; connector_key: string }[];
+      total: number;
+    };
+    expect(total).toBe(1);
+    expect(profiles).toMatchObject([{ connector_key: 'bamboohr', active: true }]);
+    const created = await call(client, 'create_connect_session', {
+      origin_owner_id: 'cus_cp',
+      origin_owner_name: 'Profiled Ltd',
+      connector_profile_id: profiles[0]!.id,
+    });
+    expect(created.isError).toBeFalsy();
   });
 
   it('creates a session and returns its link but not its token, recorded in the ledger', async () => {

@@ -13,6 +13,7 @@ export const MCP_TOOL_NAMES = [
   'session_summary',
   'list_accounts',
   'get_account',
+  'list_connector_profiles',
   'update_account',
   'delete_account',
 ];

@@ -12,6 +12,7 @@ import {
   updateAccount,
 } from '../../api/accounts.js';
 import { authenticateConnectSession } from '../../api/connect-sessions.js';
+import { connectorProfileSchema, listConnectorProfiles } from '../../api/connector-profiles.js';
 import type { ConnectSession } from '../../api/schemas.js';
 import { type Connection, maxPages } from '../../connection/connection.js';
 import type { Context } from '../../core/context.js';
@@ -544,6 +545,49 @@ const listAccountsTool: Tool = {
   },
 };
 
+const listConnectorProfilesTool: Tool = {
+  name: 'list_connector_profiles',
+  title: 'List connector profiles',
+  description:
+    "This target's connector profiles (StackOne since 2026-06): which connectors the project offers, enabled or not, and the version each uses. A profile's id goes in create_connect_session's connector_profile_id.",
+  input: z.object({
+    connector: z.optional(
+      z
+        .string()
+        .check(z.minLength(1), z.describe('only profiles of this connector (e.g. bamboohr)')),
+    ),
+    enabled: z.optional(z.boolean().check(z.describe('true: enabled only; false: disabled only'))),
+    limit: limitArg(50),
+  }),
+  output: z.object({ profiles: z.array(connectorProfileSchema), total: z.number() }),
+  writes: false,
+  readOnly: true,
+  destructive: false,
+  async run(env, args) {
+    const limit = (args.limit as number | undefined) ?? 50;
+    const { profiles, total } = await listConnectorProfiles(
+      env.connection.client,
+      {
+        connectorKey: args.connector as string | undefined,
+        enabled: args.enabled as boolean | undefined,
+      },
+      { pageSize: Math.min(100, limit), limit, maxPages: maxPages(env.ctx) },
+    );
+    return {
+      data: { profiles, total },
+      text:
+        profiles.length === 0
+          ? 'no connector profiles match'
+          : profiles
+              .map(
+                (p) =>
+                  `${p.id}: ${p.connector_key} (${p.categories.join(',')}), ${p.active ? 'enabled' : 'disabled'}, version ${p.connector_pinned_version ?? p.connector_version ?? 'latest'}${p.connector_pinned_version ? ' (pinned)' : ''}`,
+              )
+              .join('\n'),
+    };
+  },
+};
+
 const oneAccountOutput = z.object({ account: accountView });
 
 const getAccountTool: Tool = {
@@ -624,6 +668,7 @@ export const TOOLS: readonly Tool[] = [
   sessionSummary,
   listAccountsTool,
   getAccountTool,
+  listConnectorProfilesTool,
   updateAccountTool,
   deleteAccountTool,
 ];
