@@ -21,6 +21,15 @@ export function stateDir(env: Env): string {
   );
 }
 
+/** The cache directory, as bin/cst.js finds it for the code cache. */
+export function cacheDir(env: Env): string {
+  const xdg = envValue(env, 'XDG_CACHE_HOME');
+  return (
+    envValue(env, 'CST_CACHE_DIR') ??
+    join(xdg?.startsWith('/') ? xdg : join(home(env), '.cache'), 'cst')
+  );
+}
+
 export function configFile(env: Env): string {
   return join(configDir(env), 'config.json');
 }

@@ -1,10 +1,11 @@
 // What TAB offers: subcommands, the current command's flags, and the values of the flags that
-// have a known set (categories, formats, configured organizations and projects).
+// have a known set (categories, formats, configured organizations and projects, and the
+// project's connector profiles).
 import type { Command, Option } from 'commander';
 import { CATEGORIES, SESSION_TYPES } from '../../api/constants.js';
 import { type ConfigFile, loadConfig } from '../../config/config-file.js';
 import { configFile } from '../../config/paths.js';
-import type { Context } from '../../core/context.js';
+import type { CommandContext } from '../../connection/connection.js';
 import { SESSION_STATES } from '../../ledger/states.js';
 import { TOPIC_NAMES } from '../../cmdutil/shared.js';
 
@@ -12,7 +13,7 @@ import { TOPIC_NAMES } from '../../cmdutil/shared.js';
 const BULK_FORMATS: readonly string[] = ['csv', 'ndjson'];
 
 export async function candidates(
-  ctx: Context,
+  ctx: CommandContext,
   program: Command,
   words: string[],
 ): Promise<string[]> {
@@ -62,7 +63,11 @@ function findOption(command: Command, flag: string): Option | undefined {
 }
 
 /** Values the command line so far accepts: a single create takes no bulk-only format. */
-async function optionValues(ctx: Context, option: Option, before: string[]): Promise<string[]> {
+async function optionValues(
+  ctx: CommandContext,
+  option: Option,
+  before: string[],
+): Promise<string[]> {
   if (option.long === '--output' && before[0] === 'create' && !before.includes('--from-file'))
     return (option.argChoices ?? []).filter((format) => !BULK_FORMATS.includes(format));
   if (option.argChoices) return option.argChoices;
@@ -84,6 +89,16 @@ async function optionValues(ctx: Context, option: Option, before: string[]): Pro
       const orgs =
         org !== undefined && before.includes('--org') ? [org] : Object.keys(config.organizations);
       return orgs.flatMap((name) => Object.keys(config.organizations[name]?.projects ?? {}));
+    }
+    case '--connector-profile': {
+      const { profileIds } = await import('./profiles.js');
+      const flag = (name: string) =>
+        before.includes(name) ? before[before.indexOf(name) + 1] : undefined;
+      return profileIds(ctx, {
+        org: flag('--org'),
+        project: flag('--project'),
+        sandbox: before.includes('--sandbox') || undefined,
+      });
     }
     default:
       return [];

@@ -2,6 +2,7 @@
 import { realpathSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { Argument, Command } from 'commander';
+import type { CommandContext } from '../../connection/connection.js';
 import type { Context } from '../../core/context.js';
 import { examples } from '../../cmdutil/shared.js';
 
@@ -74,7 +75,7 @@ export function completionCommand(ctx: Context): Command {
 }
 
 /** Hidden: what the completion scripts call at TAB time. */
-export function completeCommand(ctx: Context, program: () => Command): Command {
+export function completeCommand(ctx: CommandContext, program: () => Command): Command {
   return new Command('__complete')
     .argument('[words...]')
     .allowUnknownOption()

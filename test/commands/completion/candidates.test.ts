@@ -1,11 +1,13 @@
 // Level A/B: what TAB offers, and the help topics.
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { candidates } from '../../../src/commands/completion/candidates.js';
 import { buildProgram } from '../../../src/program.js';
 import { testContext } from '../../helpers/context.js';
+import { fakeClock } from '../../helpers/fake-clock.js';
+import { scriptedServer } from '../../helpers/scripted-server.js';
 
 async function complete(words: string[]) {
   const dir = await mkdtemp(join(tmpdir(), 'cst-complete-'));
@@ -102,5 +104,76 @@ describe('cst help', () => {
         .commands.find((c) => c.name() === 'list')!
         .helpInformation(),
     );
+  });
+});
+
+describe('completion of --connector-profile, from StackOne', () => {
+  const page = (ids: string[]) => ({
+    status: 200,
+    body: {
+      data: ids.map((id) => ({
+        id,
+        name: id,
+        connector_key: 'bamboohr',
+        connector_label: 'BambooHR',
+        categories: ['hris'],
+        active: true,
+        default: false,
+        logo_url: 'https://x/l.png',
+        release_stage: 'ga',
+        created_at: '2026-06-01T00:00:00.000Z',
+        updated_at: '2026-06-01T00:00:00.000Z',
+      })),
+      page: 1,
+      page_size: 100,
+      total: ids.length,
+    },
+  });
+
+  it('offers the project’s profile ids, then the cached ones for a while, the key nowhere in the cache', async () => {
+    let answers = 0;
+    const server = await scriptedServer(() =>
+      ++answers === 1
+        ? page(['cp_one', 'cp_two'])
+        : { status: 500, body: { statusCode: 500, message: 'down', timestamp: '' } },
+    );
+    try {
+      const cache = await mkdtemp(join(tmpdir(), 'cst-complete-cache-'));
+      const { ctx } = testContext({
+        api: { baseUrl: server.baseUrl, apiKey: 'key_live_completion_secret' },
+        env: { CST_CACHE_DIR: cache },
+      });
+      const words = ['create', '--connector-profile', 'cp_t'];
+      expect(await candidates(ctx, buildProgram(ctx), words)).toEqual(['cp_two']);
+      // StackOne is down now: the answer of a moment ago still completes.
+      expect(await candidates(ctx, buildProgram(ctx), words)).toEqual(['cp_two']);
+      expect(answers).toBe(1);
+      const [file] = await readdir(join(cache, 'completion'));
+      const text = await readFile(join(cache, 'completion', file!), 'utf8');
+      expect(text).toContain('cp_one');
+      expect(text).not.toContain('key_live_completion_secret');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('a StackOne that does not answer offers nothing once the second is up, and holds nothing open', async () => {
+    const server = await scriptedServer(() => ({ hang: true }));
+    try {
+      const clock = fakeClock(Date.now());
+      const { ctx } = testContext({
+        api: { baseUrl: server.baseUrl },
+        env: { CST_CACHE_DIR: await mkdtemp(join(tmpdir(), 'cst-complete-cache-')) },
+        now: clock.now,
+        timer: clock.timer,
+      });
+      const offered = candidates(ctx, buildProgram(ctx), ['create', '--connector-profile', '']);
+      // The request is in flight; the second runs out on the test's clock.
+      while (server.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+      await clock.timer.sleep(1000);
+      expect(await offered).toEqual([]);
+    } finally {
+      await server.close();
+    }
   });
 });
