@@ -40,7 +40,7 @@ afterAll(async () => {
 });
 
 describe('cst create on a terminal', () => {
-  it('asks for organization, project, categories and owner, then prints the table', async () => {
+  it('asks for organization, project, categories, a connector profile and owner, then prints the table', async () => {
     const term = terminal(['create'], { ...env, NO_COLOR: '1' });
     await term.waitFor('Organization');
     term.type(KEY.enter);
@@ -48,6 +48,10 @@ describe('cst create on a terminal', () => {
     term.type(KEY.down + KEY.enter);
     await term.waitFor('Categories');
     term.type(KEY.down + KEY.space + KEY.down + KEY.space + KEY.enter);
+    // The project's enabled profiles for those categories, after "none".
+    await term.waitFor('Connector profile');
+    await term.waitFor('(bamboohr: cp_acme-staging_bamboohr)');
+    term.type(KEY.down + KEY.enter);
     await term.waitFor('Owner id');
     term.type(`cus_9${KEY.enter}`);
     await term.waitFor('Owner name');
@@ -57,6 +61,8 @@ describe('cst create on a terminal', () => {
     const text = plain(screen);
     expect(text).toMatch(/│ project_id\s+│ acme-staging\s+│/);
     expect(text).toMatch(/│ categories\s+│ hris,hris-legacy\s+│/);
+    expect(text).toMatch(/│ connector_profile_id\s+│ cp_acme-staging_bamboohr\s+│/);
+    expect(text).not.toContain('workday');
     expect(text).toMatch(/│ origin_owner_id\s+│ cus_9\s+│/);
     expect(text).toMatch(/│ origin_owner_name\s+│ Nine Ltd\s+│/);
     expect(text).toContain('cst keeps no copy of this token: save it now if you need it.');

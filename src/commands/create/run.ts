@@ -3,7 +3,7 @@
 import { connectSessionCreateToWire, type ConnectSessionCreate } from '../../api/request-fields.js';
 import { CATEGORIES } from '../../api/constants.js';
 import { canPrompt, type Context } from '../../core/context.js';
-import { MissingFlagsError } from '../../core/errors.js';
+import { CliError, MissingFlagsError } from '../../core/errors.js';
 import { renderRecord } from '../../core/output/record.js';
 import { note, warn } from '../../core/output/messages.js';
 import {
@@ -27,7 +27,7 @@ export async function runCreate(options: CreateOptions, ctx: CommandContext): Pr
     : await connectWithoutPrompts(ctx, options);
   await using(opened, async (connection) => {
     const request = interactive
-      ? await promptMissing(ctx, options.request)
+      ? await promptMissing(ctx, connection, options.request)
       : (options.request as ConnectSessionCreate);
     const body = { ...connectSessionCreateToWire(request), ...options.extraBody };
     if (options.extraBody) {
@@ -129,6 +129,7 @@ async function connectWithoutPrompts(
 
 async function promptMissing(
   ctx: Context,
+  connection: Connection,
   request: Partial<ConnectSessionCreate>,
 ): Promise<ConnectSessionCreate> {
   const prompter = await ctx.prompter();
@@ -139,6 +140,11 @@ async function promptMissing(
       CATEGORIES.map((c) => ({ name: c, value: c })),
     );
     if (chosen.length > 0) filled.categories = chosen;
+    // Asked along with the categories only: flags that chose them chose the rest too.
+    if (filled.connectorProfileId === undefined && filled.integrationId === undefined) {
+      const profile = await promptProfile(ctx, connection, filled.categories ?? []);
+      if (profile !== undefined) filled.connectorProfileId = profile;
+    }
   }
   const required = (value: string) => (value.trim() === '' ? 'required' : true);
   filled.originOwnerId ??= (
@@ -146,4 +152,47 @@ async function promptMissing(
   ).trim();
   filled.originOwnerName ??= (await prompter.input('Owner name', required)).trim();
   return filled as ConnectSessionCreate;
+}
+
+/**
+ * The project's enabled connector profiles for the chosen categories (all of them when none was
+ * chosen), offered with "none" first; nothing is asked when there are none, or when StackOne
+ * cannot list them (an older deployment): a session needs no profile.
+ */
+async function promptProfile(
+  ctx: Context,
+  connection: Connection,
+  categories: readonly string[],
+): Promise<string | undefined> {
+  const { listConnectorProfiles } = await import('../../api/connector-profiles.js');
+  const listed = await listConnectorProfiles(
+    connection.client,
+    { enabled: true },
+    { pageSize: 100, limit: 200, maxPages: 2 },
+  ).catch((error: unknown) => {
+    if (!(error instanceof CliError)) throw error;
+    ctx.debug(`connector profiles not offered: ${error.message}`);
+    return { profiles: [] };
+  });
+  const offered = listed.profiles.filter(
+    (profile) =>
+      categories.length === 0 ||
+      profile.categories.some((category) => categories.includes(category)),
+  );
+  if (offered.length === 0) return undefined;
+  const none = '';
+  const chosen = await (
+    await ctx.prompter()
+  ).select(
+    'Connector profile',
+    [
+      { name: "none (StackOne's default)", value: none },
+      ...offered.map((profile) => ({
+        name: `${profile.name} (${profile.connector_key}: ${profile.id})`,
+        value: profile.id,
+      })),
+    ],
+    none,
+  );
+  return chosen === none ? undefined : chosen;
 }
