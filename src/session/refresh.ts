@@ -42,7 +42,7 @@ export async function refreshSessions(
   const decided = await ledger.outcomes();
   const open = rows
     .filter((row) => !decided.has(outcomeKey(row.target, row.id)))
-    .sort((a, b) => Date.parse(a.created_at) - Date.parse(b.created_at));
+    .sort((a, b) => Date.parse(a.created_at) - Date.parse(b.created_at) || a.id - b.id);
   const byTarget = new Map<string, ListedSession[]>();
   for (const row of open) byTarget.set(row.target, [...(byTarget.get(row.target) ?? []), row]);
   const result: Refreshed = { candidates: open.length, read: 0, stopped: undefined };

@@ -258,6 +258,58 @@ describe.concurrent('cst wait', () => {
     }
   });
 
+  it('list --refresh stopped by Ctrl-C: exit 130 at once, the outcomes learned so far kept', async () => {
+    const created = new Date().toISOString();
+    let posts = 0;
+    const server = await scriptedServer((request) => {
+      if (request.method === 'POST')
+        return { status: 201, body: { ...SESSION_BODY, id: ++posts, created_at: created } };
+      // The oldest session is decided; the next read never comes back.
+      if (request.url === '/connect_sessions/1')
+        return {
+          status: 200,
+          body: {
+            ...SESSION_BODY,
+            id: 1,
+            token: undefined,
+            latest_connection_attempt: {
+              id: 'att_1',
+              created_at: created,
+              updated_at: created,
+              status: 'error',
+            },
+          },
+        };
+      return { hang: true };
+    });
+    try {
+      const env: Record<string, string> = {
+        ...(await isolatedEnv()),
+        CST_BASE_URL: server.baseUrl,
+        CST_API_KEY: 'k',
+      };
+      for (const owner of ['cus_1', 'cus_2'])
+        expect((await cst(['create', '--owner-id', owner, '--owner-name', 'A'], env)).code).toBe(0);
+      const child = start(['list', '--refresh', '--field', 'state'], env);
+      const done = finish(child);
+      const outcomesFile = join(env.CST_STATE_DIR!, 'ledger-outcomes.jsonl');
+      // Session 1 answered and recorded, session 2 asked and hanging: then Ctrl-C.
+      while (
+        !server.requests.some((r) => r.url === '/connect_sessions/2') ||
+        !(await readFile(outcomesFile, 'utf8').catch(() => '')).endsWith('\n')
+      )
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      child.kill('SIGINT');
+      const result = await done;
+      expect([result.code, result.stdout]).toEqual([130, '']);
+      expect(result.stderr).toBe('error: interrupted: the outcomes learned so far are kept\n');
+      const outcomes = await readFile(outcomesFile, 'utf8');
+      expect(JSON.parse(outcomes)).toMatchObject({ session_id: 1, outcome: 'failed' });
+    } finally {
+      await server.close();
+    }
+  });
+
   it('--session answered with another project’s session: exit 3, nothing recorded', async () => {
     const server = await scriptedServer((request) =>
       request.method === 'POST'
