@@ -69,6 +69,17 @@ const mcpBeside = {
   },
 };
 
+/**
+ * The PostgreSQL driver, for a ledger in a database (CST_STATE_URL): bundled on its own,
+ * dist/pg.cjs, and required only when a URL is set, so commands on local state read none of it.
+ */
+const pgBeside = {
+  name: 'pg-beside',
+  setup(build) {
+    build.onResolve({ filter: /^pg$/ }, () => ({ path: './pg.cjs', external: true }));
+  },
+};
+
 const dist = new URL('../dist/', import.meta.url);
 await rm(dist, { recursive: true, force: true });
 const result = await build({
@@ -84,7 +95,7 @@ const result = await build({
   // runs as a vm.Script, which has no ES module loader behind it.
   supported: { 'dynamic-import': false },
   define: { __CST_VERSION__: JSON.stringify(pkg.version) },
-  plugins: [skipContinue, wasmBeside, mcpBeside],
+  plugins: [skipContinue, wasmBeside, mcpBeside, pgBeside],
   // A native module: loaded from node_modules at run time, and only when a keyring is used.
   external: ['@napi-rs/keyring'],
   logLevel: 'warning',
@@ -108,6 +119,22 @@ await build({
   platform: 'node',
   target: 'node20.19',
   minify: true,
+  logLevel: 'warning',
+});
+await build({
+  stdin: {
+    contents: "module.exports = require('pg');",
+    resolveDir: new URL('..', import.meta.url).pathname,
+    loader: 'js',
+  },
+  outfile: 'dist/pg.cjs',
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20.19',
+  minify: true,
+  // Optional parts of pg that cst never uses: the libpq binding and Cloudflare's sockets.
+  external: ['pg-native', 'cloudflare:sockets'],
   logLevel: 'warning',
 });
 for (const name of ['llhttp-wasm', 'llhttp_simd-wasm']) {

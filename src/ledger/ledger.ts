@@ -1,7 +1,8 @@
-// The ledger as cst's commands see it: what they append and ask, not where it is kept. The file
-// backend (store.ts, query.ts) is the only one today; a second one (a database shared by CI
-// runners) implements the same interface and nothing above ledger/ changes.
-import type { Context } from '../core/context.js';
+// The ledger as cst's commands see it: what they append and ask, not where it is kept: the file
+// backend (store.ts, query.ts), or PostgreSQL shared by CI runners (postgres.ts), behind one
+// interface, so nothing above ledger/ changes.
+import { type Context, envValue } from '../core/context.js';
+import { PostgresLedger } from './postgres.js';
 import { type LockClock, lockClock } from '../core/util/lock.js';
 import { writeFileAtomic } from '../core/util/private-files.js';
 import { type LedgerQuery, queryLedger } from './query.js';
@@ -20,6 +21,11 @@ import {
 export interface Ledger {
   /** Where it is, for messages and `cst ledger path`: a file, or another backend's address. */
   readonly where: string;
+  /**
+   * Resolves once the ledger can take records: called before a session is sent, so that a
+   * store that cannot be reached fails the command before StackOne acts, not after.
+   */
+  ready(): Promise<void>;
   /** One record per issued session, whole, never interleaved with another process's. */
   append(record: LedgerRecord): Promise<void>;
   /** Newest first; `total` counts every match. */
@@ -41,6 +47,11 @@ export class FileLedger implements Ledger {
     /** What waits for the file's lock take their time from. */
     private readonly clock: LockClock,
   ) {}
+
+  /** A file is there to be written, or made: nothing to reach. */
+  ready(): Promise<void> {
+    return Promise.resolve();
+  }
 
   append(record: LedgerRecord): Promise<void> {
     return appendRecord(this.where, record, this.clock);
@@ -78,11 +89,16 @@ export async function newestRecord(
   return rows[0];
 }
 
-/** The ledger of a target: the sandbox's, or the one every other target shares. */
+/**
+ * The ledger of a target: the sandbox's (always a local file), or the one every other target
+ * shares: in PostgreSQL when CST_STATE_URL names a database, else `ledger.jsonl`.
+ */
 export function openLedger(
   stateDir: string,
   sandbox: boolean,
-  ctx: Pick<Context, 'now' | 'timer'>,
+  ctx: Pick<Context, 'now' | 'timer' | 'env' | 'redactor'>,
 ): Ledger {
+  const url = sandbox ? undefined : envValue(ctx.env, 'CST_STATE_URL');
+  if (url !== undefined) return new PostgresLedger(url, ctx);
   return new FileLedger(ledgerPath(stateDir, sandbox), lockClock(ctx));
 }

@@ -39,6 +39,7 @@ export async function issue(
   deliver: (session: ConnectSessionToken, record: LedgerRecord) => Promise<void>,
 ): Promise<Issued> {
   const { client, target, id: tid, ledger } = connection;
+  await ledger.ready();
   if (typeof body.origin_owner_id === 'string')
     await warnIfActive(ctx, ledger, tid, body.origin_owner_id);
   const session = await ctx.unlessSignalled(

@@ -3,7 +3,9 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PostgresLedger } from '../../src/ledger/postgres.js';
+import { type Cluster, startCluster } from '../helpers/postgres.js';
 import { type Ledger, openLedger } from '../../src/ledger/ledger.js';
 import { outcomeKey } from '../../src/ledger/store.js';
 import { record } from '../helpers/ledger-record.js';
@@ -67,4 +69,17 @@ export function ledgerContract(name: string, open: () => Promise<Ledger>): void 
 
 ledgerContract('the file backend', async () =>
   openLedger(await mkdtemp(join(tmpdir(), 'cst-ledger-')), false, testContext().ctx),
+);
+
+// The same suite against a real PostgreSQL server: a throwaway cluster, a database per test.
+let cluster: Cluster | undefined;
+beforeAll(async () => {
+  cluster = await startCluster();
+}, 60_000);
+afterAll(() => cluster?.remove());
+let databases = 0;
+ledgerContract(
+  'the PostgreSQL backend',
+  async () =>
+    new PostgresLedger(await cluster!.database(`ledger_${++databases}`), testContext().ctx),
 );

@@ -54,11 +54,14 @@ export class Routes {
             subject: `org/project "${org ?? ''}/${project ?? ''}"`,
           },
         )
-        .then((connection) => ({
-          connection,
-          pacer,
-          journal: () => this.journalOf(connection),
-        }));
+        .then(async (connection) => {
+          // A shared store that cannot be reached stops the run before a row is sent.
+          await connection.ledger.ready().catch(async (error: unknown) => {
+            await connection.close();
+            throw error;
+          });
+          return { connection, pacer, journal: () => this.journalOf(connection) };
+        });
       this.routes.set(key, route);
     }
     return route;

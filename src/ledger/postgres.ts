@@ -1,0 +1,333 @@
+// The ledger in PostgreSQL (CST_STATE_URL): the same records and outcomes as the files, shared by
+// every runner and laptop that points at the database. One row per target and session id (a
+// second append of the same session adds nothing), outcomes upserted so the latest wins, the
+// record kept as the JSON text cst wrote. The schema is cst's own, versioned, forward-only, and
+// migrated on first use when the role may.
+import type { Pool, PoolClient } from 'pg';
+import type { Context } from '../core/context.js';
+import { CliError, ConfigError } from '../core/errors.js';
+import type { LedgerQuery } from './query.js';
+import { type LedgerRecord, ledgerRecordSchema, withKeptDefaults } from './record.js';
+import { type OutcomeRecord, outcomeKey, type ScanResult } from './store.js';
+
+/** The schema this cst writes; a store at a newer one is refused, an older one migrated. */
+export const SCHEMA_VERSION = 1;
+
+/** Step n takes the schema from version n to n + 1. Never edited once released: append. */
+const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE cst_ledger (
+     target text NOT NULL,
+     id double precision NOT NULL,
+     org text,
+     project text,
+     owner_id text NOT NULL,
+     token_fp text,
+     created_at timestamptz NOT NULL,
+     expires_at timestamptz,
+     record json NOT NULL,
+     seq bigserial NOT NULL,
+     PRIMARY KEY (target, id)
+   );
+   CREATE INDEX cst_ledger_seq ON cst_ledger (seq);
+   CREATE INDEX cst_ledger_owner ON cst_ledger (owner_id);
+   CREATE INDEX cst_ledger_token ON cst_ledger (token_fp);
+   CREATE INDEX cst_ledger_created ON cst_ledger (created_at);
+   CREATE TABLE cst_outcomes (
+     target text NOT NULL,
+     session_id double precision NOT NULL,
+     record json NOT NULL,
+     PRIMARY KEY (target, session_id)
+   );`,
+];
+
+/** The URL as messages may show it: no password, ever. */
+export function safeUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password !== '') parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'the state store (CST_STATE_URL does not parse as a URL)';
+  }
+}
+
+type Ctx = Pick<Context, 'redactor'>;
+
+/** A `Ledger` (ledger.ts): openLedger hands it out when CST_STATE_URL is set. */
+export class PostgresLedger {
+  readonly where: string;
+  private pool: Promise<Pool> | undefined;
+
+  constructor(
+    private readonly url: string,
+    private readonly ctx: Ctx,
+    /** false: `cst state migrate`, which migrates itself and says how. */
+    private readonly migrateOnConnect = true,
+  ) {
+    this.where = safeUrl(url);
+    try {
+      const password = decodeURIComponent(new URL(url).password);
+      if (password !== '') ctx.redactor.add(password);
+    } catch {
+      // An unparsable URL fails at connect, named without its password by safeUrl.
+    }
+  }
+
+  async ready(): Promise<void> {
+    await this.connect();
+  }
+
+  async append(record: LedgerRecord): Promise<void> {
+    await this.run('record the session', (db) =>
+      db.query(
+        `INSERT INTO cst_ledger (target, id, org, project, owner_id, token_fp, created_at, expires_at, record)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (target, id) DO NOTHING`,
+        [
+          record.target,
+          record.id,
+          record.org,
+          record.project,
+          record.owner_id,
+          record.token_fp,
+          record.created_at,
+          record.expires_at,
+          JSON.stringify(record),
+        ],
+      ),
+    );
+  }
+
+  async query(query: LedgerQuery): Promise<ScanResult> {
+    const where: string[] = [];
+    const values: unknown[] = [];
+    const is = (sql: string, value: unknown) => {
+      values.push(value);
+      where.push(sql.replace('?', `$${values.length}`));
+    };
+    if (query.target !== undefined) is('target = ?', query.target);
+    if (query.org !== undefined) is('org = ?', query.org);
+    if (query.project !== undefined) is('project = ?', query.project);
+    if (query.ownerId !== undefined) is('owner_id = ?', query.ownerId);
+    if (query.tokenFp !== undefined) is('token_fp = ?', query.tokenFp);
+    if (query.id !== undefined) is('id = ?', query.id);
+    if (query.categories !== undefined)
+      is(`(record::jsonb -> 'categories') ?& ?::text[]`, query.categories);
+    if (query.since !== undefined) is('created_at >= ?', new Date(query.since));
+    if (query.until !== undefined) is('created_at <= ?', new Date(query.until));
+    if (query.status === 'active') is('expires_at > ?', new Date(query.now));
+    if (query.status === 'expired')
+      is('(expires_at IS NULL OR expires_at <= ?)', new Date(query.now));
+    const limit = query.first ? 1 : query.limit;
+    const result = await this.run('read', (db) =>
+      db.query<{ record: string; total: string }>(
+        `SELECT record::text AS record, count(*) OVER () AS total FROM cst_ledger
+         ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+         ORDER BY seq DESC ${Number.isFinite(limit) ? `LIMIT ${Math.max(0, Math.floor(limit))}` : ''}`,
+        values,
+      ),
+    );
+    const parsed = result.rows.map((row) => JSON.parse(row.record) as unknown);
+    const rows = parsed
+      .filter((row): row is LedgerRecord => ledgerRecordSchema.safeParse(row).success)
+      .map(withKeptDefaults);
+    const total = query.first ? rows.length : Number(result.rows[0]?.total ?? 0);
+    const bad = parsed.length - rows.length;
+    return { rows, total: total - bad, torn: bad };
+  }
+
+  async appendOutcome(outcome: OutcomeRecord): Promise<void> {
+    await this.run('record the outcome', (db) =>
+      db.query(
+        `INSERT INTO cst_outcomes (target, session_id, record) VALUES ($1, $2, $3)
+         ON CONFLICT (target, session_id) DO UPDATE SET record = EXCLUDED.record`,
+        [outcome.target, outcome.session_id, JSON.stringify(outcome)],
+      ),
+    );
+  }
+
+  async outcomes(): Promise<Map<string, OutcomeRecord>> {
+    const result = await this.run('read', (db) =>
+      db.query<{ record: string }>('SELECT record::text AS record FROM cst_outcomes'),
+    );
+    const outcomes = new Map<string, OutcomeRecord>();
+    for (const row of result.rows) {
+      const outcome = JSON.parse(row.record) as OutcomeRecord;
+      outcomes.set(outcomeKey(outcome.target, outcome.session_id), outcome);
+    }
+    return outcomes;
+  }
+
+  async prune(before: number, options: { dryRun?: boolean } = {}) {
+    return this.run('prune', async (db) => {
+      await db.query('BEGIN');
+      try {
+        const cut = new Date(before);
+        const counts = await db.query<{ removed: string; kept: string }>(
+          `SELECT count(*) FILTER (WHERE created_at < $1) AS removed,
+                  count(*) FILTER (WHERE created_at >= $1) AS kept FROM cst_ledger`,
+          [cut],
+        );
+        if (!options.dryRun) {
+          await db.query(
+            `DELETE FROM cst_outcomes o USING cst_ledger l
+             WHERE o.target = l.target AND o.session_id = l.id AND l.created_at < $1`,
+            [cut],
+          );
+          await db.query('DELETE FROM cst_ledger WHERE created_at < $1', [cut]);
+        }
+        await db.query('COMMIT');
+        return { removed: Number(counts.rows[0]!.removed), kept: Number(counts.rows[0]!.kept) };
+      } catch (error) {
+        await db.query('ROLLBACK');
+        throw error;
+      }
+    });
+  }
+
+  async clear(): Promise<void> {
+    await this.run('clear', (db) => db.query('TRUNCATE cst_ledger, cst_outcomes'));
+  }
+
+  /** Brings the schema to this cst's version; says from which. */
+  async migrate(): Promise<{ from: number; to: number }> {
+    const pool = await this.connect();
+    const db = await pool.connect();
+    try {
+      return await migrate(db, this.where);
+    } finally {
+      db.release();
+    }
+  }
+
+  /** One statement on a pooled connection; failures become cst's errors, never the driver's. */
+  private async run<T>(what: string, work: (db: PoolClient) => Promise<T>): Promise<T> {
+    const pool = await this.connect();
+    let db: PoolClient;
+    try {
+      db = await pool.connect();
+    } catch (error) {
+      throw unreachable(this.where, error);
+    }
+    try {
+      return await work(db);
+    } catch (error) {
+      if (error instanceof CliError) throw error;
+      throw storeError(what, this.where, error);
+    } finally {
+      db.release();
+    }
+  }
+
+  /** The pool, made on first use: a schema check (or migration) before the first statement. */
+  private connect(): Promise<Pool> {
+    this.pool ??= (async () => {
+      const { Pool } = (await import('pg')).default;
+      // Idle connections do not hold the process open: a command ends when its work does.
+      const pool = new Pool({
+        connectionString: this.url,
+        max: 4,
+        idleTimeoutMillis: 1000,
+        allowExitOnIdle: true,
+        connectionTimeoutMillis: 10_000,
+      });
+      pool.on('error', () => {
+        // A pooled connection that drops while idle is replaced on the next use.
+      });
+      let db: PoolClient;
+      try {
+        db = await pool.connect();
+      } catch (error) {
+        await pool.end().catch(() => undefined);
+        throw unreachable(this.where, error);
+      }
+      try {
+        if (this.migrateOnConnect) await migrate(db, this.where);
+      } finally {
+        db.release();
+      }
+      return pool;
+    })();
+    return this.pool;
+  }
+}
+
+/** Under an advisory lock, so two runners starting at once migrate once. */
+async function migrate(db: PoolClient, where: string): Promise<{ from: number; to: number }> {
+  await db.query('BEGIN');
+  try {
+    await db.query(`SELECT pg_advisory_xact_lock(hashtext('cst_schema'))`);
+    const from = await currentVersion(db, true);
+    refuseNewer(from, where);
+    for (let version = from; version < SCHEMA_VERSION; version++) {
+      await db.query(MIGRATIONS[version]!);
+      await db.query(
+        `INSERT INTO cst_schema (one, version) VALUES (true, $1)
+         ON CONFLICT (one) DO UPDATE SET version = EXCLUDED.version`,
+        [version + 1],
+      );
+    }
+    await db.query('COMMIT');
+    return { from, to: Math.max(from, SCHEMA_VERSION) };
+  } catch (error) {
+    await db.query('ROLLBACK').catch(() => undefined);
+    if (error instanceof CliError) throw error;
+    if ((error as { code?: string }).code === '42501') return checkVersion(db, where);
+    throw storeError('migrate', where, error);
+  }
+}
+
+/** A role that may not migrate may still use a store at this cst's version. */
+async function checkVersion(db: PoolClient, where: string): Promise<{ from: number; to: number }> {
+  const version = await currentVersion(db, false);
+  refuseNewer(version, where);
+  if (version < SCHEMA_VERSION)
+    throw new ConfigError(
+      `the state store ${where} is at schema version ${version}; this cst needs ${SCHEMA_VERSION}`,
+      'config',
+      { hint: "run 'cst state migrate' as a role that may create tables there" },
+    );
+  return { from: version, to: version };
+}
+
+async function currentVersion(db: PoolClient, create: boolean): Promise<number> {
+  if (create)
+    await db.query(
+      'CREATE TABLE IF NOT EXISTS cst_schema (one boolean PRIMARY KEY CHECK (one), version integer NOT NULL)',
+    );
+  const exists = await db.query<{ present: boolean }>(
+    `SELECT to_regclass('cst_schema') IS NOT NULL AS present`,
+  );
+  if (!exists.rows[0]?.present) return 0;
+  const row = await db.query<{ version: number }>('SELECT version FROM cst_schema');
+  return row.rows[0]?.version ?? 0;
+}
+
+function refuseNewer(version: number, where: string): void {
+  if (version > SCHEMA_VERSION)
+    throw new ConfigError(
+      `the state store ${where} is at schema version ${version}, newer than this cst knows (${SCHEMA_VERSION}): it will not write there`,
+      'config',
+      { hint: 'upgrade cst on this machine to the version the other runners use' },
+    );
+}
+
+/** A statement the store refused or lost mid-way: cst's own state, exit 17. */
+function storeError(what: string, where: string, error: unknown): CliError {
+  const reason = (error as Error).message || String(error);
+  return new CliError(
+    `the state store ${where} failed to ${what}: ${reason}`,
+    what === 'read' ? 'state_unreadable' : 'state_unwritable',
+    {
+      cause: error,
+      hint: 'check the database is up and this role may write there; then run it again',
+    },
+  );
+}
+
+/** Unreachable, refused or unknown: a config problem, named without the password. */
+function unreachable(where: string, error: unknown): ConfigError {
+  const reason = (error as Error).message || String(error);
+  return new ConfigError(`cannot use the state store ${where}: ${reason}`, 'config', {
+    hint: 'check CST_STATE_URL: host, port, database, user and password',
+  });
+}

@@ -1,0 +1,140 @@
+// A throwaway PostgreSQL cluster for tests: Debian's server binaries, a cluster made with initdb in
+// a temporary directory, listening on a loopback port, removed when the tests are done.
+// PostgreSQL refuses to run as root: as root, the cluster belongs to the `postgres` user and
+// every server command runs through `runuser`.
+import { execFileSync, spawnSync } from 'node:child_process';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const ROOT = '/usr/lib/postgresql';
+/** The superuser's password over TCP: a test's, never a real one. */
+export const PASSWORD = 'pg-test-secret-7f3a';
+
+/** The newest installed server's bin directory, or undefined. */
+function binDir(): string | undefined {
+  if (!existsSync(ROOT)) return undefined;
+  const versions = readdirSync(ROOT)
+    .filter((name) => existsSync(join(ROOT, name, 'bin', 'initdb')))
+    .sort((a, b) => Number(b) - Number(a));
+  return versions[0] === undefined ? undefined : join(ROOT, versions[0], 'bin');
+}
+
+export interface Cluster {
+  /** A URL for a new, empty database of its own: one per test keeps tests apart. */
+  database(name: string): Promise<string>;
+  /** A URL of a database, with the superuser and its password (or another one, to be refused). */
+  url(database?: string, password?: string): string;
+  /** SQL run as the superuser over the cluster's socket: for tests that break things on purpose. */
+  psql(sql: string, database?: string): void;
+  stop(): void;
+  start(): void;
+  /** Stops the server and removes its files. */
+  remove(): void;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startCluster(): Promise<Cluster> {
+  const bin = binDir();
+  if (!bin) throw new Error(`no PostgreSQL server under ${ROOT}: apt-get install postgresql`);
+  const root = process.getuid?.() === 0;
+  // The postgres user must reach it: not under a test run's private temporary directory.
+  const dir = mkdtempSync(join(root ? '/tmp' : tmpdir(), 'cst-pg-'));
+  chmodSync(dir, 0o755);
+  const data = join(dir, 'data');
+  if (root) {
+    const uid = Number(execFileSync('id', ['-u', 'postgres']).toString());
+    const gid = Number(execFileSync('id', ['-g', 'postgres']).toString());
+    chownSync(dir, uid, gid);
+  }
+  const as = (command: string, args: string[]) => {
+    const [file, argv] = root
+      ? ['runuser', ['-u', 'postgres', '--', join(bin, command), ...args]]
+      : [join(bin, command), args];
+    const result = spawnSync(file, argv, { encoding: 'utf8', cwd: dir });
+    if (result.status !== 0)
+      throw new Error(`${command} failed: ${result.stderr || result.stdout}`);
+  };
+  // Over TCP, as cst connects, a password is asked (so tests can get it wrong); over the
+  // cluster's own socket, as the tests' psql connects, none.
+  const pwfile = join(dir, 'pw');
+  writeFileSync(pwfile, `${PASSWORD}\n`, { mode: 0o644 });
+  as('initdb', [
+    '-D',
+    data,
+    '-U',
+    'cst',
+    `--pwfile=${pwfile}`,
+    '--auth-host=scram-sha-256',
+    '--auth-local=trust',
+    '--no-sync',
+    '-E',
+    'UTF8',
+  ]);
+  const port = await freePort();
+  const options = `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
+  const start = () =>
+    as('pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'log'), '-w', 'start']);
+  start();
+  const url = (database = 'postgres', password = PASSWORD) =>
+    `postgres://cst:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
+  const psql = (sql: string, database = 'postgres') => {
+    const result = spawnSync(
+      join(bin, 'psql'),
+      [
+        '-h',
+        dir,
+        '-p',
+        String(port),
+        '-U',
+        'cst',
+        '-d',
+        database,
+        '-v',
+        'ON_ERROR_STOP=1',
+        '-qc',
+        sql,
+      ],
+      { encoding: 'utf8' },
+    );
+    if (result.status !== 0) throw new Error(`psql failed: ${result.stderr}`);
+  };
+  const stop = () => {
+    try {
+      as('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+    } catch {
+      // Already stopped: a test stopped it on purpose.
+    }
+  };
+  return {
+    database(name) {
+      psql(`CREATE DATABASE "${name}"`);
+      return Promise.resolve(url(name));
+    },
+    url,
+    psql,
+    start,
+    stop,
+    remove() {
+      stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
