@@ -15,6 +15,7 @@ import { journalCommand } from './commands/journal/journal.js';
 import { ledgerCommand } from './commands/ledger/ledger.js';
 import { listCommand } from './commands/list/list.js';
 import { mcpCommand } from './commands/mcp/mcp.js';
+import { stateCommand } from './commands/state/state.js';
 import { sandboxCommand } from './commands/sandbox/sandbox.js';
 import type { CommandContext } from './connection/connection.js';
 import { type ColorMode, envValue } from './core/context.js';
@@ -90,6 +91,7 @@ export function buildProgram(ctx: CommandContext, dispatch?: Dispatch): Command 
   program.addCommand(configCommand(run));
   program.addCommand(doctorCommand(run));
   program.addCommand(mcpCommand(run));
+  program.addCommand(stateCommand(run));
   program.addCommand(completionCommand(ctx));
   program.addCommand(
     completeCommand(ctx, () => program),

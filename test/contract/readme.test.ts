@@ -30,7 +30,7 @@ describe('README.md', () => {
     ]);
     // Under the test command, one line says what the tests need and who installs it.
     expect(readme).toMatch(
-      /The tests also need util-linux `script`, `openssl`, Debian's\n`chromium` and zsh; `\.ci\/run` installs whichever are missing\./,
+      /The tests also need util-linux `script`, `openssl`, Debian's\n`chromium`, zsh and PostgreSQL's server; `\.ci\/run` installs whichever are missing\./,
     );
   });
 

@@ -14,6 +14,8 @@ ${CATEGORIES.map((category) => `  ${category}`).join('\n')}
   CST_ORG, CST_PROJECT        select a configured organization and project
   CST_CONFIG_DIR              config directory (default $XDG_CONFIG_HOME/cst, ~/.config/cst)
   CST_STATE_DIR               ledger, journals and sandbox state (default $XDG_STATE_HOME/cst)
+  CST_STATE_URL               postgres://… : the ledger and outcomes in PostgreSQL, shared
+                              by every runner (the sandbox's stay local)
   CST_CACHE_DIR               cst's code cache (default $XDG_CACHE_HOME/cst, ~/.cache/cst)
   CST_NO_CACHE=1              no code cache: neither read nor written
   CST_NO_INPUT=1, CI          never prompt; fail at once on anything missing

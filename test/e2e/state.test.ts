@@ -1,0 +1,109 @@
+// Level C: the ledger in PostgreSQL through the built binary: a throwaway cluster, a sandbox, and
+// runners with homes of their own (separate machines as far as cst can tell) sharing what they
+// issued; and a store that cannot be used refused before anything is sent, its password nowhere.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Cluster, PASSWORD, startCluster } from '../helpers/postgres.js';
+import { cst, isolatedEnv, pointedAt, serve, type Served } from './cli.js';
+
+let cluster: Cluster;
+let served: Served;
+let databases = 0;
+beforeAll(async () => {
+  cluster = await startCluster();
+  served = await serve(await isolatedEnv());
+}, 60_000);
+afterAll(async () => {
+  await served?.stop();
+  cluster?.remove();
+});
+
+/** A runner of its own: its own HOME and state directory, pointed at the sandbox and `url`. */
+async function runner(url: string) {
+  return { ...pointedAt(served, await isolatedEnv()), CST_STATE_URL: url };
+}
+
+const sessionsOf = async (owner: string) =>
+  (
+    (await (await fetch(`${served.baseUrl}/_sandbox/stats`)).json()) as {
+      by_owner: Record<string, number>;
+    }
+  ).by_owner[owner] ?? 0;
+
+describe('the ledger in PostgreSQL', () => {
+  it('state migrate makes the schema once; runners on other machines share what each issued', async () => {
+    const url = await cluster.database(`state_${++databases}`);
+    const first = await runner(url);
+    const migrated = await cst(['state', 'migrate'], first);
+    expect([migrated.code, migrated.stderr]).toEqual([
+      0,
+      `migrated state store ${url.replace(PASSWORD, '***')} from schema version 0 to 1\n`,
+    ]);
+    const again = await cst(['state', 'migrate', '--json'], first);
+    expect(JSON.parse(again.stdout)).toEqual({
+      store: url.replace(PASSWORD, '***'),
+      from: 1,
+      to: 1,
+    });
+
+    for (const owner of ['cus_pg_1', 'cus_pg_2'])
+      expect((await cst(['create', '--owner-id', owner, '--owner-name', 'PG'], first)).code).toBe(
+        0,
+      );
+    const second = await runner(url);
+    const listed = await cst(['list', '--field', 'owner_id'], second);
+    expect([listed.code, listed.stdout]).toEqual([0, 'cus_pg_2\ncus_pg_1\n']);
+    const path = await cst(['ledger', 'path'], second);
+    expect(path.stdout).toBe(`${url.replace(PASSWORD, '***')}\n`);
+    // An outcome one runner learns, the other knows.
+    const refreshed = await cst(['list', '--refresh', '--field', 'state'], second);
+    expect(refreshed.stdout).toBe('pending\npending\n');
+    const reissued = await cst(
+      ['create', '--from-session', '1', '--field', 'origin_owner_id'],
+      second,
+    );
+    expect([reissued.code, reissued.stdout.trim()]).toEqual([0, 'cus_pg_1']);
+    const summary = await cst(['list', '--summary', '--json'], first);
+    expect(JSON.parse(summary.stdout)).toMatchObject([{ issued: 3 }]);
+  });
+
+  it.each([
+    [
+      'a wrong password',
+      (db: string) => cluster.url(db, 'not-the-password'),
+      /password authentication failed/,
+    ],
+    [
+      'a database that does not exist',
+      () => cluster.url('no_such_database'),
+      /database "no_such_database" does not exist/,
+    ],
+  ])('%s: exit 3 before anything is sent, the password nowhere', async (_, urlOf, reason) => {
+    const db = `state_${++databases}`;
+    await cluster.database(db);
+    const env = await runner(urlOf(db));
+    const owner = `cus_refused_${databases}`;
+    const result = await cst(['create', '--owner-id', owner, '--owner-name', 'R', '--debug'], env);
+    expect([result.code, result.stdout]).toEqual([3, '']);
+    const line = result.stderr.split('\n').find((l) => l.startsWith('error:'))!;
+    expect(line).toMatch(
+      /^error: cannot use the state store postgres:\/\/\S*@127\.0\.0\.1:\d+\/\w+: /,
+    );
+    expect(line).toMatch(reason);
+    expect(result.stderr).not.toContain(PASSWORD);
+    expect(result.stderr).not.toContain('not-the-password');
+    expect(await sessionsOf(owner)).toBe(0);
+  });
+
+  it('a schema newer than this cst: refused with a clear message, nothing sent', async () => {
+    const db = `state_${++databases}`;
+    const env = await runner(await cluster.database(db));
+    expect((await cst(['state', 'migrate'], env)).code).toBe(0);
+    cluster.psql('UPDATE cst_schema SET version = 99', db);
+    const result = await cst(['create', '--owner-id', 'cus_future', '--owner-name', 'F'], env);
+    expect([result.code, result.stdout]).toEqual([3, '']);
+    expect(result.stderr).toMatch(
+      /^error: the state store postgres:\/\/\S+ is at schema version 99, newer than this cst knows \(1\): it will not write there\nhint: upgrade cst/,
+    );
+    expect(await sessionsOf('cus_future')).toBe(0);
+  });
+});
