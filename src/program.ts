@@ -91,7 +91,7 @@ export function buildProgram(ctx: CommandContext, dispatch?: Dispatch): Command 
   program.addCommand(configCommand(run));
   program.addCommand(doctorCommand(run));
   program.addCommand(mcpCommand(run));
-  program.addCommand(stateCommand(run));
+  program.addCommand(stateCommand(ctx, run));
   program.addCommand(completionCommand(ctx));
   program.addCommand(
     completeCommand(ctx, () => program),

@@ -1,6 +1,8 @@
 // Level C: the ledger in PostgreSQL through the built binary: a throwaway cluster, a sandbox, and
 // runners with homes of their own (separate machines as far as cst can tell) sharing what they
 // issued; and a store that cannot be used refused before anything is sent, its password nowhere.
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Cluster, PASSWORD, startCluster } from '../helpers/postgres.js';
 import { cst, isolatedEnv, pointedAt, serve, type Served } from './cli.js';
@@ -17,9 +19,10 @@ afterAll(async () => {
   cluster?.remove();
 });
 
-/** A runner of its own: its own HOME and state directory, pointed at the sandbox and `url`. */
-async function runner(url: string) {
-  return { ...pointedAt(served, await isolatedEnv()), CST_STATE_URL: url };
+/** A runner of its own: its own HOME and state directory, pointed at the sandbox (and `url`). */
+async function runner(url?: string): Promise<Record<string, string>> {
+  const env = pointedAt(served, await isolatedEnv());
+  return url === undefined ? env : { ...env, CST_STATE_URL: url };
 }
 
 const sessionsOf = async (owner: string) =>
@@ -64,6 +67,57 @@ describe('the ledger in PostgreSQL', () => {
     expect([reissued.code, reissued.stdout.trim()]).toEqual([0, 'cus_pg_1']);
     const summary = await cst(['list', '--summary', '--json'], first);
     expect(JSON.parse(summary.stdout)).toMatchObject([{ issued: 3 }]);
+  });
+
+  it('push, pull, export and import move state with one record per session: a second time adds nothing', async () => {
+    const url = await cluster.database(`state_${++databases}`);
+    // A runner that issued with local state only.
+    const offline = await runner();
+    for (const owner of ['cus_mv_1', 'cus_mv_2'])
+      expect((await cst(['create', '--owner-id', owner, '--owner-name', 'M'], offline)).code).toBe(
+        0,
+      );
+    const online = { ...offline, CST_STATE_URL: url };
+    const pushed = await cst(['state', 'push', '--json'], online);
+    expect(JSON.parse(pushed.stdout)).toMatchObject({
+      added: { sessions: 2, outcomes: 0 },
+      present: { sessions: 0, outcomes: 0 },
+    });
+    const again = await cst(['state', 'push'], online);
+    expect(again.stderr).toMatch(/^pushed 0 sessions and 0 outcomes into \S+; 2 already there\n$/);
+
+    const elsewhere = await runner(url);
+    const exported = await cst(['state', 'export'], elsewhere);
+    const lines = exported.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { session?: { owner_id: string } });
+    expect(lines.map((line) => line.session?.owner_id)).toEqual(['cus_mv_1', 'cus_mv_2']);
+    const laptop = await runner();
+    const file = join(laptop.HOME!, 'state.ndjson');
+    await writeFile(file, exported.stdout);
+    const imported = await cst(['state', 'import', file, '--json'], laptop);
+    expect(JSON.parse(imported.stdout)).toMatchObject({ added: { sessions: 2 } });
+    expect(
+      JSON.parse((await cst(['state', 'import', file, '--json'], laptop)).stdout),
+    ).toMatchObject({
+      added: { sessions: 0 },
+      present: { sessions: 2 },
+    });
+    expect((await cst(['list', '--field', 'owner_id'], laptop)).stdout).toBe(
+      'cus_mv_2\ncus_mv_1\n',
+    );
+    await writeFile(file, `${exported.stdout}{"session": {"id": "x"}}\n`);
+    const bad = await cst(['state', 'import', file], laptop);
+    expect([bad.code, bad.stderr.split('\n')[0]]).toEqual([
+      2,
+      `error: ${file}, line 3: not a line of 'cst state export'`,
+    ]);
+
+    const fresh = await runner();
+    const pulled = await cst(['state', 'pull'], { ...fresh, CST_STATE_URL: url });
+    expect(pulled.code).toBe(0);
+    expect((await cst(['list', '--field', 'owner_id'], fresh)).stdout).toBe('cus_mv_2\ncus_mv_1\n');
   });
 
   it.each([
