@@ -188,6 +188,17 @@ export class PostgresLedger {
     await this.run('clear', (db) => db.query('TRUNCATE cst_ledger, cst_outcomes'));
   }
 
+  /** The store's schema version (0: none yet), read without changing anything. */
+  async version(): Promise<number> {
+    const pool = await this.connect();
+    const db = await pool.connect();
+    try {
+      return await currentVersion(db, false);
+    } finally {
+      db.release();
+    }
+  }
+
   /** Brings the schema to this cst's version; says from which. */
   async migrate(): Promise<{ from: number; to: number }> {
     const pool = await this.connect();

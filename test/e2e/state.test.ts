@@ -159,5 +159,38 @@ describe('the ledger in PostgreSQL', () => {
       /^error: the state store postgres:\/\/\S+ is at schema version 99, newer than this cst knows \(1\): it will not write there\nhint: upgrade cst/,
     );
     expect(await sessionsOf('cus_future')).toBe(0);
+    const doctor = await cst(['doctor', '--json'], env);
+    const store = (
+      JSON.parse(doctor.stdout) as { check: string; status: string; detail: string }[]
+    ).find((row) => row.check === 'state store');
+    expect(store).toMatchObject({ status: 'fail' });
+    expect(store?.detail).toMatch(
+      /is at schema version 99, newer than this cst \(1\): upgrade cst$/,
+    );
+    expect(doctor.stdout).not.toContain(PASSWORD);
+  });
+
+  it('doctor names the store in use and its schema version, never the password', async () => {
+    const db = `state_${++databases}`;
+    const env = await runner(await cluster.database(db));
+    expect((await cst(['state', 'migrate'], env)).code).toBe(0);
+    const rows = async (e: Record<string, string>) =>
+      JSON.parse((await cst(['doctor', '--json'], e)).stdout) as {
+        check: string;
+        status: string;
+        detail: string;
+      }[];
+    const shared = (await rows(env)).find((row) => row.check === 'state store');
+    expect(shared).toMatchObject({ status: 'ok' });
+    expect(shared?.detail).toMatch(
+      /^postgres:\/\/\S+@127\.0\.0\.1:\d+\/state_\d+, schema version 1$/,
+    );
+    expect(shared?.detail).not.toContain(PASSWORD);
+    const local = (await rows(await runner())).find((row) => row.check === 'state store');
+    expect(local).toEqual({
+      check: 'state store',
+      status: 'ok',
+      detail: 'local files in the state dir (CST_STATE_URL unset)',
+    });
   });
 });

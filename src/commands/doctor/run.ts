@@ -34,6 +34,7 @@ export async function runDoctor(options: DoctorOptions, ctx: CommandContext): Pr
   try {
     checkNode(add);
     const configured = await checkFiles(ctx, add);
+    await checkStore(ctx, add);
     selected = await checkTarget(ctx, options, configured, add);
     await checkKeyring(options, configured, add);
     const proxies = checkProxies(ctx, add);
@@ -93,6 +94,34 @@ async function checkFiles(ctx: CommandContext, add: Add): Promise<ConfigFile> {
     )),
   );
   return configured;
+}
+
+/**
+ * Which store keeps the ledger: the local files, or the shared one (CST_STATE_URL), reached and
+ * at this cst's schema version. Read only: doctor never migrates.
+ */
+async function checkStore(ctx: CommandContext, add: Add): Promise<void> {
+  const url = envValue(ctx.env, 'CST_STATE_URL');
+  if (url === undefined) {
+    add('state store', 'ok', 'local files in the state dir (CST_STATE_URL unset)');
+    return;
+  }
+  const { PostgresLedger, SCHEMA_VERSION } = await import('../../ledger/postgres.js');
+  const store = new PostgresLedger(url, ctx, false);
+  try {
+    const version = await store.version();
+    add(
+      'state store',
+      version === SCHEMA_VERSION ? 'ok' : 'fail',
+      version === SCHEMA_VERSION
+        ? `${store.where}, schema version ${version}`
+        : version < SCHEMA_VERSION
+          ? `${store.where} is at schema version ${version}, cst needs ${SCHEMA_VERSION}: run 'cst state migrate'`
+          : `${store.where} is at schema version ${version}, newer than this cst (${SCHEMA_VERSION}): upgrade cst`,
+    );
+  } catch (error) {
+    add('state store', 'fail', (error as Error).message);
+  }
 }
 
 /** The project a command would use, its key (masked) and base URL, each with its source. */
