@@ -68,4 +68,6 @@ export const FLAG_DEFAULTS = {
   maxNetworkFailures: '10',
   /** Just under StackOne's 1000 requests per minute per key. */
   rate: '975/min',
+  /** How long a shared store holds a claimed row for a runner that stopped answering. */
+  lease: '2m',
 } as const;

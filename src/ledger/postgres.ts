@@ -11,7 +11,7 @@ import { type LedgerRecord, ledgerRecordSchema, withKeptDefaults } from './recor
 import { type OutcomeRecord, outcomeKey, type ScanResult } from './store.js';
 
 /** The schema this cst writes; a store at a newer one is refused, an older one migrated. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 /** Step n takes the schema from version n to n + 1. Never edited once released: append. */
 const MIGRATIONS: readonly string[] = [
@@ -37,6 +37,18 @@ const MIGRATIONS: readonly string[] = [
      session_id double precision NOT NULL,
      record json NOT NULL,
      PRIMARY KEY (target, session_id)
+   );`,
+  // Bulk journals: one row per journal (a target) and row identity, claimed before it is sent.
+  `CREATE TABLE cst_journal (
+     journal text NOT NULL,
+     key text NOT NULL,
+     state text NOT NULL,
+     line integer NOT NULL,
+     session_id double precision,
+     runner text NOT NULL,
+     lease_until timestamptz,
+     at timestamptz NOT NULL,
+     PRIMARY KEY (journal, key)
    );`,
 ];
 
@@ -186,6 +198,11 @@ export class PostgresLedger {
 
   async clear(): Promise<void> {
     await this.run('clear', (db) => db.query('TRUNCATE cst_ledger, cst_outcomes'));
+  }
+
+  /** The bulk journal `name` in this store, for a runner that holds its rows for `leaseMs`. */
+  async journal(name: string, runner: string, leaseMs: number): Promise<SharedJournal> {
+    return new SharedJournal(await this.connect(), this.where, name, runner, leaseMs);
   }
 
   /** The store's schema version (0: none yet), read without changing anything. */
@@ -341,4 +358,108 @@ function unreachable(where: string, error: unknown): ConfigError {
   return new ConfigError(`cannot use the state store ${where}: ${reason}`, 'config', {
     hint: 'check CST_STATE_URL: host, port, database, user and password',
   });
+}
+
+type RowState = 'pending' | 'issued' | 'failed' | 'unknown' | 'undelivered';
+
+/**
+ * A bulk journal several runners share: each row is claimed in one statement before it is sent
+ * (the primary key makes the claim exclusive), held under a lease this runner renews while it
+ * works, and its outcome recorded after the answer. A runner that dies leaves its rows pending
+ * until the lease lapses; after that they read as unknown, like any row sent without an answer.
+ * Structurally a RowJournal (session/bulk/journal.ts), which ledger/ cannot import.
+ */
+export class SharedJournal {
+  readonly path: string;
+  private readonly renewal: NodeJS.Timeout;
+  private failure: Error | undefined;
+
+  constructor(
+    private readonly pool: Pool,
+    where: string,
+    private readonly name: string,
+    private readonly runner: string,
+    private readonly leaseMs: number,
+  ) {
+    this.path = `${where} (journal ${name})`;
+    this.renewal = setInterval(
+      () => {
+        pool
+          .query(
+            `UPDATE cst_journal SET lease_until = now() + make_interval(secs => $3)
+           WHERE journal = $1 AND runner = $2 AND state = 'pending'`,
+            [name, runner, leaseMs / 1000],
+          )
+          .catch((error: unknown) => (this.failure = error as Error));
+      },
+      Math.max(1000, leaseMs / 3),
+    );
+    this.renewal.unref();
+  }
+
+  /** Nothing is read ahead: whether a row is this runner's is asked when it comes. */
+  state(): undefined {
+    return undefined;
+  }
+
+  async claim(
+    key: string,
+    line: number,
+    retryUnknown: boolean,
+  ): Promise<
+    | { kind: 'mine' }
+    | { kind: 'issued'; session_id: number | undefined; elsewhere: boolean }
+    | { kind: 'busy' }
+    | { kind: 'unknown'; line: number }
+  > {
+    const values = [this.name, key, line, this.runner, this.leaseMs / 1000, retryUnknown];
+    const taken = await this.pool.query(
+      `INSERT INTO cst_journal AS j (journal, key, state, line, runner, lease_until, at)
+       VALUES ($1, $2, 'pending', $3, $4, now() + make_interval(secs => $5), now())
+       ON CONFLICT (journal, key) DO UPDATE SET state = 'pending', line = EXCLUDED.line,
+         runner = EXCLUDED.runner, lease_until = EXCLUDED.lease_until, at = now(), session_id = NULL
+       WHERE j.state IN ('failed', 'undelivered')
+          OR ($6 AND (j.state = 'unknown' OR (j.state = 'pending' AND j.lease_until < now())))
+       RETURNING j.state`,
+      values,
+    );
+    if (taken.rowCount === 1) return { kind: 'mine' };
+    const found = await this.pool.query<{
+      state: RowState;
+      line: number;
+      session_id: number | null;
+      runner: string;
+      lapsed: boolean;
+    }>(
+      `SELECT state, line, session_id, runner, coalesce(lease_until < now(), true) AS lapsed
+       FROM cst_journal WHERE journal = $1 AND key = $2`,
+      [this.name, key],
+    );
+    const row = found.rows[0];
+    if (!row) return { kind: 'busy' };
+    if (row.state === 'issued')
+      return {
+        kind: 'issued',
+        session_id: row.session_id ?? undefined,
+        elsewhere: row.runner !== this.runner,
+      };
+    if (row.state === 'pending' && !row.lapsed) return { kind: 'busy' };
+    return { kind: 'unknown', line: row.line };
+  }
+
+  async record(entry: { key: string; state: RowState; line: number; session_id?: number }) {
+    if (this.failure !== undefined) throw this.failure;
+    await this.pool.query(
+      `UPDATE cst_journal SET state = $3, line = $4, session_id = $5, lease_until = NULL, at = now()
+       WHERE journal = $1 AND key = $2`,
+      [this.name, entry.key, entry.state, entry.line, entry.session_id ?? null],
+    );
+  }
+
+  /** Every record is committed as it is made. */
+  sync(): void {}
+
+  close(): void {
+    clearInterval(this.renewal);
+  }
 }

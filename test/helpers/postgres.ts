@@ -36,6 +36,8 @@ export interface Cluster {
   url(database?: string, password?: string): string;
   /** SQL run as the superuser over the cluster's socket: for tests that break things on purpose. */
   psql(sql: string, database?: string): void;
+  /** A count(*) query's answer, asked over the cluster's socket. */
+  count(sql: string, database?: string): number;
   stop(): void;
   start(): void;
   /** Stops the server and removes its files. */
@@ -95,7 +97,7 @@ export async function startCluster(): Promise<Cluster> {
   start();
   const url = (database = 'postgres', password = PASSWORD) =>
     `postgres://cst:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
-  const psql = (sql: string, database = 'postgres') => {
+  const ask = (sql: string, database = 'postgres') => {
     const result = spawnSync(
       join(bin, 'psql'),
       [
@@ -115,7 +117,9 @@ export async function startCluster(): Promise<Cluster> {
       { encoding: 'utf8' },
     );
     if (result.status !== 0) throw new Error(`psql failed: ${result.stderr}`);
+    return result.stdout;
   };
+  const psql = (sql: string, database?: string) => void ask(sql, database);
   const stop = () => {
     try {
       as('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
@@ -130,6 +134,7 @@ export async function startCluster(): Promise<Cluster> {
     },
     url,
     psql,
+    count: (sql, database) => Number(ask(sql, database).trim()),
     start,
     stop,
     remove() {

@@ -57,6 +57,11 @@ export function createCommand(run: Dispatch): Command {
   );
   bulk('--journal <path>', 'where row states are kept for resuming (required with stdin)');
   bulk('--retry-unknown', 'send again rows whose earlier outcome is unknown (may duplicate)');
+  bulk(
+    '--lease <duration>',
+    "with a shared store: how long a runner's claimed rows stay its own without word from it",
+    FLAG_DEFAULTS.lease,
+  );
   bulk('--force', 'allow --results to be a symbolic link');
   command.optionsGroup('Target options:');
   addTargetOptions(command);

@@ -63,6 +63,7 @@ export interface CreateFlags extends RequestFlags {
   concurrency?: string;
   rate?: string;
   maxNetworkFailures?: string;
+  lease?: string;
   journal?: string;
   retryUnknown?: boolean;
   force?: boolean;
@@ -257,6 +258,7 @@ const bulkFlagsSchema = z.object({
   columns: z.optional(nameList(RESULT_COLUMNS)),
   concurrency: wholeNumberFrom(1),
   maxNetworkFailures: wholeNumberFrom(1),
+  lease: timerMs.check(z.refine((ms: number) => ms >= 1000, 'must be at least 1s')),
 });
 
 /** The bulk flags; the request defaults, target and timeout join them once those are parsed. */
@@ -275,6 +277,7 @@ function parseBulkFlags(input: string, flags: CreateFlags): BulkFlags {
     columns: flags.columns,
     concurrency: flags.concurrency ?? FLAG_DEFAULTS.concurrency,
     maxNetworkFailures: flags.maxNetworkFailures ?? FLAG_DEFAULTS.maxNetworkFailures,
+    lease: flags.lease ?? FLAG_DEFAULTS.lease,
   });
   return {
     input,
@@ -287,6 +290,7 @@ function parseBulkFlags(input: string, flags: CreateFlags): BulkFlags {
     maxNetworkFailures: f.maxNetworkFailures,
     journal: flags.journal,
     retryUnknown: flags.retryUnknown === true,
+    leaseMs: f.lease,
     force: flags.force === true,
     format: flags.json ? 'ndjson' : (flags.output as BulkPlan['format']),
   };

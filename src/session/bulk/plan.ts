@@ -27,6 +27,8 @@ export interface BulkPlan {
   /** --journal: one journal for the whole run; by default, one per input and target. */
   journal: string | undefined;
   retryUnknown: boolean;
+  /** --lease: how long a shared store holds a row this runner claimed, renewed while it works. */
+  leaseMs: number;
   format: 'ndjson' | 'csv' | 'tsv' | undefined;
   /** --force: --results may be a symbolic link. */
   force: boolean;

@@ -1,11 +1,14 @@
 // Where a row goes: each target a run meets (the default one, or a row's own org/project) gets
 // its own connection, its own pace under its key's rate limit, and its own journal, each opened
 // when the first row needs it. A run whose rows all name their target needs no default one.
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import type { CommandContext, Connection } from '../../connection/connection.js';
 import { CliError, StateWriteError } from '../../core/errors.js';
 import { LockBusyError } from '../../core/util/lock.js';
-import { Journal } from './journal.js';
+import { PostgresLedger } from '../../ledger/postgres.js';
+import { Journal, type RowJournal } from './journal.js';
 import { defaultJournal, describeJournal } from './journals.js';
 import { Pacer } from './pacer.js';
 import type { BulkPlan } from './plan.js';
@@ -14,12 +17,14 @@ export interface Route {
   connection: Connection;
   pacer: Pacer;
   /** The journal this target's rows are recorded in (opened, and locked, on first use). */
-  journal(): Promise<Journal>;
+  journal(): Promise<RowJournal>;
 }
 
 export class Routes {
   private readonly routes = new Map<string, Promise<Route>>();
-  private readonly journals = new Map<string, Promise<Journal>>();
+  private readonly journals = new Map<string, Promise<RowJournal>>();
+  /** This runner among others sharing a store: host, process and a random part. */
+  private readonly runner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
 
   constructor(
     private readonly ctx: CommandContext,
@@ -67,7 +72,18 @@ export class Routes {
     return route;
   }
 
-  private journalOf(connection: Connection): Promise<Journal> {
+  private journalOf(connection: Connection): Promise<RowJournal> {
+    // With a shared store, the journal is the target's there: every runner, whatever its input
+    // file is called on its machine, claims the same rows.
+    if (connection.ledger instanceof PostgresLedger) {
+      const name = this.plan.journal ?? connection.id;
+      let shared = this.journals.get(`shared:${name}`);
+      if (!shared) {
+        shared = connection.ledger.journal(name, this.runner, this.plan.leaseMs);
+        this.journals.set(`shared:${name}`, shared);
+      }
+      return shared;
+    }
     const path = this.plan.journal ?? defaultJournal(this.ctx.env, this.plan.input, connection.id);
     let journal = this.journals.get(path);
     if (!journal) {

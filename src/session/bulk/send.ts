@@ -21,7 +21,7 @@ import { ledgerRecord } from '../../ledger/record.js';
 import { summary } from '../../core/output/messages.js';
 import { ProfileCheck } from '../profile-check.js';
 import { countRows } from './input.js';
-import type { Journal, JournalEntry } from './journal.js';
+import type { Claim, JournalEntry, RowJournal } from './journal.js';
 import { outcomeOf } from './outcome.js';
 import type { BulkPlan } from './plan.js';
 import type { Prepared } from './prepare.js';
@@ -62,6 +62,8 @@ class BulkRun {
   /** Why the run stops, once something ends it for every row. */
   stop: Stop | undefined;
   networkFailures = 0;
+  /** Rows a shared store said other runners did or are doing. */
+  byOthers = 0;
   /** Each distinct --connector-profile is checked once per target: a warning, never a stop. */
   readonly profiles: ProfileCheck;
 
@@ -99,9 +101,9 @@ class BulkRun {
   }
 
   /** The journal, or a stop: with no journal, a re-run could not tell what was sent. */
-  journaled(journal: Journal, entry: Omit<JournalEntry, 'at'>): boolean {
+  async journaled(journal: RowJournal, entry: Omit<JournalEntry, 'at'>): Promise<boolean> {
     try {
-      journal.record(entry);
+      await journal.record(entry);
       return true;
     } catch (error) {
       this.stopFor({
@@ -176,7 +178,7 @@ async function processRow(run: BulkRun, item: Prepared): Promise<void> {
       session_id: null,
       error: item.error,
     });
-  let journal: Journal;
+  let journal: RowJournal;
   try {
     journal = await item.route.journal();
   } catch (error) {
@@ -190,11 +192,29 @@ async function processRow(run: BulkRun, item: Prepared): Promise<void> {
   }
   const earlier = settledEarlier(run, item, journal);
   if (earlier) return run.report(earlier);
+  if (journal.claim) {
+    // A shared store: the row is this runner's only once claimed, before anything is sent.
+    let claim: Claim;
+    try {
+      claim = await journal.claim(item.key, item.line, run.plan.retryUnknown);
+    } catch (error) {
+      run.stopFor({
+        kind: 'journal',
+        error: new StateWriteError('the journal', journal.path, error),
+      });
+      return;
+    }
+    if (claim.kind !== 'mine') return run.report(claimedElsewhere(run, item, claim));
+  }
   const profile = item.row.request.connectorProfileId;
   if (profile !== undefined) await run.profiles.check(item.route.connection, profile);
   await item.route.pacer.take();
   if (run.stopped) return;
-  if (!run.journaled(journal, { key: item.key, state: 'pending', line: item.line })) return;
+  if (
+    !journal.claim &&
+    !(await run.journaled(journal, { key: item.key, state: 'pending', line: item.line }))
+  )
+    return;
   run.inFlight.add(item.line);
   try {
     const body = { ...connectSessionCreateToWire(item.row.request), ...run.plan.extraBody };
@@ -211,8 +231,38 @@ async function processRow(run: BulkRun, item: Prepared): Promise<void> {
   }
 }
 
+/** A row a shared store says is not this runner's: done or doing elsewhere, or unknown. */
+function claimedElsewhere(
+  run: BulkRun,
+  item: Ready,
+  claim: Exclude<Claim, { kind: 'mine' }>,
+): RowResult {
+  const owner = item.row.request.originOwnerId;
+  if (claim.kind === 'unknown') return unknownEarlier(item, owner, claim.line);
+  if (claim.kind === 'busy' || claim.elsewhere) run.byOthers++;
+  return {
+    row: item.line,
+    status: 'skipped',
+    owner_id: owner,
+    session_id: claim.kind === 'issued' ? (claim.session_id ?? null) : null,
+  };
+}
+
+function unknownEarlier(item: Ready, owner: string, line: number): RowResult {
+  return {
+    row: item.line,
+    status: 'unknown',
+    owner_id: owner,
+    session_id: null,
+    error: {
+      code: 'outcome_unknown',
+      message: `an earlier run may have issued this row (line ${line}); check, then re-run with --retry-unknown`,
+    },
+  };
+}
+
 /** What an earlier run left for this row: issued (skipped now), or maybe sent (unknown). */
-function settledEarlier(run: BulkRun, item: Ready, journal: Journal): RowResult | undefined {
+function settledEarlier(run: BulkRun, item: Ready, journal: RowJournal): RowResult | undefined {
   const owner = item.row.request.originOwnerId;
   const previous = journal.state(item.key);
   if (previous?.state === 'issued')
@@ -223,16 +273,7 @@ function settledEarlier(run: BulkRun, item: Ready, journal: Journal): RowResult 
       session_id: previous.session_id ?? null,
     };
   if ((previous?.state === 'pending' || previous?.state === 'unknown') && !run.plan.retryUnknown)
-    return {
-      row: item.line,
-      status: 'unknown',
-      owner_id: owner,
-      session_id: null,
-      error: {
-        code: 'outcome_unknown',
-        message: `an earlier run may have issued this row (line ${previous.line}); check, then re-run with --retry-unknown`,
-      },
-    };
+    return unknownEarlier(item, owner, previous.line);
   return undefined;
 }
 
@@ -240,7 +281,7 @@ function settledEarlier(run: BulkRun, item: Ready, journal: Journal): RowResult 
 async function record(
   run: BulkRun,
   item: Ready,
-  journal: Journal,
+  journal: RowJournal,
   session: ConnectSessionToken,
 ): Promise<void> {
   const { connection } = item.route;
@@ -266,7 +307,7 @@ async function record(
   // A row is issued only once its token is durably where the user asked for it.
   const failure = await run.deliver(issued);
   if (failure !== undefined) {
-    run.journaled(journal, {
+    await run.journaled(journal, {
       key: item.key,
       state: 'undelivered',
       line: item.line,
@@ -290,7 +331,7 @@ async function record(
       },
     });
   }
-  run.journaled(journal, {
+  await run.journaled(journal, {
     key: item.key,
     state: 'issued',
     line: item.line,
@@ -305,9 +346,14 @@ async function record(
 }
 
 /** A failed request: `failed` when it never reached StackOne or was refused, else `unknown`. */
-function classify(run: BulkRun, item: Ready, journal: Journal, error: unknown): void {
+async function classify(
+  run: BulkRun,
+  item: Ready,
+  journal: RowJournal,
+  error: unknown,
+): Promise<void> {
   const outcome = outcomeOf(error);
-  run.journaled(journal, { key: item.key, state: outcome.status, line: item.line });
+  await run.journaled(journal, { key: item.key, state: outcome.status, line: item.line });
   run.networkFailures = outcome.network ? run.networkFailures + 1 : 0;
   const cli = asCliError(error);
   run.report({
@@ -334,9 +380,11 @@ async function conclude(run: BulkRun): Promise<void> {
     `issued ${counts.issued}, failed ${counts.failed}, skipped ${counts.skipped}, unknown ${counts.unknown}` +
       `${counts.undelivered > 0 ? `, undelivered ${counts.undelivered}` : ''}` +
       `${inFlight.size > 0 ? ` (${inFlight.size} in flight when stopped: unknown on a re-run)` : ''}` +
-      ` in ${elapsed.toFixed(1)}s (${rate.toFixed(1)} rows/s)`,
+      ` in ${elapsed.toFixed(1)}s (${rate.toFixed(1)} rows/s)` +
+      `${run.byOthers > 0 ? `; ${run.byOthers} of the skipped by other runners` : ''}`,
     {
       ...counts,
+      by_other_runners: run.byOthers,
       in_flight: inFlight.size,
       seconds: Number(elapsed.toFixed(1)),
       rows_per_second: Number(rate.toFixed(1)),

@@ -140,6 +140,7 @@ describe('cst create: parsing', () => {
           maxNetworkFailures: 10,
           journal: undefined,
           retryUnknown: false,
+          leaseMs: 120_000,
           force: false,
           format: undefined,
         },
