@@ -5,7 +5,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCHEMA_VERSION } from '../../src/ledger/postgres.js';
-import { type Cluster, PASSWORD, startCluster } from '../helpers/postgres.js';
+import { type Cluster, PASSWORD, startCluster } from '../../scripts/postgres-cluster.js';
 import { cst, finish, isolatedEnv, pointedAt, serve, type Served, start } from './cli.js';
 
 let cluster: Cluster;

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PostgresLedger } from '../../src/ledger/postgres.js';
-import { type Cluster, startCluster } from '../helpers/postgres.js';
+import { type Cluster, startCluster } from '../../scripts/postgres-cluster.js';
 import { type Ledger, openLedger } from '../../src/ledger/ledger.js';
 import { outcomeKey } from '../../src/ledger/store.js';
 import { record } from '../helpers/ledger-record.js';

@@ -1,4 +1,4 @@
-// A throwaway PostgreSQL cluster for tests: Debian's server binaries, a cluster made with initdb in
+// A throwaway PostgreSQL cluster for the tests and the benchmarks: Debian's server binaries, a cluster made with initdb in
 // a temporary directory, listening on a loopback port, removed when the tests are done.
 // PostgreSQL refuses to run as root: as root, the cluster belongs to the `postgres` user and
 // every server command runs through `runuser`.
@@ -21,7 +21,7 @@ const ROOT = '/usr/lib/postgresql';
 export const PASSWORD = 'pg-test-secret-7f3a';
 
 /** The newest installed server's bin directory, or undefined. */
-function binDir(): string | undefined {
+function binDir() {
   if (!existsSync(ROOT)) return undefined;
   const versions = readdirSync(ROOT)
     .filter((name) => existsSync(join(ROOT, name, 'bin', 'initdb')))
@@ -29,31 +29,17 @@ function binDir(): string | undefined {
   return versions[0] === undefined ? undefined : join(ROOT, versions[0], 'bin');
 }
 
-export interface Cluster {
-  /** A URL for a new, empty database of its own: one per test keeps tests apart. */
-  database(name: string): Promise<string>;
-  /** A URL of a database, with the superuser and its password (or another one, to be refused). */
-  url(database?: string, password?: string): string;
-  /** SQL run as the superuser over the cluster's socket: for tests that break things on purpose. */
-  psql(sql: string, database?: string): void;
-  /** A count(*) query's answer, asked over the cluster's socket. */
-  count(sql: string, database?: string): number;
-  stop(): void;
-  start(): void;
-  /** Stops the server and removes its files. */
-  remove(): void;
-}
-
-function freePort(): Promise<number> {
+function freePort() {
   return new Promise((resolve) => {
     const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
+      const { port } = server.address();
       server.close(() => resolve(port));
     });
   });
 }
 
-export async function startCluster(): Promise<Cluster> {
+/** A running cluster; see postgres-cluster.d.ts for what it offers. */
+export async function startCluster() {
   const bin = binDir();
   if (!bin) throw new Error(`no PostgreSQL server under ${ROOT}: apt-get install postgresql`);
   const root = process.getuid?.() === 0;
@@ -66,7 +52,7 @@ export async function startCluster(): Promise<Cluster> {
     const gid = Number(execFileSync('id', ['-g', 'postgres']).toString());
     chownSync(dir, uid, gid);
   }
-  const as = (command: string, args: string[]) => {
+  const as = (command, args) => {
     const [file, argv] = root
       ? ['runuser', ['-u', 'postgres', '--', join(bin, command), ...args]]
       : [join(bin, command), args];
@@ -97,7 +83,7 @@ export async function startCluster(): Promise<Cluster> {
   start();
   const url = (database = 'postgres', password = PASSWORD) =>
     `postgres://cst:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
-  const ask = (sql: string, database = 'postgres') => {
+  const ask = (sql, database = 'postgres') => {
     const result = spawnSync(
       join(bin, 'psql'),
       [
@@ -111,7 +97,7 @@ export async function startCluster(): Promise<Cluster> {
         database,
         '-v',
         'ON_ERROR_STOP=1',
-        '-qc',
+        '-qAtc',
         sql,
       ],
       { encoding: 'utf8' },
@@ -119,7 +105,7 @@ export async function startCluster(): Promise<Cluster> {
     if (result.status !== 0) throw new Error(`psql failed: ${result.stderr}`);
     return result.stdout;
   };
-  const psql = (sql: string, database?: string) => void ask(sql, database);
+  const psql = (sql, database) => void ask(sql, database);
   const stop = () => {
     try {
       as('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
