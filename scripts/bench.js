@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { benchMcp } from './bench-mcp.js';
 import { benchRefresh } from './bench-refresh.js';
+import { benchState } from './bench-state.js';
 import { startSandbox } from './bench-sandbox.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 21);
@@ -199,6 +200,7 @@ console.log(pollRate);
 if (only.test('cst mcp')) await benchMcp(bin, requestEnv, RUNS);
 sandbox.stop();
 if (only.test('cst list --refresh') && !(await benchRefresh(bin))) failed = true;
+if (only.test('state store') && !(await benchState(bin, RUNS))) failed = true;
 if (failed) process.exitCode = 1;
 
 if (process.env.BENCH_BULK !== '0') await import('./bench-bulk.js');

@@ -130,19 +130,29 @@ export class PostgresLedger {
     if (query.status === 'expired')
       is('(expires_at IS NULL OR expires_at <= ?)', new Date(query.now));
     const limit = query.first ? 1 : query.limit;
-    const result = await this.run('read', (db) =>
-      db.query<{ record: string; total: string }>(
-        `SELECT record::text AS record, count(*) OVER () AS total FROM cst_ledger
-         ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
-         ORDER BY seq DESC ${Number.isFinite(limit) ? `LIMIT ${Math.max(0, Math.floor(limit))}` : ''}`,
-        values,
-      ),
+    const filter = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+    // The page by the seq index, and the count on its own: a window count would carry every
+    // matching record's JSON through the sort.
+    const [result, counted] = await this.run('read', (db) =>
+      Promise.all([
+        db.query<{ record: string }>(
+          `SELECT record::text AS record FROM cst_ledger ${filter} ORDER BY seq DESC
+           ${Number.isFinite(limit) ? `LIMIT ${Math.max(0, Math.floor(limit))}` : ''}`,
+          values,
+        ),
+        query.first
+          ? Promise.resolve(undefined)
+          : db.query<{ total: string }>(
+              `SELECT count(*) AS total FROM cst_ledger ${filter}`,
+              values,
+            ),
+      ]),
     );
     const parsed = result.rows.map((row) => JSON.parse(row.record) as unknown);
     const rows = parsed
       .filter((row): row is LedgerRecord => ledgerRecordSchema.safeParse(row).success)
       .map(withKeptDefaults);
-    const total = query.first ? rows.length : Number(result.rows[0]?.total ?? 0);
+    const total = counted === undefined ? rows.length : Number(counted.rows[0]?.total ?? 0);
     const bad = parsed.length - rows.length;
     return { rows, total: total - bad, torn: bad };
   }
@@ -281,6 +291,10 @@ export class PostgresLedger {
 
 /** Under an advisory lock, so two runners starting at once migrate once. */
 async function migrate(db: PoolClient, where: string): Promise<{ from: number; to: number }> {
+  // A store at this cst's version, the usual case, costs one read and no lock.
+  const seen = await currentVersion(db, false);
+  refuseNewer(seen, where);
+  if (seen === SCHEMA_VERSION) return { from: seen, to: seen };
   await db.query('BEGIN');
   try {
     await db.query(`SELECT pg_advisory_xact_lock(hashtext('cst_schema'))`);
