@@ -70,6 +70,30 @@ const mcpBeside = {
 };
 
 /**
+ * pg asks whether it runs in a Cloudflare Worker by making a `Response`, which on Node 20 loads
+ * Node's own fetch implementation: 10 to 15 ms of every command on a shared store, for a
+ * runtime cst never runs in. The probe goes; `navigator` (absent in Node 20) still decides.
+ */
+const CLOUDFLARE_PROBE = `  if (typeof Response === 'function') {
+    const resp = new Response(null, { cf: { thing: true } })
+    if (typeof resp.cf === 'object' && resp.cf !== null && resp.cf.thing) {
+      return true
+    }
+  }
+`;
+const noCloudflareProbe = {
+  name: 'no-cloudflare-probe',
+  setup(build) {
+    build.onLoad({ filter: /[/\\]pg[/\\]lib[/\\]stream\.js$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      if (!source.includes(CLOUDFLARE_PROBE))
+        throw new Error(`no-cloudflare-probe: ${args.path} changed; review the patch`);
+      return { contents: source.replace(CLOUDFLARE_PROBE, ''), loader: 'js' };
+    });
+  },
+};
+
+/**
  * The PostgreSQL driver, for a ledger in a database (CST_STATE_URL): bundled on its own,
  * dist/pg.cjs, and required only when a URL is set, so commands on local state read none of it.
  */
@@ -135,6 +159,7 @@ await build({
   minify: true,
   // Optional parts of pg that cst never uses: the libpq binding and Cloudflare's sockets.
   external: ['pg-native', 'cloudflare:sockets'],
+  plugins: [noCloudflareProbe],
   logLevel: 'warning',
 });
 for (const name of ['llhttp-wasm', 'llhttp_simd-wasm']) {
