@@ -215,6 +215,47 @@ export class PostgresLedger {
     return new SharedJournal(await this.connect(), this.where, name, runner, leaseMs);
   }
 
+  /**
+   * The bulk journals kept here: each one's rows by state (a pending row whose lease lapsed
+   * counts as unknown, as a run reads it) and when it last changed.
+   */
+  async journals(): Promise<
+    { name: string; states: Record<RowState, number>; last_run: string }[]
+  > {
+    const result = await this.run('read', (db) =>
+      db.query<{ journal: string; state: RowState; rows: string; last: Date }>(
+        `SELECT journal,
+                CASE WHEN state = 'pending' AND lease_until < now() THEN 'unknown' ELSE state END AS state,
+                count(*) AS rows, max(at) AS last
+         FROM cst_journal GROUP BY 1, 2`,
+      ),
+    );
+    const journals = new Map<
+      string,
+      { name: string; states: Record<RowState, number>; last_run: string }
+    >();
+    for (const row of result.rows) {
+      const journal = journals.get(row.journal) ?? {
+        name: row.journal,
+        states: { issued: 0, failed: 0, unknown: 0, pending: 0, undelivered: 0 },
+        last_run: new Date(0).toISOString(),
+      };
+      journal.states[row.state] += Number(row.rows);
+      const last = row.last.toISOString();
+      if (last > journal.last_run) journal.last_run = last;
+      journals.set(row.journal, journal);
+    }
+    return [...journals.values()].sort((a, b) => b.last_run.localeCompare(a.last_run));
+  }
+
+  /** Forgets a bulk journal kept here; says how many rows it held. */
+  async resetJournal(name: string): Promise<number> {
+    const result = await this.run('forget the journal', (db) =>
+      db.query('DELETE FROM cst_journal WHERE journal = $1', [name]),
+    );
+    return result.rowCount ?? 0;
+  }
+
   /** The store's schema version (0: none yet), read without changing anything. */
   async version(): Promise<number> {
     const pool = await this.connect();

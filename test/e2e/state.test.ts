@@ -284,6 +284,18 @@ describe('the ledger in PostgreSQL', () => {
       expect(
         results.slice(1).some((result) => /of the skipped by other runners/.test(result.stderr)),
       ).toBe(true);
+
+      // The shared journal, as cst journal lists it here: every row, the dead runner's unknown.
+      const listed = await cst(['journal', 'list', '--json'], fifth);
+      const [journal] = JSON.parse(listed.stdout) as {
+        id: string;
+        rows: number;
+        states: Record<string, number>;
+      }[];
+      expect(journal).toMatchObject({ rows, states: { unknown: unknown.length } });
+      const reset = await cst(['journal', 'reset', journal!.id, '--yes'], fifth);
+      expect(reset.code).toBe(0);
+      expect(JSON.parse((await cst(['journal', 'list', '--json'], fifth)).stdout)).toEqual([]);
     } finally {
       await sandbox.stop();
     }

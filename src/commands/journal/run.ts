@@ -1,5 +1,7 @@
 import { listJournals, removeJournal, type JournalSummary } from '../../session/bulk/journals.js';
-import type { Context } from '../../core/context.js';
+import { createHash } from 'node:crypto';
+import { type Context, envValue } from '../../core/context.js';
+import type { PostgresLedger } from '../../ledger/postgres.js';
 import { CliError, UsageError } from '../../core/errors.js';
 import { changed, note } from '../../core/output/messages.js';
 import { renderRows } from '../../core/output/rows.js';
@@ -8,9 +10,31 @@ import { LockBusyError } from '../../core/util/lock.js';
 import { confirmed } from '../../cmdutil/confirm.js';
 import type { JournalListOptions, JournalResetOptions } from './options.js';
 
+/**
+ * The journals of this machine, or with a shared store (CST_STATE_URL) the ones kept there, each
+ * named by 16 hex digits of its name (a target) as local ones are by their file.
+ */
+async function journalsHere(
+  ctx: Context,
+): Promise<{ journals: JournalSummary[]; store?: PostgresLedger }> {
+  const url = envValue(ctx.env, 'CST_STATE_URL');
+  if (url === undefined) return { journals: listJournals(ctx.env) };
+  const { PostgresLedger } = await import('../../ledger/postgres.js');
+  const store = new PostgresLedger(url, ctx);
+  const journals = (await store.journals()).map(({ name, states, last_run }) => ({
+    id: createHash('sha256').update(name).digest('hex').slice(0, 16),
+    path: `${store.where} (journal ${name})`,
+    target: name,
+    rows: Object.values(states).reduce((sum, count) => sum + count, 0),
+    states,
+    last_run,
+  }));
+  return { journals, store };
+}
+
 export async function runJournalList(options: JournalListOptions, ctx: Context): Promise<void> {
   const { output } = options;
-  const journals = listJournals(ctx.env);
+  const { journals } = await journalsHere(ctx);
   if (journals.length === 0 && output.format === undefined && output.field === undefined)
     return note(ctx, 'no journals: bulk runs keep theirs here when they run');
   const now = ctx.now().getTime();
@@ -62,13 +86,15 @@ export async function runJournalList(options: JournalListOptions, ctx: Context):
 
 export async function runJournalReset(options: JournalResetOptions, ctx: Context): Promise<void> {
   const { id } = options;
-  const journal = listJournals(ctx.env).find((j) => j.id === id);
+  const { journals, store } = await journalsHere(ctx);
+  const journal = journals.find((j) => j.id === id);
   if (!journal)
     throw new UsageError(`no journal ${id}`, { hint: "'cst journal list' shows their ids" });
-  const question = `Forget the journal of ${journal.input ?? id}? Its next run sends every row again, issued ones too.`;
+  const question = `Forget the journal of ${journal.input ?? journal.target ?? id}? Its next run sends every row again, issued ones too.`;
   if (!(await confirmed(ctx, question, `resetting journal ${id}`, options))) return;
   try {
-    removeJournal(ctx.env, id);
+    if (store) await store.resetJournal(journal.target!);
+    else removeJournal(ctx.env, id);
   } catch (error) {
     if (error instanceof LockBusyError)
       throw new CliError(
