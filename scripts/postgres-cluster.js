@@ -9,6 +9,7 @@ import {
   existsSync,
   mkdtempSync,
   readdirSync,
+  readFileSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
@@ -78,8 +79,25 @@ export async function startCluster() {
   ]);
   const port = await freePort();
   const options = `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
-  const start = () =>
-    as('pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'log'), '-w', 'start']);
+  const running = () => {
+    try {
+      as('pg_ctl', ['-D', data, 'status']);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  /** Starts the server, unless it runs already. */
+  const start = () => {
+    if (running()) return;
+    try {
+      as('pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'log'), '-w', 'start']);
+    } catch (error) {
+      // The server's own log says why; the tail of it goes with the error.
+      const log = readFileSync(join(dir, 'log'), 'utf8').trim().split('\n').slice(-5).join('\n');
+      throw new Error(`${error.message}\n${log}`);
+    }
+  };
   start();
   const url = (database = 'postgres', password = PASSWORD) =>
     `postgres://cst:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;

@@ -2,7 +2,10 @@
 // backend (store.ts, query.ts), or PostgreSQL shared by CI runners (postgres.ts), behind one
 // interface, so nothing above ledger/ changes.
 import { type Context, envValue } from '../core/context.js';
-import { PostgresLedger } from './postgres.js';
+import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PostgresLedger, type Spill } from './postgres.js';
 import { type LockClock, lockClock } from '../core/util/lock.js';
 import { writeFileAtomic } from '../core/util/private-files.js';
 import { type LedgerQuery, queryLedger } from './query.js';
@@ -93,12 +96,46 @@ export async function newestRecord(
  * The ledger of a target: the sandbox's (always a local file), or the one every other target
  * shares: in PostgreSQL when CST_STATE_URL names a database, else `ledger.jsonl`.
  */
-export function openLedger(
-  stateDir: string,
-  sandbox: boolean,
-  ctx: Pick<Context, 'now' | 'timer' | 'env' | 'redactor'>,
-): Ledger {
+export function openLedger(stateDir: string, sandbox: boolean, ctx: Context): Ledger {
   const url = sandbox ? undefined : envValue(ctx.env, 'CST_STATE_URL');
-  if (url !== undefined) return new PostgresLedger(url, ctx);
+  if (url !== undefined)
+    return new PostgresLedger(url, ctx, true, new FileSpill(join(stateDir, SPILL), lockClock(ctx)));
   return new FileLedger(ledgerPath(stateDir, sandbox), lockClock(ctx));
+}
+
+/** The spill file of a shared store: records it could not take, beside the local ledger. */
+const SPILL = 'ledger-spill.jsonl';
+
+/** A FileLedger of its own, read back whole and removed once the store has it. */
+class FileSpill implements Spill {
+  private readonly file: FileLedger;
+
+  constructor(
+    readonly path: string,
+    clock: LockClock,
+  ) {
+    this.file = new FileLedger(path, clock);
+  }
+
+  append(record: LedgerRecord): Promise<void> {
+    return this.file.append(record);
+  }
+
+  appendOutcome(outcome: OutcomeRecord): Promise<void> {
+    return this.file.appendOutcome(outcome);
+  }
+
+  async drain() {
+    if (!existsSync(this.path) && !existsSync(outcomesPath(this.path))) return undefined;
+    const { rows } = await this.file.query({ status: 'all', limit: Infinity, now: 0 });
+    const outcomes = [...(await this.file.outcomes()).values()];
+    return {
+      records: rows.reverse(),
+      outcomes,
+      done: async () => {
+        await rm(this.path, { force: true });
+        await rm(outcomesPath(this.path), { force: true });
+      },
+    };
+  }
 }

@@ -6,6 +6,7 @@
 import type { Pool, PoolClient } from 'pg';
 import type { Context } from '../core/context.js';
 import { CliError, ConfigError } from '../core/errors.js';
+import { note, warn } from '../core/output/messages.js';
 import type { LedgerQuery } from './query.js';
 import { type LedgerRecord, ledgerRecordSchema, withKeptDefaults } from './record.js';
 import { type OutcomeRecord, outcomeKey, type ScanResult } from './store.js';
@@ -63,7 +64,20 @@ export function safeUrl(url: string): string {
   }
 }
 
-type Ctx = Pick<Context, 'redactor'>;
+/**
+ * Where a record goes when the store cannot take it: a session exists at StackOne from the
+ * moment it is created, and must not be lost with the connection. The next command that reaches
+ * the store pushes the file there, says so, and removes it.
+ */
+export interface Spill {
+  path: string;
+  append(record: LedgerRecord): Promise<void>;
+  appendOutcome(outcome: OutcomeRecord): Promise<void>;
+  /** What is waiting, then (after `done`) nothing. */
+  drain(): Promise<
+    { records: LedgerRecord[]; outcomes: OutcomeRecord[]; done: () => Promise<void> } | undefined
+  >;
+}
 
 /** A `Ledger` (ledger.ts): openLedger hands it out when CST_STATE_URL is set. */
 export class PostgresLedger {
@@ -72,9 +86,11 @@ export class PostgresLedger {
 
   constructor(
     private readonly url: string,
-    private readonly ctx: Ctx,
+    private readonly ctx: Context,
     /** false: `cst state migrate`, which migrates itself and says how. */
     private readonly migrateOnConnect = true,
+    /** Where records go while the store is down (none: they fail). */
+    private readonly spill?: Spill,
   ) {
     this.where = safeUrl(url);
     try {
@@ -90,23 +106,35 @@ export class PostgresLedger {
   }
 
   async append(record: LedgerRecord): Promise<void> {
-    await this.run('record the session', (db) =>
-      db.query(
-        `INSERT INTO cst_ledger (target, id, org, project, owner_id, token_fp, created_at, expires_at, record)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (target, id) DO NOTHING`,
-        [
-          record.target,
-          record.id,
-          record.org,
-          record.project,
-          record.owner_id,
-          record.token_fp,
-          record.created_at,
-          record.expires_at,
-          JSON.stringify(record),
-        ],
-      ),
+    await this.orSpill(
+      record,
+      (spill) => spill.append(record),
+      () => this.insert(record),
     );
+  }
+
+  /** A write that fails for the store's sake goes to the spill file, with a warning naming it. */
+  private async orSpill(
+    what: LedgerRecord | OutcomeRecord,
+    spilled: (spill: Spill) => Promise<void>,
+    write: () => Promise<unknown>,
+  ): Promise<void> {
+    try {
+      await write();
+    } catch (error) {
+      if (!this.spill || !(error instanceof CliError)) throw error;
+      await spilled(this.spill);
+      if (this.spilled++ > 0) return;
+      const id = 'session_id' in what ? what.session_id : what.id;
+      warn(
+        this.ctx,
+        `the state store could not take session ${id} (${error.message}); kept in ${this.spill.path} (with any more this run), pushed there by the next cst that reaches it`,
+      );
+    }
+  }
+
+  private async insert(record: LedgerRecord): Promise<void> {
+    await this.run('record the session', (db) => insertOn(db, record));
   }
 
   async query(query: LedgerQuery): Promise<ScanResult> {
@@ -158,13 +186,15 @@ export class PostgresLedger {
   }
 
   async appendOutcome(outcome: OutcomeRecord): Promise<void> {
-    await this.run('record the outcome', (db) =>
-      db.query(
-        `INSERT INTO cst_outcomes (target, session_id, record) VALUES ($1, $2, $3)
-         ON CONFLICT (target, session_id) DO UPDATE SET record = EXCLUDED.record`,
-        [outcome.target, outcome.session_id, JSON.stringify(outcome)],
-      ),
+    await this.orSpill(
+      outcome,
+      (spill) => spill.appendOutcome(outcome),
+      () => this.upsertOutcome(outcome),
     );
+  }
+
+  private async upsertOutcome(outcome: OutcomeRecord): Promise<void> {
+    await this.run('record the outcome', (db) => upsertOutcomeOn(db, outcome));
   }
 
   async outcomes(): Promise<Map<string, OutcomeRecord>> {
@@ -324,10 +354,62 @@ export class PostgresLedger {
       } finally {
         db.release();
       }
+      // What an earlier command kept locally while the store was down, before anything else.
+      await this.pushSpill(pool);
       return pool;
     })();
     return this.pool;
   }
+
+  /** Records kept in the spill file by this process: the first one is warned about. */
+  private spilled = 0;
+
+  /** Straight through the pool: the statements that wait for connect() must not wait here. */
+  private async pushSpill(pool: Pool): Promise<void> {
+    const waiting = await this.spill?.drain();
+    if (!waiting) return;
+    try {
+      for (const record of waiting.records) await insertOn(pool, record);
+      for (const outcome of waiting.outcomes) await upsertOutcomeOn(pool, outcome);
+    } catch (error) {
+      throw storeError('take what was kept locally', this.where, error);
+    }
+    await waiting.done();
+    note(
+      this.ctx,
+      `pushed ${waiting.records.length} session${waiting.records.length === 1 ? '' : 's'} and ${waiting.outcomes.length} outcome${waiting.outcomes.length === 1 ? '' : 's'} kept locally while the state store was down into ${this.where}`,
+    );
+  }
+}
+
+type Queryable = Pick<Pool, 'query'>;
+
+/** One row per target and session id: a record sent twice is kept once. */
+function insertOn(db: Queryable, record: LedgerRecord) {
+  return db.query(
+    `INSERT INTO cst_ledger (target, id, org, project, owner_id, token_fp, created_at, expires_at, record)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (target, id) DO NOTHING`,
+    [
+      record.target,
+      record.id,
+      record.org,
+      record.project,
+      record.owner_id,
+      record.token_fp,
+      record.created_at,
+      record.expires_at,
+      JSON.stringify(record),
+    ],
+  );
+}
+
+/** The latest outcome of a session wins. */
+function upsertOutcomeOn(db: Queryable, outcome: OutcomeRecord) {
+  return db.query(
+    `INSERT INTO cst_outcomes (target, session_id, record) VALUES ($1, $2, $3)
+     ON CONFLICT (target, session_id) DO UPDATE SET record = EXCLUDED.record`,
+    [outcome.target, outcome.session_id, JSON.stringify(outcome)],
+  );
 }
 
 /** Under an advisory lock, so two runners starting at once migrate once. */
@@ -396,7 +478,7 @@ function refuseNewer(version: number, where: string): void {
 
 /** A statement the store refused or lost mid-way: cst's own state, exit 17. */
 function storeError(what: string, where: string, error: unknown): CliError {
-  const reason = (error as Error).message || String(error);
+  const reason = reasonOf(error);
   return new CliError(
     `the state store ${where} failed to ${what}: ${reason}`,
     what === 'read' ? 'state_unreadable' : 'state_unwritable',
@@ -407,9 +489,25 @@ function storeError(what: string, where: string, error: unknown): CliError {
   );
 }
 
+/** Node's socket codes in words; PostgreSQL's own messages are words already. */
+const SOCKET_REASONS: Record<string, string> = {
+  ECONNREFUSED: 'connection refused (is PostgreSQL running there?)',
+  ENOTFOUND: 'the host name does not resolve',
+  EAI_AGAIN: 'the host name does not resolve (DNS not answering)',
+  ETIMEDOUT: 'no answer in time',
+  ECONNRESET: 'the connection was reset',
+  EHOSTUNREACH: 'no route to the host',
+};
+
+function reasonOf(error: unknown): string {
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && SOCKET_REASONS[code]) return SOCKET_REASONS[code];
+  return (error as Error).message || String(error);
+}
+
 /** Unreachable, refused or unknown: a config problem, named without the password. */
 function unreachable(where: string, error: unknown): ConfigError {
-  const reason = (error as Error).message || String(error);
+  const reason = reasonOf(error);
   return new ConfigError(`cannot use the state store ${where}: ${reason}`, 'config', {
     hint: 'check CST_STATE_URL: host, port, database, user and password',
   });

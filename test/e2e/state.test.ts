@@ -5,6 +5,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCHEMA_VERSION } from '../../src/ledger/postgres.js';
+import { SESSION_BODY, scriptedServer } from '../helpers/scripted-server.js';
 import { type Cluster, PASSWORD, startCluster } from '../../scripts/postgres-cluster.js';
 import { cst, finish, isolatedEnv, pointedAt, serve, type Served, start } from './cli.js';
 
@@ -199,6 +200,47 @@ describe('the ledger in PostgreSQL', () => {
       status: 'ok',
       detail: 'local files in the state dir (CST_STATE_URL unset)',
     });
+  });
+
+  it('a store lost while a session is created: the session is kept locally, pushed by the next run', async () => {
+    const url = await cluster.database(`state_${++databases}`);
+    // A StackOne that takes the database down as it answers: the session exists, the store is gone.
+    let creates = 0;
+    const stackone = await scriptedServer(() => {
+      if (++creates === 1) cluster.stop();
+      return {
+        status: 201,
+        body: { ...SESSION_BODY, id: 100 + creates, created_at: new Date().toISOString() },
+      };
+    });
+    try {
+      const env = {
+        ...(await isolatedEnv()),
+        CST_BASE_URL: stackone.baseUrl,
+        CST_API_KEY: 'k',
+        CST_STATE_URL: url,
+      };
+      expect((await cst(['state', 'migrate'], env)).code).toBe(0);
+      const lost = await cst(
+        ['create', '--owner-id', 'cus_1', '--owner-name', 'A', '--field', 'id'],
+        env,
+      );
+      expect([lost.code, lost.stdout.trim()]).toEqual([0, '101']);
+      expect(lost.stderr).toMatch(
+        /^warning: the state store could not take session 101 \(.*\); kept in \S+ledger-spill\.jsonl \(with any more this run\), pushed there by the next cst that reaches it\n$/,
+      );
+      cluster.start();
+      const listed = await cst(['list', '--field', 'id'], env);
+      expect([listed.code, listed.stdout]).toEqual([0, '101\n']);
+      expect(listed.stderr).toMatch(
+        /^pushed 1 session and 0 outcomes kept locally while the state store was down into /,
+      );
+      const again = await cst(['list', '--field', 'id'], env);
+      expect([again.stdout, again.stderr]).toEqual(['101\n', '']);
+    } finally {
+      cluster.start();
+      await stackone.close();
+    }
   });
 
   it('four runners on one file split its rows with nothing sent twice; one killed, a fifth resumes', async () => {
