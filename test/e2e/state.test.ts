@@ -243,6 +243,51 @@ describe('the ledger in PostgreSQL', () => {
     }
   });
 
+  it('--shard auto needs a shared store; with one, stdin needs no --journal', async () => {
+    const url = await cluster.database(`state_${++databases}`);
+    const local = await runner();
+    const rows = 'owner_id,owner_name\ncus_sh_1,S\n';
+    const results = join(local.HOME!, 'r.csv');
+    const refused = await cst(
+      [
+        'create',
+        '--from-file',
+        '-',
+        '--journal',
+        join(local.HOME!, 'j'),
+        '--results',
+        results,
+        '--shard',
+        'auto',
+      ],
+      local,
+      rows,
+    );
+    expect([refused.code, refused.stderr.split('\n')[0]]).toEqual([
+      2,
+      'error: --shard splits rows through a shared state store: set CST_STATE_URL',
+    ]);
+    const unknown = await cst(
+      ['create', '--from-file', '-', '--results', results, '--shard', 'half'],
+      local,
+      rows,
+    );
+    expect([unknown.code, unknown.stderr.split('\n')[0]]).toEqual([
+      2,
+      'error: --shard: "half" is not a mode: auto is the one there is',
+    ]);
+    const shared = { ...local, CST_STATE_URL: url };
+    const sent = await cst(
+      ['create', '--from-file', '-', '--results', results, '--shard', 'auto'],
+      shared,
+      rows,
+    );
+    expect(sent.code).toBe(0);
+    expect(sent.stderr).toMatch(/^issued 1, failed 0, skipped 0, unknown 0 in /m);
+    const again = await cst(['create', '--from-file', '-', '--results', results], shared, rows);
+    expect(again.stderr).toMatch(/^issued 0, failed 0, skipped 1, unknown 0 in /m);
+  });
+
   it('four runners on one file split its rows with nothing sent twice; one killed, a fifth resumes', async () => {
     const url = await cluster.database(`state_${++databases}`);
     const sandbox = await serve(await isolatedEnv(), ['--rate-limit', '0']);

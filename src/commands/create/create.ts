@@ -57,6 +57,7 @@ export function createCommand(run: Dispatch): Command {
   );
   bulk('--journal <path>', 'where row states are kept for resuming (required with stdin)');
   bulk('--retry-unknown', 'send again rows whose earlier outcome is unknown (may duplicate)');
+  bulk('--shard <mode>', 'auto: split the rows with other runners through the shared store');
   bulk(
     '--lease <duration>',
     "with a shared store: how long a runner's claimed rows stay its own without word from it",

@@ -64,6 +64,7 @@ export interface CreateFlags extends RequestFlags {
   rate?: string;
   maxNetworkFailures?: string;
   lease?: string;
+  shard?: string;
   journal?: string;
   retryUnknown?: boolean;
   force?: boolean;
@@ -272,6 +273,10 @@ function parseBulkFlags(input: string, flags: CreateFlags): BulkFlags {
       `--output ${flags.output} is for a single create; a bulk run prints ndjson, csv or tsv`,
     );
   }
+  if (flags.shard !== undefined && flags.shard !== 'auto')
+    throw new UsageError(`--shard: "${flags.shard}" is not a mode: auto is the one there is`, {
+      hint: 'runners on a shared store split the rows between them by claims',
+    });
   const f = parseFlags(bulkFlagsSchema, {
     rate: flags.rate ?? FLAG_DEFAULTS.rate,
     columns: flags.columns,
@@ -291,6 +296,7 @@ function parseBulkFlags(input: string, flags: CreateFlags): BulkFlags {
     journal: flags.journal,
     retryUnknown: flags.retryUnknown === true,
     leaseMs: f.lease,
+    shard: flags.shard === 'auto' ? 'auto' : undefined,
     force: flags.force === true,
     format: flags.json ? 'ndjson' : (flags.output as BulkPlan['format']),
   };

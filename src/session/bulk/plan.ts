@@ -29,6 +29,8 @@ export interface BulkPlan {
   retryUnknown: boolean;
   /** --lease: how long a shared store holds a row this runner claimed, renewed while it works. */
   leaseMs: number;
+  /** --shard auto: rows split between runners by claims in the shared store (its default). */
+  shard: 'auto' | undefined;
   format: 'ndjson' | 'csv' | 'tsv' | undefined;
   /** --force: --results may be a symbolic link. */
   force: boolean;

@@ -11,6 +11,8 @@ export class Progress {
     unknown: 0,
     undelivered: 0,
   };
+  /** Of the skipped rows, those a shared store said other runners did or are doing. */
+  byOthers = 0;
   private readonly started: number;
   private lastDraw = 0;
 
@@ -41,7 +43,7 @@ export class Progress {
     const eta =
       this.total !== undefined && rate > 0 ? `, ETA ${Math.ceil((this.total - done) / rate)}s` : '';
     this.ctx.status.draw(
-      `${done}${this.total === undefined ? '' : `/${this.total}`} rows: ${issued} issued, ${failed} failed, ${unknown} unknown, ${skipped} skipped${undelivered > 0 ? `, ${undelivered} undelivered` : ''} · ${rate.toFixed(1)}/s${eta}`,
+      `${done}${this.total === undefined ? '' : `/${this.total}`} rows: ${issued} issued, ${failed} failed, ${unknown} unknown, ${skipped} skipped${this.byOthers > 0 ? ` (${this.byOthers} by other runners)` : ''}${undelivered > 0 ? `, ${undelivered} undelivered` : ''} · ${rate.toFixed(1)}/s${eta}`,
     );
   }
 

@@ -4,7 +4,7 @@
 // silent duplicate. Results stream out in completion order.
 import { connectSessionCreateToWire } from '../../api/request-fields.js';
 import { type CommandContext, describeCreate } from '../../connection/connection.js';
-import type { Context } from '../../core/context.js';
+import { type Context, envValue } from '../../core/context.js';
 import { CliError, ioReason, UsageError } from '../../core/errors.js';
 import { checkReadable, checkWritable } from '../../core/util/path-check.js';
 import { countRows } from './input.js';
@@ -16,7 +16,7 @@ import { send } from './send.js';
 import { ResultWriter } from './writer.js';
 
 export async function runBulk(plan: BulkPlan, ctx: CommandContext): Promise<void> {
-  checkPlan(plan);
+  checkPlan(plan, envValue(ctx.env, 'CST_STATE_URL') !== undefined);
   const routes = new Routes(ctx, plan);
   try {
     let rows: AsyncIterable<Prepared> | Iterable<Prepared> = await preparedRows(ctx, plan, routes);
@@ -43,7 +43,12 @@ export async function runBulk(plan: BulkPlan, ctx: CommandContext): Promise<void
 }
 
 /** What a plan needs that flags alone could not check: secrets have a place, paths work. */
-function checkPlan(plan: BulkPlan): void {
+/** `shared`: a shared store (CST_STATE_URL) keeps the journal, named by the target. */
+function checkPlan(plan: BulkPlan, shared: boolean): void {
+  if (plan.shard !== undefined && !shared)
+    throw new UsageError('--shard splits rows through a shared state store: set CST_STATE_URL', {
+      hint: 'with CST_STATE_URL set, --shard auto is what every bulk run does',
+    });
   if (!plan.dryRun && plan.results === undefined && !plan.showSecrets) {
     throw new UsageError(
       'a bulk create needs --results <file> for the tokens and auth links (or --show-secrets to print them)',
@@ -52,7 +57,7 @@ function checkPlan(plan: BulkPlan): void {
       },
     );
   }
-  if (plan.input === '-' && plan.journal === undefined && !plan.dryRun) {
+  if (plan.input === '-' && plan.journal === undefined && !plan.dryRun && !shared) {
     throw new UsageError('input from stdin needs --journal <path>, so that a re-run can resume');
   }
   if (plan.input !== '-') checkReadable('--from-file', plan.input);

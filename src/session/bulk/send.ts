@@ -62,8 +62,6 @@ class BulkRun {
   /** Why the run stops, once something ends it for every row. */
   stop: Stop | undefined;
   networkFailures = 0;
-  /** Rows a shared store said other runners did or are doing. */
-  byOthers = 0;
   /** Each distinct --connector-profile is checked once per target: a warning, never a stop. */
   readonly profiles: ProfileCheck;
 
@@ -239,7 +237,7 @@ function claimedElsewhere(
 ): RowResult {
   const owner = item.row.request.originOwnerId;
   if (claim.kind === 'unknown') return unknownEarlier(item, owner, claim.line);
-  if (claim.kind === 'busy' || claim.elsewhere) run.byOthers++;
+  if (claim.kind === 'busy' || claim.elsewhere) run.progress.byOthers++;
   return {
     row: item.line,
     status: 'skipped',
@@ -381,10 +379,10 @@ async function conclude(run: BulkRun): Promise<void> {
       `${counts.undelivered > 0 ? `, undelivered ${counts.undelivered}` : ''}` +
       `${inFlight.size > 0 ? ` (${inFlight.size} in flight when stopped: unknown on a re-run)` : ''}` +
       ` in ${elapsed.toFixed(1)}s (${rate.toFixed(1)} rows/s)` +
-      `${run.byOthers > 0 ? `; ${run.byOthers} of the skipped by other runners` : ''}`,
+      `${progress.byOthers > 0 ? `; ${progress.byOthers} of the skipped by other runners` : ''}`,
     {
       ...counts,
-      by_other_runners: run.byOthers,
+      by_other_runners: progress.byOthers,
       in_flight: inFlight.size,
       seconds: Number(elapsed.toFixed(1)),
       rows_per_second: Number(rate.toFixed(1)),

@@ -141,6 +141,7 @@ describe('cst create: parsing', () => {
           journal: undefined,
           retryUnknown: false,
           leaseMs: 120_000,
+          shard: undefined,
           force: false,
           format: undefined,
         },
