@@ -338,6 +338,9 @@ export class PostgresLedger {
         idleTimeoutMillis: 1000,
         allowExitOnIdle: true,
         connectionTimeoutMillis: 10_000,
+        // A claim is what keeps a row from being sent twice: it must survive a server crash,
+        // whatever the database's own default says.
+        options: '-c synchronous_commit=on',
       });
       pool.on('error', () => {
         // A pooled connection that drops while idle is replaced on the next use.
@@ -529,7 +532,7 @@ export class SharedJournal {
 
   constructor(
     private readonly pool: Pool,
-    where: string,
+    private readonly where: string,
     private readonly name: string,
     private readonly runner: string,
     private readonly leaseMs: number,
@@ -566,7 +569,8 @@ export class SharedJournal {
     | { kind: 'unknown'; line: number }
   > {
     const values = [this.name, key, line, this.runner, this.leaseMs / 1000, retryUnknown];
-    const taken = await this.pool.query(
+    const taken = await this.query(
+      'claim a row',
       `INSERT INTO cst_journal AS j (journal, key, state, line, runner, lease_until, at)
        VALUES ($1, $2, 'pending', $3, $4, now() + make_interval(secs => $5), now())
        ON CONFLICT (journal, key) DO UPDATE SET state = 'pending', line = EXCLUDED.line,
@@ -577,13 +581,14 @@ export class SharedJournal {
       values,
     );
     if (taken.rowCount === 1) return { kind: 'mine' };
-    const found = await this.pool.query<{
+    const found = await this.query<{
       state: RowState;
       line: number;
       session_id: number | null;
       runner: string;
       lapsed: boolean;
     }>(
+      'claim a row',
       `SELECT state, line, session_id, runner, coalesce(lease_until < now(), true) AS lapsed
        FROM cst_journal WHERE journal = $1 AND key = $2`,
       [this.name, key],
@@ -601,12 +606,26 @@ export class SharedJournal {
   }
 
   async record(entry: { key: string; state: RowState; line: number; session_id?: number }) {
-    if (this.failure !== undefined) throw this.failure;
-    await this.pool.query(
+    if (this.failure !== undefined) throw storeError('keep its claims', this.where, this.failure);
+    await this.query(
+      'record a row',
       `UPDATE cst_journal SET state = $3, line = $4, session_id = $5, lease_until = NULL, at = now()
        WHERE journal = $1 AND key = $2`,
       [this.name, entry.key, entry.state, entry.line, entry.session_id ?? null],
     );
+  }
+
+  /** A statement of the journal's; a failure is the store's, in cst's words. */
+  private async query<R extends object = Record<string, unknown>>(
+    what: string,
+    sql: string,
+    values: unknown[],
+  ) {
+    try {
+      return await this.pool.query<R>(sql, values);
+    } catch (error) {
+      throw storeError(what, this.where, error);
+    }
   }
 
   /** Every record is committed as it is made. */

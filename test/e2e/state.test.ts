@@ -288,6 +288,70 @@ describe('the ledger in PostgreSQL', () => {
     expect(again.stderr).toMatch(/^issued 0, failed 0, skipped 1, unknown 0 in /m);
   });
 
+  it('a store lost mid-run: rows in flight finish, exit 9 with the resume line; the resumed run goes on', async () => {
+    const url = await cluster.database(`state_${++databases}`);
+    const owners: string[] = [];
+    const stackone = await scriptedServer((request) => {
+      const owner = (JSON.parse(request.body) as { origin_owner_id: string }).origin_owner_id;
+      owners.push(owner);
+      // The fifth create takes the database down before it answers.
+      if (owners.length === 5) cluster.stop();
+      return {
+        status: 201,
+        body: {
+          ...SESSION_BODY,
+          id: owners.length,
+          origin_owner_id: owner,
+          created_at: new Date().toISOString(),
+        },
+      };
+    });
+    try {
+      const env: Record<string, string> = {
+        ...(await isolatedEnv()),
+        CST_BASE_URL: stackone.baseUrl,
+        CST_API_KEY: 'k',
+        CST_STATE_URL: url,
+      };
+      const file = join(env.HOME!, 'rows.csv');
+      await writeFile(
+        file,
+        ['owner_id,owner_name', ...Array.from({ length: 20 }, (_, i) => `cus_l${i},L`)].join('\n'),
+      );
+      const args = [
+        'create',
+        '--from-file',
+        file,
+        '--results',
+        join(env.HOME!, 'r.csv'),
+        '--concurrency',
+        '1',
+        '--lease',
+        '1s',
+      ];
+      const stopped = await cst(args, env);
+      expect(stopped.code).toBe(9);
+      expect(stopped.stderr).toMatch(
+        /error: stopped: the state store \S+ failed to record a row: /,
+      );
+      expect(stopped.stderr).toContain('resume with: cst create --from-file');
+      const results = await readFile(join(env.HOME!, 'r.csv'), 'utf8');
+      expect(results.trim().split('\n')).toHaveLength(1 + 5);
+      cluster.start();
+      while (pendingLeases(cluster, url) > 0) await new Promise((r) => setTimeout(r, 100));
+      const resumed = await cst(args, env);
+      // The fifth row's answer never reached the journal: unknown, not sent again.
+      expect(resumed.code).toBe(9);
+      expect(resumed.stderr).toMatch(/issued 15, failed 0, skipped 4, unknown 1 in /);
+      expect(resumed.stderr).toContain('pushed 1 session and 0 outcomes kept locally');
+      expect(new Set(owners).size).toBe(owners.length);
+      expect(owners).toHaveLength(20);
+    } finally {
+      cluster.start();
+      await stackone.close();
+    }
+  });
+
   it('four runners on one file split its rows with nothing sent twice; one killed, a fifth resumes', async () => {
     const url = await cluster.database(`state_${++databases}`);
     const sandbox = await serve(await isolatedEnv(), ['--rate-limit', '0']);

@@ -45,11 +45,20 @@ type Stop =
   | { kind: 'signal'; signal: StopSignal }
   | { kind: 'undelivered'; cause: string; remedy: string | undefined }
   | { kind: 'journal'; error: StateWriteError }
+  /** The shared store's journal went away mid-run: a partial run, resumed once it is back. */
+  | { kind: 'store'; error: unknown; where: string }
   | { kind: 'ledger'; path: string; error: unknown }
   | { kind: 'error'; error: CliError };
 
 /** Which stop the verdict names when several came. */
-const STOP_RANK: readonly Stop['kind'][] = ['signal', 'undelivered', 'journal', 'ledger', 'error'];
+const STOP_RANK: readonly Stop['kind'][] = [
+  'signal',
+  'undelivered',
+  'journal',
+  'store',
+  'ledger',
+  'error',
+];
 
 class BulkRun {
   readonly writer: ResultWriter;
@@ -104,10 +113,7 @@ class BulkRun {
       await journal.record(entry);
       return true;
     } catch (error) {
-      this.stopFor({
-        kind: 'journal',
-        error: new StateWriteError('the journal', journal.path, error),
-      });
+      this.stopFor(journalStop(journal, error));
       return false;
     }
   }
@@ -196,10 +202,7 @@ async function processRow(run: BulkRun, item: Prepared): Promise<void> {
     try {
       claim = await journal.claim(item.key, item.line, run.plan.retryUnknown);
     } catch (error) {
-      run.stopFor({
-        kind: 'journal',
-        error: new StateWriteError('the journal', journal.path, error),
-      });
+      run.stopFor(journalStop(journal, error));
       return;
     }
     if (claim.kind !== 'mine') return run.report(claimedElsewhere(run, item, claim));
@@ -227,6 +230,13 @@ async function processRow(run: BulkRun, item: Prepared): Promise<void> {
   } finally {
     run.inFlight.delete(item.line);
   }
+}
+
+/** A journal that will not take a record: a local file's fault, or the shared store gone. */
+function journalStop(journal: RowJournal, error: unknown): Stop {
+  return journal.claim
+    ? { kind: 'store', error, where: journal.path }
+    : { kind: 'journal', error: new StateWriteError('the journal', journal.path, error) };
 }
 
 /** A row a shared store says is not this runner's: done or doing elsewhere, or unknown. */
@@ -446,6 +456,14 @@ function stopError(run: BulkRun, stop: Stop, done: number, resume: string): Erro
         hint: done === 0 ? remedy : `${remedy}; the journal knows every row it recorded. ${resume}`,
       });
     }
+    case 'store':
+      return new CliError(
+        `stopped: ${stop.error instanceof CliError ? stop.error.message : `the state store ${stop.where} went away`}`,
+        'partial_failure',
+        {
+          hint: `the rows in flight finished and their sessions are in the results file (and kept locally for the store); once it is back, ${resume}`,
+        },
+      );
     case 'ledger':
       return new StateWriteError('every issued row to the ledger', stop.path, stop.error, {
         hint: `${ioRemedy(stop.error, 'state') ?? 'make the ledger writable'}; every issued token was delivered and the journal knows every row, only the ledger (cst list) misses some. ${resume}`,
