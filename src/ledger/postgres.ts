@@ -60,8 +60,26 @@ export function safeUrl(url: string): string {
     if (parsed.password !== '') parsed.password = '***';
     return parsed.toString();
   } catch {
-    return 'the state store (CST_STATE_URL does not parse as a URL)';
+    return 'CST_STATE_URL (not a URL)';
   }
+}
+
+/** Only PostgreSQL's URLs: anything else would fail later, and less clearly. */
+function checkUrl(url: string): void {
+  let protocol: string | undefined;
+  try {
+    protocol = new URL(url).protocol;
+  } catch {
+    protocol = undefined;
+  }
+  if (protocol !== 'postgres:' && protocol !== 'postgresql:')
+    throw new ConfigError(
+      `CST_STATE_URL is not a PostgreSQL URL: ${protocol === undefined ? 'it does not parse' : `it starts ${protocol}//`}`,
+      'config',
+      {
+        hint: 'a PostgreSQL URL reads like postgres://db.example.com:5432/cst, user and password before the host',
+      },
+    );
 }
 
 /**
@@ -330,6 +348,7 @@ export class PostgresLedger {
   /** The pool, made on first use: a schema check (or migration) before the first statement. */
   private connect(): Promise<Pool> {
     this.pool ??= (async () => {
+      checkUrl(this.url);
       const { Pool } = (await import('pg')).default;
       // Idle connections do not hold the process open: a command ends when its work does.
       const pool = new Pool({

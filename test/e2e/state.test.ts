@@ -150,6 +150,21 @@ describe('the ledger in PostgreSQL', () => {
     expect(await sessionsOf(owner)).toBe(0);
   });
 
+  it.each([
+    ['garbage', 'it does not parse'],
+    ['mysql://cst:secret@db/cst', 'it starts mysql://'],
+  ])('CST_STATE_URL=%s: exit 3, said plainly, before anything is sent', async (url, reason) => {
+    const env = await runner(url);
+    const result = await cst(['create', '--owner-id', 'cus_url', '--owner-name', 'U'], env);
+    expect([result.code, result.stdout, result.stderr.split('\n')[0]]).toEqual([
+      3,
+      '',
+      `error: CST_STATE_URL is not a PostgreSQL URL: ${reason}`,
+    ]);
+    expect(result.stderr).not.toContain('secret');
+    expect(await sessionsOf('cus_url')).toBe(0);
+  });
+
   it('a schema newer than this cst: refused with a clear message, nothing sent', async () => {
     const db = `state_${++databases}`;
     const env = await runner(await cluster.database(db));
