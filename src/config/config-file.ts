@@ -27,6 +27,8 @@ const organizationSchema = z.strictObject({
 
 const configSchema = z.strictObject({
   default: z.optional(z.strictObject({ org: z.string(), project: z.string() })),
+  /** The shared state store: its URL (a secret, like a key) in the named environment variable. */
+  state: z.optional(z.strictObject({ url_env: z.string().check(z.minLength(1)) })),
   organizations: z._default(z.record(z.string(), organizationSchema), {}),
 });
 

@@ -2,19 +2,19 @@
 // config or the sandbox; open one keep-alive pool with the User-Agent, proxy, CA and timeout;
 // name it for the ledger and journals; and release all of it. Commands get connections from
 // `ctx.connect`, so a test can hand them one pointed at a scripted server.
+import { openStateLedger } from '../config/state.js';
 import { ApiClient, DEFAULT_MAX_RESPONSE_BYTES, type RetryInfo } from '../api/client.js';
 import { DEFAULT_MAX_PAGES } from '../api/accounts.js';
 import { createDispatcher } from '../api/undici.js';
 import { parseBaseUrl } from '../api/base-url.js';
 import { readFile } from 'node:fs/promises';
 import { displayProxy, effectiveProxies, proxyFor, proxySettings } from '../config/proxy.js';
-import { stateDir } from '../config/paths.js';
 import { resolveTarget, type ResolveOptions, type Target } from '../config/target.js';
 import type { TargetFlags } from '../options/target.js';
 import { ConfigError, ioReason, UsageError } from '../core/errors.js';
 import { type Context, envValue } from '../core/context.js';
 import { targetId } from '../ledger/record.js';
-import { type Ledger, openLedger } from '../ledger/ledger.js';
+import { type Ledger } from '../ledger/ledger.js';
 import { warn } from '../core/output/messages.js';
 
 const NO_PROXIES = { httpProxy: undefined, httpsProxy: undefined, noProxy: undefined };
@@ -104,7 +104,7 @@ export async function openConnection(
       target,
       client,
       id: targetId(target.kind, target.baseUrl, target.apiKey),
-      ledger: openLedger(stateDir(ctx.env), target.kind === 'sandbox', ctx),
+      ledger: await openStateLedger(ctx, target.kind === 'sandbox'),
       close: () => release(dispatcher.close()),
       destroy: () => release(dispatcher.destroy()),
     };

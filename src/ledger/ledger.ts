@@ -1,7 +1,7 @@
 // The ledger as cst's commands see it: what they append and ask, not where it is kept: the file
 // backend (store.ts, query.ts), or PostgreSQL shared by CI runners (postgres.ts), behind one
 // interface, so nothing above ledger/ changes.
-import { type Context, envValue } from '../core/context.js';
+import type { Context } from '../core/context.js';
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -94,11 +94,11 @@ export async function newestRecord(
 
 /**
  * The ledger of a target: the sandbox's (always a local file), or the one every other target
- * shares: in PostgreSQL when CST_STATE_URL names a database, else `ledger.jsonl`.
+ * shares: in PostgreSQL when `url` names a database (config/state.ts finds it), else
+ * `ledger.jsonl`.
  */
-export function openLedger(stateDir: string, sandbox: boolean, ctx: Context): Ledger {
-  const url = sandbox ? undefined : envValue(ctx.env, 'CST_STATE_URL');
-  if (url !== undefined)
+export function openLedger(stateDir: string, sandbox: boolean, ctx: Context, url?: string): Ledger {
+  if (url !== undefined && !sandbox)
     return new PostgresLedger(url, ctx, true, new FileSpill(join(stateDir, SPILL), lockClock(ctx)));
   return new FileLedger(ledgerPath(stateDir, sandbox), lockClock(ctx));
 }

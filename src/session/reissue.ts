@@ -1,11 +1,11 @@
 // Reissue (`cst create --from-session`): a new session for the owner of an earlier one, with
 // what the field table marks to carry over, as the ledger kept it.
+import { openStateLedger } from '../config/state.js';
 import { CATEGORY_ALIASES } from '../api/constants.js';
 import { REQUEST_FIELDS } from '../api/request-fields.js';
-import { stateDir } from '../config/paths.js';
 import type { Context } from '../core/context.js';
 import { UsageError } from '../core/errors.js';
-import { newestRecord, openLedger } from '../ledger/ledger.js';
+import { newestRecord } from '../ledger/ledger.js';
 
 export interface Reissue {
   /** The request fields carried over, keyed as cst holds them (camelCase). */
@@ -15,7 +15,7 @@ export interface Reissue {
 }
 
 export async function reissue(ctx: Context, id: number, sandbox: boolean): Promise<Reissue> {
-  const ledger = openLedger(stateDir(ctx.env), sandbox, ctx);
+  const ledger = await openStateLedger(ctx, sandbox);
   const record = await newestRecord(ledger, { id, status: 'all' }, ctx.now());
   if (!record) {
     throw new UsageError(

@@ -1,7 +1,7 @@
 // Level C: the ledger in PostgreSQL through the built binary: a throwaway cluster, a sandbox, and
 // runners with homes of their own (separate machines as far as cst can tell) sharing what they
 // issued; and a store that cannot be used refused before anything is sent, its password nowhere.
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCHEMA_VERSION } from '../../src/ledger/postgres.js';
@@ -69,6 +69,31 @@ describe('the ledger in PostgreSQL', () => {
     expect([reissued.code, reissued.stdout.trim()]).toEqual([0, 'cus_pg_1']);
     const summary = await cst(['list', '--summary', '--json'], first);
     expect(JSON.parse(summary.stdout)).toMatchObject([{ issued: 3 }]);
+  });
+
+  it('the config can name the variable that holds the URL: state.url_env', async () => {
+    const url = await cluster.database(`state_${++databases}`);
+    const issuer = await runner(url);
+    expect((await cst(['create', '--owner-id', 'cus_cfg', '--owner-name', 'C'], issuer)).code).toBe(
+      0,
+    );
+    const configured = await runner();
+    await mkdir(configured.CST_CONFIG_DIR!, { recursive: true });
+    await writeFile(
+      join(configured.CST_CONFIG_DIR!, 'config.json'),
+      JSON.stringify({ state: { url_env: 'ACME_CST_STATE' } }),
+      { mode: 0o600 },
+    );
+    const listed = await cst(['list', '--field', 'owner_id'], {
+      ...configured,
+      ACME_CST_STATE: url,
+    });
+    expect([listed.code, listed.stdout]).toEqual([0, 'cus_cfg\n']);
+    const unset = await cst(['list'], configured);
+    expect([unset.code, unset.stderr.split('\n')[0]]).toEqual([
+      3,
+      'error: the config keeps state in the store named by ACME_CST_STATE, which is not set',
+    ]);
   });
 
   it('push, pull, export and import move state with one record per session: a second time adds nothing', async () => {

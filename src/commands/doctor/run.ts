@@ -1,5 +1,6 @@
 // runDoctor: every setting with where it came from, secrets redacted; file permissions; the
 // keyring; proxies; and whether each configured base URL answers. Exit 1 when something fails.
+import { stateUrl } from '../../config/state.js';
 import { stat } from 'node:fs/promises';
 import { listAccounts } from '../../api/accounts.js';
 import { DEFAULT_BASE_URL } from '../../api/constants.js';
@@ -101,7 +102,13 @@ async function checkFiles(ctx: CommandContext, add: Add): Promise<ConfigFile> {
  * at this cst's schema version. Read only: doctor never migrates.
  */
 async function checkStore(ctx: CommandContext, add: Add): Promise<void> {
-  const url = envValue(ctx.env, 'CST_STATE_URL');
+  let url: string | undefined;
+  try {
+    url = await stateUrl(ctx);
+  } catch (error) {
+    add('state store', 'fail', (error as Error).message);
+    return;
+  }
   if (url === undefined) {
     add('state store', 'ok', 'local files in the state dir (CST_STATE_URL unset)');
     return;

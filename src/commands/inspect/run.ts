@@ -1,14 +1,14 @@
 // runInspect: the session a token belongs to (POST /connect_sessions/authenticate), or a session
 // read back by its id (GET /connect_sessions/{id}).
+import { openStateLedger } from '../../config/state.js';
 import { authenticateConnectSession } from '../../api/connect-sessions.js';
 import type { ConnectSession } from '../../api/schemas.js';
-import { stateDir } from '../../config/paths.js';
 import { type CommandContext, withConnection } from '../../connection/connection.js';
 import { ApiError } from '../../core/errors.js';
 import { warn } from '../../core/output/messages.js';
 import { renderRecord } from '../../core/output/record.js';
 import { readSecretFromStdin } from '../../core/util/stdin.js';
-import { newestRecord, openLedger } from '../../ledger/ledger.js';
+import { newestRecord } from '../../ledger/ledger.js';
 import { targetFlagsOf } from '../../session/linked.js';
 import { readSession } from '../../session/read.js';
 import type { InspectOptions } from './options.js';
@@ -50,7 +50,7 @@ async function bySession(
   ctx: CommandContext,
 ): Promise<ConnectSession> {
   const sandbox = options.target.sandbox === true;
-  const ledger = openLedger(stateDir(ctx.env), sandbox, ctx);
+  const ledger = await openStateLedger(ctx, sandbox);
   const record = await newestRecord(ledger, { id, status: 'all' }, ctx.now());
   const chosen = options.target.org !== undefined || options.target.project !== undefined;
   const target = record && !chosen ? targetFlagsOf(record) : options.target;

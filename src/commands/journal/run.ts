@@ -1,6 +1,7 @@
+import { stateUrl } from '../../config/state.js';
 import { listJournals, removeJournal, type JournalSummary } from '../../session/bulk/journals.js';
 import { createHash } from 'node:crypto';
-import { type Context, envValue } from '../../core/context.js';
+import type { Context } from '../../core/context.js';
 import type { PostgresLedger } from '../../ledger/postgres.js';
 import { CliError, UsageError } from '../../core/errors.js';
 import { changed, note } from '../../core/output/messages.js';
@@ -17,7 +18,7 @@ import type { JournalListOptions, JournalResetOptions } from './options.js';
 async function journalsHere(
   ctx: Context,
 ): Promise<{ journals: JournalSummary[]; store?: PostgresLedger }> {
-  const url = envValue(ctx.env, 'CST_STATE_URL');
+  const url = await stateUrl(ctx);
   if (url === undefined) return { journals: listJournals(ctx.env) };
   const { PostgresLedger } = await import('../../ledger/postgres.js');
   const store = new PostgresLedger(url, ctx);

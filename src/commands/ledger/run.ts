@@ -1,18 +1,16 @@
-import { stateDir } from '../../config/paths.js';
+import { openStateLedger } from '../../config/state.js';
 import { changed } from '../../core/output/messages.js';
 import type { Context } from '../../core/context.js';
-import { openLedger } from '../../ledger/ledger.js';
 import { confirmed } from '../../cmdutil/confirm.js';
 import type { LedgerPathOptions, LedgerPruneOptions } from './options.js';
 
-export function runLedgerPath(options: LedgerPathOptions, ctx: Context): Promise<void> {
-  ctx.stdout.write(`${openLedger(stateDir(ctx.env), options.sandbox, ctx).where}\n`);
-  return Promise.resolve();
+export async function runLedgerPath(options: LedgerPathOptions, ctx: Context): Promise<void> {
+  ctx.stdout.write(`${(await openStateLedger(ctx, options.sandbox)).where}\n`);
 }
 
 export async function runLedgerPrune(options: LedgerPruneOptions, ctx: Context): Promise<void> {
   const { before } = options;
-  const ledger = openLedger(stateDir(ctx.env), options.sandbox, ctx);
+  const ledger = await openStateLedger(ctx, options.sandbox);
   const since = new Date(before).toISOString();
   const records = (n: number) => `${n} record${n === 1 ? '' : 's'}`;
   // A count first, for --dry-run and for the question; --yes needs neither.

@@ -1,8 +1,9 @@
 // runList: the ledger's answer, newest first, optionally joined with StackOne's linked accounts.
-import { configFile, stateDir } from '../../config/paths.js';
+import { openStateLedger } from '../../config/state.js';
+import { configFile } from '../../config/paths.js';
 import type { CommandContext } from '../../connection/connection.js';
 import type { Context } from '../../core/context.js';
-import { type Ledger, openLedger } from '../../ledger/ledger.js';
+import { type Ledger } from '../../ledger/ledger.js';
 import { CliError, UsageError } from '../../core/errors.js';
 import { note, warn } from '../../core/output/messages.js';
 import { renderRows } from '../../core/output/rows.js';
@@ -32,7 +33,7 @@ export async function runList(options: ListOptions, ctx: CommandContext): Promis
         await readSecretFromStdin(ctx, '--token-stdin'),
       )
     : undefined;
-  const ledger = openLedger(stateDir(ctx.env), options.sandbox, ctx);
+  const ledger = await openStateLedger(ctx, options.sandbox);
   // Filters on state, and the summary, need every matching session before any limit.
   const stateFiltered = filtersByState(options);
   const result = await listSessions(

@@ -1,13 +1,14 @@
 // The shared store's verbs: migrate its schema; push local state to it and pull it back; export
 // the current store as NDJSON and import such a file (one record per target and session id).
+import { openStateLedger, stateUrl } from '../../config/state.js';
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { stateDir } from '../../config/paths.js';
-import { type Context, envValue } from '../../core/context.js';
+import type { Context } from '../../core/context.js';
 import { ioReason, UsageError } from '../../core/errors.js';
 import { changed } from '../../core/output/messages.js';
 import { lockClock } from '../../core/util/lock.js';
-import { FileLedger, type Ledger, openLedger } from '../../ledger/ledger.js';
+import { FileLedger, type Ledger } from '../../ledger/ledger.js';
 import { everything, merge, type Merged } from '../../ledger/merge.js';
 import { PostgresLedger } from '../../ledger/postgres.js';
 import { type LedgerRecord, ledgerRecordSchema, withKeptDefaults } from '../../ledger/record.js';
@@ -24,8 +25,8 @@ export interface StateOptions {
   file?: string | undefined;
 }
 
-function shared(ctx: Context, migrateOnConnect = true): PostgresLedger {
-  const url = envValue(ctx.env, 'CST_STATE_URL');
+async function shared(ctx: Context, migrateOnConnect = true): Promise<PostgresLedger> {
+  const url = await stateUrl(ctx);
   if (url === undefined)
     throw new UsageError('no shared state store: cst keeps its state in local files', {
       hint: 'set CST_STATE_URL=postgres://user@host/database to use one',
@@ -37,7 +38,7 @@ const local = (ctx: Context) =>
   new FileLedger(ledgerPath(stateDir(ctx.env), false), lockClock(ctx));
 
 export async function runStateMigrate(options: StateOptions, ctx: Context): Promise<void> {
-  const store = shared(ctx, false);
+  const store = await shared(ctx, false);
   const { from, to } = await store.migrate();
   changed(
     ctx,
@@ -51,14 +52,14 @@ export async function runStateMigrate(options: StateOptions, ctx: Context): Prom
 
 /** The local ledger and outcomes into the shared store. */
 export async function runStatePush(options: StateOptions, ctx: Context): Promise<void> {
-  const into = shared(ctx);
+  const into = await shared(ctx);
   const now = ctx.now().getTime();
   report(ctx, options, 'pushed', into, await merge(into, await everything(local(ctx), now), now));
 }
 
 /** The shared store's ledger and outcomes into the local files. */
 export async function runStatePull(options: StateOptions, ctx: Context): Promise<void> {
-  const from = shared(ctx);
+  const from = await shared(ctx);
   const into = local(ctx);
   const now = ctx.now().getTime();
   report(ctx, options, 'pulled', into, await merge(into, await everything(from, now), now));
@@ -66,7 +67,7 @@ export async function runStatePull(options: StateOptions, ctx: Context): Promise
 
 /** The current store (shared when CST_STATE_URL is set) as NDJSON on stdout. */
 export async function runStateExport(options: StateOptions, ctx: Context): Promise<void> {
-  const store = openLedger(stateDir(ctx.env), false, ctx);
+  const store = await openStateLedger(ctx, false);
   const { records, outcomes } = await everything(store, ctx.now().getTime(), options.since);
   for (const record of records) ctx.stdout.write(`${JSON.stringify({ session: record })}\n`);
   for (const outcome of outcomes) ctx.stdout.write(`${JSON.stringify({ outcome })}\n`);
@@ -96,7 +97,7 @@ export async function runStateImport(options: StateOptions, ctx: Context): Promi
     if (error instanceof UsageError) throw error;
     throw new UsageError(`cannot read ${file}: ${ioReason(error)}`);
   }
-  const into = openLedger(stateDir(ctx.env), false, ctx);
+  const into = await openStateLedger(ctx, false);
   report(
     ctx,
     options,

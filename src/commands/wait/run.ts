@@ -1,13 +1,13 @@
 // runWait: find what to wait for (a token, or a ledger session), poll until the outcome is
 // final, record a linked account in the ledger, and print it.
+import { openStateLedger } from '../../config/state.js';
 import type { ApiClient } from '../../api/client.js';
-import { stateDir } from '../../config/paths.js';
 import type { Target } from '../../config/target.js';
 import type { TargetFlags } from '../../options/target.js';
 import { UsageError } from '../../core/errors.js';
 import { fingerprint } from '../../ledger/fingerprint.js';
 import type { LedgerRecord } from '../../ledger/record.js';
-import { newestRecord, openLedger } from '../../ledger/ledger.js';
+import { newestRecord } from '../../ledger/ledger.js';
 import { warn } from '../../core/output/messages.js';
 import { renderRecord } from '../../core/output/record.js';
 import { readSecretFromStdin } from '../../core/util/stdin.js';
@@ -26,7 +26,7 @@ import type { WaitOptions } from './options.js';
 
 export async function runWait(options: WaitOptions, ctx: CommandContext): Promise<void> {
   const sandbox = options.target.sandbox === true;
-  const ledger = openLedger(stateDir(ctx.env), sandbox, ctx);
+  const ledger = await openStateLedger(ctx, sandbox);
   const plan = (record: LedgerRecord | undefined): WaitPlan => ({
     intervalMs: options.intervalMs,
     waitTimeoutMs: options.waitTimeoutMs,

@@ -2,9 +2,10 @@
 // anything is written or sent, streams the input through the preparing steps (prepare.ts) to N
 // workers (send.ts), each row journaled before it is sent so that a re-run never issues a
 // silent duplicate. Results stream out in completion order.
+import { stateUrl } from '../../config/state.js';
 import { connectSessionCreateToWire } from '../../api/request-fields.js';
 import { type CommandContext, describeCreate } from '../../connection/connection.js';
-import { type Context, envValue } from '../../core/context.js';
+import type { Context } from '../../core/context.js';
 import { CliError, ioReason, UsageError } from '../../core/errors.js';
 import { checkReadable, checkWritable } from '../../core/util/path-check.js';
 import { countRows } from './input.js';
@@ -16,7 +17,7 @@ import { send } from './send.js';
 import { ResultWriter } from './writer.js';
 
 export async function runBulk(plan: BulkPlan, ctx: CommandContext): Promise<void> {
-  checkPlan(plan, envValue(ctx.env, 'CST_STATE_URL') !== undefined);
+  checkPlan(plan, (await stateUrl(ctx)) !== undefined);
   const routes = new Routes(ctx, plan);
   try {
     let rows: AsyncIterable<Prepared> | Iterable<Prepared> = await preparedRows(ctx, plan, routes);
