@@ -128,17 +128,34 @@ async function warnIfActive(
   }
 }
 
-/** A key that belongs to another project than the config says is a config problem worth exit 3. */
-export function checkExpectedIds(target: Target, session: ConnectSessionToken): void {
-  const mismatches = [
-    target.expectedOrganizationId !== undefined &&
-    target.expectedOrganizationId !== session.organizationId
-      ? `organization ${session.organizationId} (expected ${target.expectedOrganizationId})`
+/** Where a session is from, against where it should be: each difference in words. */
+export function idMismatches(
+  expected: { organization: string | undefined; project: string | undefined },
+  session: { organizationId: string; projectId: string },
+): string[] {
+  return [
+    expected.organization !== undefined && expected.organization !== session.organizationId
+      ? `organization ${session.organizationId} (expected ${expected.organization})`
       : undefined,
-    target.expectedProjectId !== undefined && target.expectedProjectId !== session.projectId
-      ? `project ${session.projectId} (expected ${target.expectedProjectId})`
+    expected.project !== undefined && expected.project !== session.projectId
+      ? `project ${session.projectId} (expected ${expected.project})`
       : undefined,
   ].filter((text) => text !== undefined);
+}
+
+/** A target as messages name it: its organization and project, or where its key came from. */
+export function targetName(target: Target): string {
+  return target.org === null
+    ? `the project of ${target.keySource}`
+    : `${target.org}/${target.project}`;
+}
+
+/** A key that belongs to another project than the config says is a config problem worth exit 3. */
+export function checkExpectedIds(target: Target, session: ConnectSessionToken): void {
+  const mismatches = idMismatches(
+    { organization: target.expectedOrganizationId, project: target.expectedProjectId },
+    session,
+  );
   if (mismatches.length > 0) {
     throw new ConfigError(
       `the API key of ${target.org}/${target.project} belongs to another project: the session above was created in ${mismatches.join(', ')}`,

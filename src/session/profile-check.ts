@@ -6,6 +6,7 @@ import { type Connection, maxPages } from '../connection/connection.js';
 import type { Context } from '../core/context.js';
 import { CliError, UsageError } from '../core/errors.js';
 import { warn } from '../core/output/messages.js';
+import { targetName } from './issue.js';
 
 export class ProfileCheck {
   private readonly listed = new Map<string, Promise<Set<string> | undefined>>();
@@ -17,11 +18,7 @@ export class ProfileCheck {
   ) {}
 
   async check(connection: Connection, id: string): Promise<void> {
-    const { target } = connection;
-    const where =
-      target.org === null
-        ? `the project of ${target.keySource}`
-        : `${target.org}/${target.project}`;
+    const where = targetName(connection.target);
     let ids = this.listed.get(connection.id);
     if (!ids) {
       ids = listConnectorProfiles(

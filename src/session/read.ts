@@ -7,6 +7,7 @@ import type { ConnectSession } from '../api/schemas.js';
 import type { Target } from '../config/target.js';
 import { ApiError, ConfigError, InvalidResponseError } from '../core/errors.js';
 import type { LedgerRecord } from '../ledger/record.js';
+import { idMismatches, targetName } from './issue.js';
 
 /**
  * The deployment has no GET /connect_sessions/{id} (an older one, or a region behind): a 405, or
@@ -25,8 +26,7 @@ export async function readSession(
   id: number,
   record: LedgerRecord | undefined,
 ): Promise<ConnectSession> {
-  const where =
-    target.org === null ? `the project of ${target.keySource}` : `${target.org}/${target.project}`;
+  const where = targetName(target);
   let session: ConnectSession;
   try {
     session = await getConnectSession(client, id);
@@ -48,18 +48,13 @@ export async function readSession(
     throw new InvalidResponseError(
       `asked for session ${id}, the server answered session ${session.id}`,
     );
-  const expected = {
-    organization: record?.organization_id ?? target.expectedOrganizationId,
-    project: record?.project_id ?? target.expectedProjectId,
-  };
-  const mismatches = [
-    expected.organization !== undefined && expected.organization !== session.organizationId
-      ? `organization ${session.organizationId} (expected ${expected.organization})`
-      : undefined,
-    expected.project !== undefined && expected.project !== session.projectId
-      ? `project ${session.projectId} (expected ${expected.project})`
-      : undefined,
-  ].filter((text) => text !== undefined);
+  const mismatches = idMismatches(
+    {
+      organization: record?.organization_id ?? target.expectedOrganizationId,
+      project: record?.project_id ?? target.expectedProjectId,
+    },
+    session,
+  );
   if (mismatches.length > 0)
     throw new ConfigError(
       `the API key of ${where} read back session ${id} of another project: ${mismatches.join(', ')}`,
