@@ -104,3 +104,21 @@ export const SESSION_BODY = {
   token: 'tok_abc123',
   auth_link_url: 'https://app.stackone.com/connect?token=tok_abc123',
 };
+
+/** A ConnectorProfile as StackOne's 2026-06 SDK types it, with a field newer than cst. */
+export function connectorProfile(id: string): Record<string, unknown> {
+  return {
+    id,
+    name: id,
+    connector_key: 'bamboohr',
+    connector_label: 'BambooHR',
+    categories: ['hris'],
+    active: true,
+    default: false,
+    logo_url: 'https://x/logo.png',
+    release_stage: 'ga',
+    created_at: '2026-06-01T00:00:00.000Z',
+    updated_at: '2026-06-01T00:00:00.000Z',
+    region: 'eu',
+  };
+}

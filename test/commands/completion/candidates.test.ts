@@ -7,7 +7,7 @@ import { candidates } from '../../../src/commands/completion/candidates.js';
 import { buildProgram } from '../../../src/program.js';
 import { testContext } from '../../helpers/context.js';
 import { fakeClock } from '../../helpers/fake-clock.js';
-import { scriptedServer } from '../../helpers/scripted-server.js';
+import { connectorProfile, scriptedServer } from '../../helpers/scripted-server.js';
 
 async function complete(words: string[]) {
   const dir = await mkdtemp(join(tmpdir(), 'cst-complete-'));
@@ -111,19 +111,7 @@ describe('completion of --connector-profile, from StackOne', () => {
   const page = (ids: string[]) => ({
     status: 200,
     body: {
-      data: ids.map((id) => ({
-        id,
-        name: id,
-        connector_key: 'bamboohr',
-        connector_label: 'BambooHR',
-        categories: ['hris'],
-        active: true,
-        default: false,
-        logo_url: 'https://x/l.png',
-        release_stage: 'ga',
-        created_at: '2026-06-01T00:00:00.000Z',
-        updated_at: '2026-06-01T00:00:00.000Z',
-      })),
+      data: ids.map(connectorProfile),
       page: 1,
       page_size: 100,
       total: ids.length,

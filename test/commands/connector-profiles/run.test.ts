@@ -8,7 +8,12 @@ import {
 import { runProfilePin, runProfilesList } from '../../../src/commands/connector-profiles/run.js';
 import type { CliError } from '../../../src/core/errors.js';
 import { testContext } from '../../helpers/context.js';
-import { type Reply, scriptedServer, type ScriptedServer } from '../../helpers/scripted-server.js';
+import {
+  connectorProfile,
+  type Reply,
+  scriptedServer,
+  type ScriptedServer,
+} from '../../helpers/scripted-server.js';
 
 let server: ScriptedServer | undefined;
 afterEach(async () => {
@@ -16,20 +21,7 @@ afterEach(async () => {
   server = undefined;
 });
 
-const profile = (id: string) => ({
-  id,
-  name: id,
-  connector_key: 'bamboohr',
-  connector_label: 'BambooHR',
-  categories: ['hris'],
-  active: true,
-  default: false,
-  logo_url: 'https://x/logo.png',
-  release_stage: 'ga',
-  created_at: '2026-06-01T00:00:00.000Z',
-  updated_at: '2026-06-01T00:00:00.000Z',
-  region: 'eu',
-});
+const profile = connectorProfile;
 
 async function against(replies: Reply[] | ((r: { url: string }) => Reply), env = {}) {
   server = await scriptedServer(replies);
