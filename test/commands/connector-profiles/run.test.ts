@@ -21,8 +21,6 @@ afterEach(async () => {
   server = undefined;
 });
 
-const profile = connectorProfile;
-
 async function against(replies: Reply[] | ((r: { url: string }) => Reply), env = {}) {
   server = await scriptedServer(replies);
   return testContext({ api: { baseUrl: server.baseUrl }, env });
@@ -33,9 +31,14 @@ describe('connector-profiles runners', () => {
     const io = await against([
       {
         status: 200,
-        body: { data: [profile('cp_1'), profile('cp_2')], page: 1, page_size: 2, total: 3 },
+        body: {
+          data: [connectorProfile('cp_1'), connectorProfile('cp_2')],
+          page: 1,
+          page_size: 2,
+          total: 3,
+        },
       },
-      { status: 200, body: { data: [profile('cp_3')], page: 2, page_size: 2, total: 3 } },
+      { status: 200, body: { data: [connectorProfile('cp_3')], page: 2, page_size: 2, total: 3 } },
     ]);
     await runProfilesList(
       parseProfilesListOptions({
@@ -68,7 +71,7 @@ describe('connector-profiles runners', () => {
     const io = await against(
       () => ({
         status: 200,
-        body: { data: [profile(`cp_${++page}`)], page, page_size: 1, total: 1e9 },
+        body: { data: [connectorProfile(`cp_${++page}`)], page, page_size: 1, total: 1e9 },
       }),
       { CST_MAX_PAGES: '3' },
     );
