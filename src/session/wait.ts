@@ -416,30 +416,35 @@ export async function recordOutcome(
   }
 }
 
-/** The outcome, then the error of a link that failed or was cancelled. */
-export async function recordFailure(
+/**
+ * A wait, and what became of the session recorded in `ledger`: linked with its account, or a
+ * link that failed or was cancelled (its error then goes on to the caller).
+ */
+export async function recorded(
   ledger: Ledger,
   target: string,
-  error: unknown,
+  waiting: Promise<Linked>,
   ctx: Context,
-): Promise<never> {
-  if (error instanceof LinkEnded) {
-    const outcome = error.code === 'link_failed' ? 'failed' : 'cancelled';
-    await recordOutcome(
-      ledger,
-      target,
-      { session_id: error.sessionId, outcome, account_id: null },
-      ctx,
-    );
+): Promise<Linked> {
+  let linked: Linked;
+  try {
+    linked = await waiting;
+  } catch (error) {
+    if (error instanceof LinkEnded) {
+      const outcome = error.code === 'link_failed' ? 'failed' : 'cancelled';
+      await recordOutcome(
+        ledger,
+        target,
+        { session_id: error.sessionId, outcome, account_id: null },
+        ctx,
+      );
+    }
+    throw error;
   }
-  throw error;
+  const { session_id, account_id } = linked;
+  await recordOutcome(ledger, target, { session_id, outcome: 'linked', account_id }, ctx);
+  return linked;
 }
-
-export const linkedOutcome = (linked: Linked) => ({
-  session_id: linked.session_id,
-  outcome: 'linked' as const,
-  account_id: linked.account_id,
-});
 
 /** Waits for the customer of a session just issued, and records what became of it. */
 export async function waitForIssued(
@@ -448,12 +453,11 @@ export async function waitForIssued(
   { session, record }: Issued,
   plan: { intervalMs: number; waitTimeoutMs: number },
 ): Promise<Linked> {
-  const linked = await waitForToken(ctx, connection.client, session.token, {
+  const waiting = waitForToken(ctx, connection.client, session.token, {
     ...plan,
     expiresAt: record.expires_at === null ? undefined : Date.parse(record.expires_at),
     known: { sessionId: session.id, ownerId: session.originOwnerId },
     sandbox: connection.id === 'sandbox',
-  }).catch((error: unknown) => recordFailure(connection.ledger, connection.id, error, ctx));
-  await recordOutcome(connection.ledger, connection.id, linkedOutcome(linked), ctx);
-  return linked;
+  });
+  return recorded(connection.ledger, connection.id, waiting, ctx);
 }

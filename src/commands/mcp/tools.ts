@@ -30,9 +30,7 @@ import {
 } from '../../session/report.js';
 import {
   type Linked,
-  linkedOutcome,
-  recordFailure,
-  recordOutcome,
+  recorded,
   type WaitPlan,
   waitForSession,
   waitForToken,
@@ -375,12 +373,14 @@ const waitForLink: Tool = {
     };
     const token = env.tokens.get(row.id);
     try {
-      const linked = await (
+      const linked = await recorded(
+        connection.ledger,
+        connection.id,
         token === undefined
           ? waitForSession(ctx, connection.client, connection.target, row, plan)
-          : waitForToken(ctx, connection.client, token, plan)
-      ).catch((error: unknown) => recordFailure(connection.ledger, connection.id, error, ctx));
-      await recordOutcome(connection.ledger, connection.id, linkedOutcome(linked), ctx);
+          : waitForToken(ctx, connection.client, token, plan),
+        ctx,
+      );
       return ended(
         'linked',
         `linked: ${row.owner_id} connected ${linked.provider ?? 'an account'}: account ${linked.account_id}`,

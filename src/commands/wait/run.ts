@@ -15,9 +15,7 @@ import { type CommandContext, withConnection } from '../../connection/connection
 import { targetFlagsOf } from '../../session/linked.js';
 import {
   type Linked,
-  linkedOutcome,
-  recordFailure,
-  recordOutcome,
+  recorded,
   type WaitPlan,
   waitForSession,
   waitForToken,
@@ -54,9 +52,7 @@ export async function runWait(options: WaitOptions, ctx: CommandContext): Promis
         ? options.target
         : targetFlagsOf(record);
     poll = (client, tid, resolved) =>
-      waitForSession(ctx, client, resolved, record, plan(record)).catch((error: unknown) =>
-        recordFailure(ledger, tid, error, ctx),
-      );
+      recorded(ledger, tid, waitForSession(ctx, client, resolved, record, plan(record)), ctx);
   } else {
     if (options.source.kind === 'token')
       warn(ctx, 'a token given as an argument lands in shell history; prefer --token-stdin');
@@ -69,20 +65,14 @@ export async function runWait(options: WaitOptions, ctx: CommandContext): Promis
     const record = await lookup({ tokenFp: fingerprint(token) });
     target = options.target;
     poll = (client, tid) =>
-      waitForToken(ctx, client, token, plan(record)).catch((error: unknown) =>
-        recordFailure(ledger, tid, error, ctx),
-      );
+      recorded(ledger, tid, waitForToken(ctx, client, token, plan(record)), ctx);
   }
-  const { linked, tid } = await withConnection(
+  const linked = await withConnection(
     ctx,
     target,
     { timeoutMs: options.timeoutMs, onRetry: quiet },
-    async ({ client, id, target: resolved }) => ({
-      linked: await poll(client, id, resolved),
-      tid: id,
-    }),
+    ({ client, id, target: resolved }) => poll(client, id, resolved),
   );
-  await recordOutcome(ledger, tid, linkedOutcome(linked), ctx);
   await renderRecord(ctx, { wire: linkedWire(linked) }, options.output);
 }
 
