@@ -2,7 +2,7 @@
 // names, else the local files. Resolved here, above ledger/, which takes the URL it is given.
 import { envValue, type Context } from '../core/context.js';
 import { ConfigError } from '../core/errors.js';
-import { type Ledger, openLedger } from '../ledger/ledger.js';
+import { fileSpill, type Ledger, openLedger } from '../ledger/ledger.js';
 import { loadConfig } from './config-file.js';
 import { configFile, stateDir } from './paths.js';
 
@@ -26,5 +26,10 @@ export async function stateUrl(ctx: Pick<Context, 'env'>): Promise<string | unde
 
 /** The ledger commands use: the sandbox's always local, every other target's where state is. */
 export async function openStateLedger(ctx: Context, sandbox: boolean): Promise<Ledger> {
-  return openLedger(stateDir(ctx.env), sandbox, ctx, sandbox ? undefined : await stateUrl(ctx));
+  const dir = stateDir(ctx.env);
+  const url = sandbox ? undefined : await stateUrl(ctx);
+  if (url === undefined) return openLedger(dir, sandbox, ctx);
+  // The database backend, and the driver it loads, only for those who use one.
+  const { PostgresLedger } = await import('../ledger/postgres.js');
+  return new PostgresLedger(url, ctx, true, fileSpill(dir, ctx));
 }

@@ -1,11 +1,11 @@
 // The ledger as cst's commands see it: what they append and ask, not where it is kept: the file
-// backend (store.ts, query.ts), or PostgreSQL shared by CI runners (postgres.ts), behind one
-// interface, so nothing above ledger/ changes.
+// backend (store.ts, query.ts), or PostgreSQL shared by CI runners (postgres.ts, loaded by
+// config/state.ts only when a URL is set), behind one interface, so nothing above ledger/
+// changes.
 import type { Context } from '../core/context.js';
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PostgresLedger, type Spill } from './postgres.js';
 import { type LockClock, lockClock } from '../core/util/lock.js';
 import { writeFileAtomic } from '../core/util/private-files.js';
 import { type LedgerQuery, queryLedger } from './query.js';
@@ -41,6 +41,65 @@ export interface Ledger {
   prune(before: number, options?: { dryRun?: boolean }): Promise<{ removed: number; kept: number }>;
   /** Forgets everything: the sandbox's ledger when the sandbox is reset. */
   clear(): Promise<void>;
+  /**
+   * A store several runners share keeps bulk journals too: the one called `name`, for `runner`,
+   * whose claims hold for `leaseMs`. Local ledgers have none: a bulk run keeps its own file.
+   */
+  journal?(name: string, runner: string, leaseMs: number): Promise<RowJournal>;
+}
+
+// The bulk journal's shape, here so that a store can keep one; session/bulk/journal.ts is the
+// local file.
+
+/** `undelivered`: created, but its token never reached the results file; a re-run issues it anew. */
+export type RowState = 'pending' | 'issued' | 'failed' | 'unknown' | 'undelivered';
+
+export interface JournalEntry {
+  key: string;
+  state: RowState;
+  line: number;
+  session_id?: number;
+  at: string;
+}
+
+type Known = Pick<JournalEntry, 'state' | 'line' | 'session_id'>;
+
+/**
+ * A shared journal's answer to "may this runner send this row?": it is this runner's now, or
+ * another's (issued, in flight under a live lease), or its outcome is unknown (a runner sent it
+ * and said nothing more, or died with it).
+ */
+export type Claim =
+  | { kind: 'mine' }
+  | { kind: 'issued'; session_id: number | undefined; elsewhere: boolean }
+  | { kind: 'busy' }
+  | { kind: 'unknown'; line: number };
+
+/** What a bulk run keeps its rows' states in: a local file, or a shared store (claims). */
+export interface RowJournal {
+  readonly path: string;
+  /** What an earlier run left for this row (a local journal reads them all at open). */
+  state(key: string): Known | undefined;
+  /** A shared journal takes the row for this runner, atomically, before it is sent. */
+  claim?(key: string, line: number, retryUnknown: boolean): Promise<Claim>;
+  record(entry: Omit<JournalEntry, 'at'>): void | Promise<void>;
+  sync(): void;
+  close(): void;
+}
+
+/**
+ * Where a shared store puts a record it cannot take: the session exists at StackOne from the
+ * moment it is created, and must not be lost with the connection. The next command that
+ * reaches the store pushes the file there, says so, and removes it.
+ */
+export interface Spill {
+  path: string;
+  append(record: LedgerRecord): Promise<void>;
+  appendOutcome(outcome: OutcomeRecord): Promise<void>;
+  /** What is waiting, then (after `done`) nothing. */
+  drain(): Promise<
+    { records: LedgerRecord[]; outcomes: OutcomeRecord[]; done: () => Promise<void> } | undefined
+  >;
 }
 
 /** `ledger.jsonl` (or `ledger-sandbox.jsonl`) in the state directory. */
@@ -92,15 +151,14 @@ export async function newestRecord(
   return rows[0];
 }
 
-/**
- * The ledger of a target: the sandbox's (always a local file), or the one every other target
- * shares: in PostgreSQL when `url` names a database (config/state.ts finds it), else
- * `ledger.jsonl`.
- */
-export function openLedger(stateDir: string, sandbox: boolean, ctx: Context, url?: string): Ledger {
-  if (url !== undefined && !sandbox)
-    return new PostgresLedger(url, ctx, true, new FileSpill(join(stateDir, SPILL), lockClock(ctx)));
+/** The ledger file of a target: the sandbox's, or the one every other target shares. */
+export function openLedger(stateDir: string, sandbox: boolean, ctx: Context): Ledger {
   return new FileLedger(ledgerPath(stateDir, sandbox), lockClock(ctx));
+}
+
+/** The spill file of a shared store, beside the local ledger. */
+export function fileSpill(stateDir: string, ctx: Context): Spill {
+  return new FileSpill(join(stateDir, SPILL), lockClock(ctx));
 }
 
 /** The spill file of a shared store: records it could not take, beside the local ledger. */

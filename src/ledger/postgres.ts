@@ -7,6 +7,7 @@ import type { Pool, PoolClient } from 'pg';
 import type { Context } from '../core/context.js';
 import { CliError, ConfigError } from '../core/errors.js';
 import { note, warn } from '../core/output/messages.js';
+import type { Claim, Ledger, RowJournal, RowState, Spill } from './ledger.js';
 import type { LedgerQuery } from './query.js';
 import { type LedgerRecord, ledgerRecordSchema, withKeptDefaults } from './record.js';
 import { type OutcomeRecord, outcomeKey, type ScanResult } from './store.js';
@@ -82,23 +83,8 @@ function checkUrl(url: string): void {
     );
 }
 
-/**
- * Where a record goes when the store cannot take it: a session exists at StackOne from the
- * moment it is created, and must not be lost with the connection. The next command that reaches
- * the store pushes the file there, says so, and removes it.
- */
-export interface Spill {
-  path: string;
-  append(record: LedgerRecord): Promise<void>;
-  appendOutcome(outcome: OutcomeRecord): Promise<void>;
-  /** What is waiting, then (after `done`) nothing. */
-  drain(): Promise<
-    { records: LedgerRecord[]; outcomes: OutcomeRecord[]; done: () => Promise<void> } | undefined
-  >;
-}
-
-/** A `Ledger` (ledger.ts): openLedger hands it out when CST_STATE_URL is set. */
-export class PostgresLedger {
+/** The shared store: config/state.ts hands it out when a URL is set. */
+export class PostgresLedger implements Ledger {
   readonly where: string;
   private pool: Promise<Pool> | undefined;
 
@@ -259,7 +245,7 @@ export class PostgresLedger {
   }
 
   /** The bulk journal `name` in this store, for a runner that holds its rows for `leaseMs`. */
-  async journal(name: string, runner: string, leaseMs: number): Promise<SharedJournal> {
+  async journal(name: string, runner: string, leaseMs: number): Promise<RowJournal> {
     return new SharedJournal(await this.connect(), this.where, name, runner, leaseMs);
   }
 
@@ -535,16 +521,13 @@ function unreachable(where: string, error: unknown): ConfigError {
   });
 }
 
-type RowState = 'pending' | 'issued' | 'failed' | 'unknown' | 'undelivered';
-
 /**
  * A bulk journal several runners share: each row is claimed in one statement before it is sent
  * (the primary key makes the claim exclusive), held under a lease this runner renews while it
  * works, and its outcome recorded after the answer. A runner that dies leaves its rows pending
  * until the lease lapses; after that they read as unknown, like any row sent without an answer.
- * Structurally a RowJournal (session/bulk/journal.ts), which ledger/ cannot import.
  */
-export class SharedJournal {
+class SharedJournal implements RowJournal {
   readonly path: string;
   private readonly renewal: NodeJS.Timeout;
   private failure: Error | undefined;
@@ -577,16 +560,7 @@ export class SharedJournal {
     return undefined;
   }
 
-  async claim(
-    key: string,
-    line: number,
-    retryUnknown: boolean,
-  ): Promise<
-    | { kind: 'mine' }
-    | { kind: 'issued'; session_id: number | undefined; elsewhere: boolean }
-    | { kind: 'busy' }
-    | { kind: 'unknown'; line: number }
-  > {
+  async claim(key: string, line: number, retryUnknown: boolean): Promise<Claim> {
     const values = [this.name, key, line, this.runner, this.leaseMs / 1000, retryUnknown];
     const taken = await this.query(
       'claim a row',

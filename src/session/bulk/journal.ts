@@ -5,44 +5,11 @@ import { closeSync, fsyncSync, readFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { appendWhole, ensurePrivateDir, openPrivateAppend } from '../../core/util/private-files.js';
 import { takeLock } from '../../core/util/lock.js';
-
-/** `undelivered`: created, but its token never reached the results file; a re-run issues it anew. */
-export type RowState = 'pending' | 'issued' | 'failed' | 'unknown' | 'undelivered';
-
-export interface JournalEntry {
-  key: string;
-  state: RowState;
-  line: number;
-  session_id?: number;
-  at: string;
-}
+import type { JournalEntry, RowJournal } from '../../ledger/ledger.js';
 
 const SYNC_EVERY = 64;
 
 type Known = Pick<JournalEntry, 'state' | 'line' | 'session_id'>;
-
-/**
- * A shared journal's answer to "may this runner send this row?": it is this runner's now, or
- * another's (issued, in flight under a live lease), or its outcome is unknown (a runner sent it
- * and said nothing more, or died with it).
- */
-export type Claim =
-  | { kind: 'mine' }
-  | { kind: 'issued'; session_id: number | undefined; elsewhere: boolean }
-  | { kind: 'busy' }
-  | { kind: 'unknown'; line: number };
-
-/** What a bulk run keeps its rows' states in: a local file, or a shared store (claims). */
-export interface RowJournal {
-  readonly path: string;
-  /** What an earlier run left for this row (a local journal reads them all at open). */
-  state(key: string): Known | undefined;
-  /** A shared journal takes the row for this runner, atomically, before it is sent. */
-  claim?(key: string, line: number, retryUnknown: boolean): Promise<Claim>;
-  record(entry: Omit<JournalEntry, 'at'>): void | Promise<void>;
-  sync(): void;
-  close(): void;
-}
 
 export class Journal implements RowJournal {
   private unsynced = 0;

@@ -8,7 +8,8 @@ import { stateDir } from '../../config/paths.js';
 import { writeFileAtomic } from '../../core/util/private-files.js';
 import type { Env } from '../../core/context.js';
 import { takeLock } from '../../core/util/lock.js';
-import { rowStates, type RowState } from './journal.js';
+import type { RowState } from '../../ledger/ledger.js';
+import { rowStates } from './journal.js';
 
 export interface JournalInfo {
   input: string;

@@ -7,8 +7,8 @@ import { resolve } from 'node:path';
 import type { CommandContext, Connection } from '../../connection/connection.js';
 import { CliError, StateWriteError } from '../../core/errors.js';
 import { LockBusyError } from '../../core/util/lock.js';
-import { PostgresLedger } from '../../ledger/postgres.js';
-import { Journal, type RowJournal } from './journal.js';
+import type { RowJournal } from '../../ledger/ledger.js';
+import { Journal } from './journal.js';
 import { defaultJournal, describeJournal } from './journals.js';
 import { Pacer } from './pacer.js';
 import type { BulkPlan } from './plan.js';
@@ -75,7 +75,7 @@ export class Routes {
   private journalOf(connection: Connection): Promise<RowJournal> {
     // With a shared store, the journal is the target's there: every runner, whatever its input
     // file is called on its machine, claims the same rows.
-    if (connection.ledger instanceof PostgresLedger) {
+    if (connection.ledger.journal) {
       const name = this.plan.journal ?? connection.id;
       let shared = this.journals.get(`shared:${name}`);
       if (!shared) {

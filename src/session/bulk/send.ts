@@ -21,7 +21,7 @@ import { ledgerRecord } from '../../ledger/record.js';
 import { summary } from '../../core/output/messages.js';
 import { ProfileCheck } from '../profile-check.js';
 import { countRows } from './input.js';
-import type { Claim, JournalEntry, RowJournal } from './journal.js';
+import type { Claim, JournalEntry, RowJournal } from '../../ledger/ledger.js';
 import { outcomeOf } from './outcome.js';
 import type { BulkPlan } from './plan.js';
 import type { Prepared } from './prepare.js';
