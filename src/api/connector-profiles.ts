@@ -53,7 +53,7 @@ export const pinnedVersionSchema = z.looseObject({
 });
 export type PinnedVersion = z.output<typeof pinnedVersionSchema>;
 
-export interface ProfileFilters {
+interface ProfileFilters {
   connectorKey?: string | undefined;
   /** true: enabled only; false: disabled only. */
   enabled?: boolean | undefined;

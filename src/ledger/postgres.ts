@@ -55,7 +55,7 @@ const MIGRATIONS: readonly string[] = [
 ];
 
 /** The URL as messages may show it: no password, ever. */
-export function safeUrl(url: string): string {
+function safeUrl(url: string): string {
   try {
     const parsed = new URL(url);
     if (parsed.password !== '') parsed.password = '***';

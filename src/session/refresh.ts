@@ -18,7 +18,7 @@ import { recordOutcome } from './wait.js';
  * 95% of StackOne's 1000 requests a minute per key, one at a time out of the bucket: no window
  * of a minute ever holds more than 951 reads, leaving the rest for whatever else uses the key.
  */
-export const REFRESH_PER_MINUTE = 950;
+const REFRESH_PER_MINUTE = 950;
 /** Reads in flight per key: enough to reach the rate over a slow link. */
 const CONCURRENCY = 4;
 /** How long a refresh runs before a terminal shows its progress. */
